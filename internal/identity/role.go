@@ -1,0 +1,87 @@
+package identity
+
+// Role is what a person may do in digigov. Citizens and enterprise agents
+// act for themselves; every other role is held by staff through a Grant
+// that ties it to an organisation and a region scope.
+type Role string
+
+const (
+	RoleCitizen         Role = "citizen"          // 市民
+	RoleEnterpriseAgent Role = "enterprise_agent" // 企业经办人
+	RoleCounterStaff    Role = "counter_staff"    // 窗口人员
+	RoleCaseOfficer     Role = "case_officer"     // 审批人员
+	RoleDepartmentHead  Role = "department_head"  // 部门负责人
+	RoleDataOfficer     Role = "data_officer"     // 首席数据官
+	RoleGridWorker      Role = "grid_worker"      // 网格员
+	RoleDutyOfficer     Role = "duty_officer"     // 值班员
+	RoleLeader          Role = "leader"           // 领导
+	RoleSysAdmin        Role = "sysadmin"         // 系统管理员
+)
+
+// StaffRoles are the roles a Grant may carry, in display order.
+var StaffRoles = []Role{
+	RoleCounterStaff, RoleCaseOfficer, RoleDepartmentHead, RoleDataOfficer,
+	RoleGridWorker, RoleDutyOfficer, RoleLeader, RoleSysAdmin,
+}
+
+// Valid reports whether r is a known staff role.
+func (r Role) Valid() bool {
+	for _, s := range StaffRoles {
+		if s == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission is one thing a role allows. Every service method that needs
+// one calls Authorize with it.
+type Permission string
+
+const (
+	PermWorkbench    Permission = "workbench.use"  // open the workbench
+	PermCockpit      Permission = "cockpit.view"   // open the cockpit
+	PermPersonRead   Permission = "person.read"    // look up a person's record (audited)
+	PermUserManage   Permission = "user.manage"    // create staff accounts, grant roles
+	PermOrgManage    Permission = "org.manage"     // create organisations
+	PermAuditRead    Permission = "audit.read"     // read the audit log of a region
+	PermRegionImport Permission = "region.import"  // import region data
+	PermCaseHandle   Permission = "case.handle"    // work on cases
+	PermCaseDecide   Permission = "case.decide"    // approve or deny cases
+	PermCaseReceive  Permission = "case.receive"   // receive cases at a counter
+	PermDataManage   Permission = "data.manage"    // maintain the data catalog
+	PermEventHandle  Permission = "event.handle"   // report and handle events
+	PermEventCommand Permission = "event.command"  // dispatch events, command emergencies
+)
+
+// rolePermissions is the policy: which permissions each staff role carries.
+// A grant applies them within its region scope.
+var rolePermissions = map[Role][]Permission{
+	RoleCounterStaff:   {PermWorkbench, PermPersonRead, PermCaseReceive},
+	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle},
+	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead},
+	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead},
+	RoleGridWorker:     {PermWorkbench, PermEventHandle},
+	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand},
+	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},
+	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport},
+}
+
+// Allows reports whether r carries p.
+func (r Role) Allows(p Permission) bool {
+	for _, q := range rolePermissions[r] {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Face is the front end a person lands on after signing in.
+type Face string
+
+const (
+	FacePortal    Face = "portal"    // 粤省事 / 粤商通
+	FaceWorkbench Face = "workbench" // 粤政易
+	FaceCockpit   Face = "cockpit"   // 粤治慧
+)

@@ -1,0 +1,331 @@
+package identity
+
+import (
+	"context"
+	"strings"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// NewOrganization is what creating an organisation takes.
+type NewOrganization struct {
+	Name     string
+	USCC     string
+	Region   string
+	Kind     OrgKind
+	ParentID ids.ID
+}
+
+// CreateOrganization records a government body. by must hold
+// PermOrgManage over the body's region (use audit.System-backed
+// CreateOrganizationAs for the command line and demo data).
+func (s *Service) CreateOrganization(ctx context.Context, by *Caller, in NewOrganization) (*Organization, error) {
+	code, err := s.regions.Normalize(in.Region)
+	if err == nil {
+		err = Authorize(by, PermOrgManage, code)
+	}
+	if err != nil && !errs.Is(err, errs.Invalid) {
+		return nil, err
+	}
+	return s.CreateOrganizationAs(ctx, by, in)
+}
+
+// CreateOrganizationAs records a government body without an authorization
+// check, on behalf of actor. Only trusted callers (command line, demo data,
+// CreateOrganization after its check) use it.
+func (s *Service) CreateOrganizationAs(ctx context.Context, actor audit.Actor, in NewOrganization) (*Organization, error) {
+	fe := fieldErrors{}
+	in.Name = strings.TrimSpace(in.Name)
+	if !validName(in.Name) {
+		fe["name"] = "name.invalid"
+	}
+	uscc, err := ParseUSCC(in.USCC)
+	fe.check("uscc", err)
+	code, err := s.regions.Normalize(in.Region)
+	if err != nil {
+		fe["region"] = "region.unknown"
+	}
+	switch in.Kind {
+	case OrgGovernment, OrgDepartment, OrgCenter, OrgStreet, OrgVillage:
+	default:
+		fe["kind"] = "org.kind_invalid"
+	}
+	if err := fe.err(); err != nil {
+		return nil, err
+	}
+	o := &Organization{ID: ids.New(), Name: in.Name, USCC: uscc, Region: code, Kind: in.Kind, ParentID: in.ParentID, CreatedAt: s.now().UTC()}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateOrganization(ctx, o); err != nil {
+			if errs.Is(err, errs.Conflict) {
+				return errs.Fields(map[string]string{"uscc": "uscc.taken"})
+			}
+			return err
+		}
+		return s.audit.Record(ctx, actor, "organization.created",
+			audit.Target{Type: "organization", ID: string(o.ID), Region: string(o.Region)},
+			map[string]any{"name": o.Name, "uscc": string(o.USCC)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Organizations lists every organisation (public information).
+func (s *Service) Organizations(ctx context.Context) ([]Organization, error) {
+	return s.store.Organizations(ctx)
+}
+
+// Organization returns one organisation (public information).
+func (s *Service) Organization(ctx context.Context, id ids.ID) (*Organization, error) {
+	return s.store.Organization(ctx, id)
+}
+
+// NewStaff is what creating a staff account takes.
+type NewStaff struct {
+	Username string
+	Name     string
+	Password string
+	OrgID    ids.ID
+	Grants   []Grant // OrgID of each defaults to the account's organisation
+}
+
+// CreateStaff opens a staff account with its grants. by must hold
+// PermUserManage over every grant's scope: an administrator cannot grant
+// more than they hold.
+func (s *Service) CreateStaff(ctx context.Context, by *Caller, in NewStaff) (*User, error) {
+	if err := Authorize(by, PermUserManage, ""); err != nil {
+		return nil, err
+	}
+	for _, g := range in.Grants {
+		if g.Scope == "" {
+			continue // reported as a field error below
+		}
+		if err := Authorize(by, PermUserManage, g.Scope); err != nil {
+			return nil, errs.Fields(map[string]string{"scope": "grant.scope_outside"})
+		}
+	}
+	return s.CreateStaffAs(ctx, by, in)
+}
+
+// CreateStaffAs opens a staff account without an authorization check, on
+// behalf of actor (command line, demo data, CreateStaff after its check).
+func (s *Service) CreateStaffAs(ctx context.Context, actor audit.Actor, in NewStaff) (*User, error) {
+	fe := fieldErrors{}
+	in.Username, in.Name = strings.TrimSpace(in.Username), strings.TrimSpace(in.Name)
+	if !usernameRE.MatchString(in.Username) {
+		fe["username"] = "username.invalid"
+	}
+	if !validName(in.Name) {
+		fe["name"] = "name.invalid"
+	}
+	if err := ValidatePassword(in.Password); err != nil {
+		fe.check("password", err)
+	}
+	if len(in.Grants) == 0 {
+		fe["role"] = "grant.required"
+	}
+	for i, g := range in.Grants {
+		if !g.Role.Valid() {
+			fe["role"] = "grant.role_invalid"
+		}
+		code, err := s.regions.Normalize(string(g.Scope))
+		if err != nil {
+			fe["scope"] = "region.unknown"
+		}
+		in.Grants[i].Scope = code
+		if g.OrgID == "" {
+			in.Grants[i].OrgID = in.OrgID
+		}
+	}
+	if err := fe.err(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{ID: ids.New(), Username: in.Username, DisplayName: in.Name, PasswordHash: hash,
+		Kind: KindStaff, OrgID: in.OrgID, Locale: "zh-CN", CreatedAt: s.now().UTC()}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		org, err := s.store.Organization(ctx, in.OrgID)
+		if errs.Is(err, errs.NotFound) {
+			return errs.Fields(map[string]string{"org": "org.unknown"})
+		} else if err != nil {
+			return err
+		}
+		if err := s.uniqueUsername(ctx, u.Username); err != nil {
+			return err
+		}
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		for _, g := range in.Grants {
+			if err := s.store.AddGrant(ctx, u.ID, g); err != nil {
+				return err
+			}
+		}
+		return s.audit.Record(ctx, actor, "user.created",
+			audit.Target{Type: "user", ID: string(u.ID), Region: string(org.Region)},
+			map[string]any{"username": u.Username, "grants": in.Grants})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetPreferences stores the caller's interface language and elderly mode.
+func (s *Service) SetPreferences(ctx context.Context, by *Caller, locale string, elderly bool) error {
+	if by.Anonymous() {
+		return errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if locale != "zh-CN" && locale != "en" {
+		return errs.Fields(map[string]string{"locale": "locale.invalid"})
+	}
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.SetPreferences(ctx, by.UserID, locale, elderly); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, by, "user.preferences_changed", audit.Target{Type: "user", ID: string(by.UserID)},
+			map[string]any{"locale": locale, "elderly": elderly})
+	})
+}
+
+// FindPerson looks a person up by ID number for a member of staff, through
+// the blind index (the number is never decrypted to search). by must hold
+// PermPersonRead over the person's region; the read is audited with the
+// person as subject, so the person can later see who looked them up.
+//
+// Returns errs.Invalid for a malformed number and errs.NotFound if no such
+// person is known or the person is outside by's scope.
+func (s *Service) FindPerson(ctx context.Context, by *Caller, idNumber, purpose string) (*Person, error) {
+	if err := Authorize(by, PermPersonRead, ""); err != nil {
+		return nil, err
+	}
+	idn, err := ParseIDNumberAt(idNumber, s.now())
+	if err != nil {
+		return nil, errs.Fields(map[string]string{"id_number": errs.As(err).Msg})
+	}
+	purpose = strings.TrimSpace(purpose)
+	if purpose == "" {
+		return nil, errs.Fields(map[string]string{"purpose": "purpose.required"})
+	}
+	rec, err := s.store.PersonByIDNumberIndex(ctx, s.keys.BlindIndex(idxIDNumber, idn.Clear()))
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(by, PermPersonRead, rec.Region); err != nil {
+		return nil, err
+	}
+	p, err := s.openPerson(rec)
+	if err != nil {
+		return nil, err
+	}
+	err = s.audit.Record(ctx, by, "person.read",
+		audit.Target{Type: "person", ID: string(p.ID), Region: string(p.Region), Subject: string(p.ID)},
+		map[string]any{"purpose": purpose})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Me returns the person record of a citizen or enterprise agent, for their
+// own profile page. Reading one's own data is not audited.
+func (s *Service) Me(ctx context.Context, by *Caller) (*Person, error) {
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if by.PersonID == "" {
+		return nil, errs.E(errs.NotFound, "not_found")
+	}
+	rec, err := s.store.Person(ctx, by.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	return s.openPerson(rec)
+}
+
+// DataUse lists who used the caller's personal data: every audited read or
+// change whose subject is the caller's person record.
+func (s *Service) DataUse(ctx context.Context, by *Caller) ([]audit.Entry, error) {
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if by.PersonID == "" {
+		return nil, nil
+	}
+	return s.audit.Entries(ctx, audit.Filter{SubjectID: string(by.PersonID), Limit: 100})
+}
+
+// AuditLog lists audit entries within the regions where by holds
+// PermAuditRead.
+func (s *Service) AuditLog(ctx context.Context, by *Caller, action string, limit int) ([]audit.Entry, error) {
+	if err := Authorize(by, PermAuditRead, ""); err != nil {
+		return nil, err
+	}
+	var scopes []string
+	for _, c := range by.Scopes(PermAuditRead) {
+		scopes = append(scopes, string(c))
+	}
+	return s.audit.Entries(ctx, audit.Filter{RegionWithin: scopes, Action: action, Limit: limit})
+}
+
+// AddGrantAs adds a grant to an existing staff account (trusted callers).
+func (s *Service) AddGrantAs(ctx context.Context, actor audit.Actor, userID ids.ID, g Grant) error {
+	if !g.Role.Valid() {
+		return errs.Fields(map[string]string{"role": "grant.role_invalid"})
+	}
+	code, err := s.regions.Normalize(string(g.Scope))
+	if err != nil {
+		return errs.Fields(map[string]string{"scope": "region.unknown"})
+	}
+	g.Scope = code
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.AddGrant(ctx, userID, g); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, "grant.added", audit.Target{Type: "user", ID: string(userID), Region: string(code)},
+			map[string]any{"role": g.Role, "scope": code})
+	})
+}
+
+// User returns a user by username (trusted callers: command line, tests).
+func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
+	return s.store.UserByUsername(ctx, username)
+}
+
+// Users lists every account (trusted callers).
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.store.Users(ctx) }
+
+// IssueAPIToken creates an API token for user, on behalf of actor (trusted
+// callers: the command line; later the administrator's page). The token is
+// returned once; only its hash is stored.
+func (s *Service) IssueAPIToken(ctx context.Context, actor audit.Actor, userID ids.ID, name string) (string, error) {
+	token, hash := newToken()
+	t := &APIToken{ID: ids.New(), TokenHash: hash, UserID: userID, Name: strings.TrimSpace(name), CreatedAt: s.now().UTC()}
+	if t.Name == "" {
+		t.Name = "api"
+	}
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
+		if _, err := s.store.User(ctx, userID); err != nil {
+			return err
+		}
+		if err := s.store.CreateAPIToken(ctx, t); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, "api_token.issued", audit.Target{Type: "user", ID: string(userID)},
+			map[string]any{"name": t.Name, "token_id": t.ID})
+	})
+	if err != nil {
+		return "", err
+	}
+	return "dg_" + token, nil
+}
+
+// Regions returns the region tree the service resolves codes with.
+func (s *Service) Regions() *region.Tree { return s.regions }

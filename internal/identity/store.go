@@ -1,0 +1,44 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/digigov/digigov/internal/platform/ids"
+)
+
+// Store is the persistence identity needs. Methods return errs.NotFound for
+// missing records and errs.Conflict for duplicates (username, USCC, ID
+// number). Writes run in the transaction carried by ctx, if any.
+type Store interface {
+	CreateOrganization(ctx context.Context, o *Organization) error
+	Organization(ctx context.Context, id ids.ID) (*Organization, error)
+	Organizations(ctx context.Context) ([]Organization, error)
+
+	CreatePerson(ctx context.Context, p *PersonRecord) error
+	Person(ctx context.Context, id ids.ID) (*PersonRecord, error)
+	PersonByIDNumberIndex(ctx context.Context, idx string) (*PersonRecord, error)
+
+	CreateEnterprise(ctx context.Context, e *Enterprise) error
+	Enterprise(ctx context.Context, id ids.ID) (*Enterprise, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id ids.ID) (*User, error)
+	UserByUsername(ctx context.Context, username string) (*User, error)
+	Users(ctx context.Context) ([]User, error)
+	// RecordLogin stores the failed-login counter and lock of a user.
+	RecordLogin(ctx context.Context, id ids.ID, failed int, lockedUntil time.Time) error
+	SetPreferences(ctx context.Context, id ids.ID, locale string, elderly bool) error
+
+	AddGrant(ctx context.Context, userID ids.ID, g Grant) error
+	Grants(ctx context.Context, userID ids.ID) ([]Grant, error)
+
+	CreateSession(ctx context.Context, s *Session) error
+	// SessionByHash returns an unexpired session (errs.NotFound otherwise).
+	SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	// APITokenByHash returns an unexpired token (errs.NotFound otherwise).
+	APITokenByHash(ctx context.Context, hash string, now time.Time) (*APIToken, error)
+}

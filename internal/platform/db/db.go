@@ -1,0 +1,237 @@
+// Package db opens digigov's database — embedded SQLite by default,
+// PostgreSQL when the DSN says postgres:// — and gives the rest of the code
+// one way to run statements and transactions on either engine.
+//
+// SQL is written once with ? placeholders; the DB rewrites them to $n for
+// PostgreSQL. A transaction travels in the context: code that runs inside
+// Transact and calls Exec/Query with that context uses the transaction, so a
+// service can write a change, its audit record and its outbox event in one
+// transaction without passing *sql.Tx through every interface.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a handle on the database. On SQLite it keeps one writer connection
+// (SQLite has one writer; a pool of writers only queues on the lock) and a
+// pool of read-only connections. On PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	W       *sql.DB // writes and transactions
+	R       *sql.DB // reads outside transactions
+	DSN     string  // as given, for messages; may hold a password, never log it
+	Path    string  // the SQLite file, "" for PostgreSQL
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or a SQLite file path
+// (optionally prefixed with "sqlite:" or "file:").
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(20)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &DB{Dialect: Postgres, W: pool, R: pool, DSN: dsn}, nil
+}
+
+func openSQLite(ctx context.Context, dsn string) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// busy_timeout comes first: the pragmas after it may themselves need the
+	// lock (journal_mode does), and without a timeout they would fail at once
+	// with SQLITE_BUSY when another process holds it.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	// The writer starts its transactions with BEGIN IMMEDIATE, taking the
+	// write lock up front: a deferred transaction that reads and then writes
+	// could otherwise fail to upgrade its lock under concurrency.
+	w, err := sql.Open("sqlite", u+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", u+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxLifetime(0)
+	return &DB{Dialect: SQLite, W: w, R: r, DSN: dsn, Path: path}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		err = errors.Join(err, d.R.Close())
+	}
+	return err
+}
+
+type txKey struct{}
+
+// Transact runs fn in a transaction carried by the context fn receives.
+// It commits when fn returns nil and rolls back otherwise (also on panic).
+// Nested calls join the outer transaction.
+func (d *DB) Transact(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(ctx)
+	}
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*sql.Tx)
+	return ok
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn picks the transaction in ctx, else the writer (for write) or reader pool.
+func (d *DB) conn(ctx context.Context, write bool) querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	if write {
+		return d.W
+	}
+	return d.R
+}
+
+// Exec runs a statement, in ctx's transaction if there is one.
+func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.conn(ctx, true).ExecContext(ctx, d.Rebind(query), args...)
+}
+
+// Query runs a query, in ctx's transaction if there is one.
+func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.conn(ctx, false).QueryContext(ctx, d.Rebind(query), args...)
+}
+
+// QueryRow runs a query expected to return at most one row.
+func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.conn(ctx, false).QueryRowContext(ctx, d.Rebind(query), args...)
+}
+
+// Rebind rewrites ? placeholders to $1, $2, … for PostgreSQL. Question marks
+// inside single-quoted literals are left alone.
+func (d *DB) Rebind(q string) string {
+	if d.Dialect != Postgres || strings.IndexByte(q, '?') < 0 {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, quoted := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+			b.WriteByte(c)
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// ForUpdate is the row-locking suffix for a SELECT inside a transaction:
+// " FOR UPDATE" on PostgreSQL; empty on SQLite, whose transactions already
+// hold the database's single write lock (BEGIN IMMEDIATE).
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation on
+// either engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/platform/errs"
+)
+
+var _ audit.Store = (*Store)(nil)
+
+const auditCols = `seq, id, at, actor_id, actor_name, action, target_type, target_id, region_code, subject_id, detail, prev_hash, hash`
+
+func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
+	var e audit.Entry
+	err := sc.Scan(&e.Seq, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID,
+		&e.Region, &e.SubjectID, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = utc(e.At)
+	return &e, err
+}
+
+func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AppendAudit(%s)", e.Action)
+	// Locking the head row serialises appends on PostgreSQL; on SQLite the
+	// transaction already holds the single write lock.
+	var seq int64
+	var prev string
+	if err := s.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.db.ForUpdate()).Scan(&seq, &prev); err != nil {
+		return err
+	}
+	e.Seq, e.PrevHash = seq+1, prev
+	e.Hash = e.ComputeHash()
+	if _, err := s.db.Exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.ID, e.At.UTC(), e.ActorID, e.ActorName, e.Action, e.TargetType, e.TargetID, e.Region, e.SubjectID,
+		e.Detail, e.PrevHash, e.Hash); err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	return err
+}
+
+func (s *Store) AuditChain(ctx context.Context, fn func(*audit.Entry) error) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AuditChain")
+	// Read in pages so a long chain never holds one huge result set open.
+	const page = 1000
+	after := int64(0)
+	for {
+		rows, err := s.db.Query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`, after, page)
+		if err != nil {
+			return err
+		}
+		var batch []*audit.Entry
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, e := range batch {
+			if err := fn(e); err != nil {
+				return err
+			}
+			after = e.Seq
+		}
+		if len(batch) < page {
+			return nil
+		}
+	}
+}
+
+func (s *Store) AuditHead(ctx context.Context) (seq int64, hash string, err error) {
+	defer errs.Wrap(&err, "sqlstore.AuditHead")
+	err = s.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
+	return seq, hash, err
+}
+
+func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) (_ []audit.Entry, err error) {
+	defer errs.Wrap(&err, "sqlstore.AuditEntries")
+	var where []string
+	var args []any
+	if f.SubjectID != "" {
+		where, args = append(where, "subject_id = ?"), append(args, f.SubjectID)
+	}
+	if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if f.RegionWithin != nil {
+		var or []string
+		for _, r := range f.RegionWithin {
+			if r == "" {
+				continue
+			}
+			or, args = append(or, "region_code LIKE ?"), append(args, r+"%")
+		}
+		if len(or) == 0 {
+			return nil, nil
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	q := `SELECT ` + auditCols + ` FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY seq DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}

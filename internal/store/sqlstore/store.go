@@ -1,0 +1,47 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/platform/errs"
+)
+
+// Store implements every domain's Store interface on one database.
+type Store struct {
+	db *db.DB
+}
+
+// New returns a Store on d.
+func New(d *db.DB) *Store { return &Store{db: d} }
+
+// notFound turns sql.ErrNoRows into errs.NotFound.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, what+".not_found")
+	}
+	return err
+}
+
+// conflict turns a unique violation into errs.Conflict.
+func conflict(err error, what string) error {
+	if db.IsUniqueViolation(err) {
+		return &errs.Error{Code: errs.Conflict, Msg: what + ".exists", Err: err}
+	}
+	return err
+}
+
+// nullString stores "" as NULL (for optional references).
+func nullString[T ~string](s T) sql.NullString {
+	return sql.NullString{String: string(s), Valid: s != ""}
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
+}
+
+// utc normalises a scanned time: PostgreSQL returns the session's zone.
+func utc(t time.Time) time.Time { return t.UTC() }
