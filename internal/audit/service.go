@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -116,7 +117,7 @@ func (s *Service) Verify(ctx context.Context) (VerifyResult, error) {
 		prev, want = e.Hash, want+1
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil && !errors.Is(err, errStop) {
 		return res, fmt.Errorf("audit.Verify: %w", err)
 	}
 	if res.BrokenAt != 0 {

@@ -1,0 +1,92 @@
+package storetest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/store/sqlstore"
+	"github.com/digigov/digigov/internal/store/storetest"
+)
+
+func TestAuditChain(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			clock := t0
+			svc := audit.NewService(sqlstore.New(d), d, func() time.Time { clock = clock.Add(time.Second); return clock })
+			for i := 1; i <= 5; i++ {
+				tg := audit.Target{Type: "user", ID: fmt.Sprint("u", i), Region: "440106", Subject: "p1"}
+				if err := svc.Record(ctx, audit.System("test"), "user.created", tg, map[string]any{"n": i}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := svc.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.OK() || res.Checked != 5 || res.HeadSeq != 5 {
+				t.Fatalf("fresh chain: %+v", res)
+			}
+			list, err := svc.Entries(ctx, audit.Filter{SubjectID: "p1", Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 3 || list[0].Seq != 5 || list[0].Detail != `{"n":5}` {
+				t.Errorf("entries for subject, newest first: %+v", list)
+			}
+			if l, _ := svc.Entries(ctx, audit.Filter{RegionWithin: []string{"4403"}}); len(l) != 0 {
+				t.Errorf("entries of another region leaked: %d", len(l))
+			}
+			if l, _ := svc.Entries(ctx, audit.Filter{RegionWithin: []string{"44"}}); len(l) != 5 {
+				t.Errorf("entries within 44: got %d, want 5", len(l))
+			}
+
+			// An audit entry written in a failed transaction disappears with it.
+			_ = d.Transact(ctx, func(ctx context.Context) error {
+				svc.Record(ctx, audit.System("test"), "doomed", audit.Target{}, nil)
+				return fmt.Errorf("fail")
+			})
+			if res, _ := svc.Verify(ctx); !res.OK() || res.Checked != 5 {
+				t.Fatalf("after rolled back append: %+v", res)
+			}
+
+			// Someone edits entry 3 directly in the database.
+			if _, err := d.Exec(ctx, `UPDATE audit_log SET actor_name = 'mallory' WHERE seq = 3`); err != nil {
+				t.Fatal(err)
+			}
+			res, err = svc.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.OK() || res.BrokenAt != 3 {
+				t.Fatalf("after editing entry 3: %+v, want broken at 3", res)
+			}
+		})
+	}
+}
+
+func TestAuditVerifyFindsDeletedTail(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			svc := audit.NewService(sqlstore.New(d), d, time.Now)
+			for i := 0; i < 3; i++ {
+				if err := svc.Record(ctx, audit.System("test"), "x", audit.Target{}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := d.Exec(ctx, `DELETE FROM audit_log WHERE seq = 3`); err != nil {
+				t.Fatal(err)
+			}
+			res, _ := svc.Verify(ctx)
+			if res.OK() || res.BrokenAt != 3 {
+				t.Fatalf("after deleting the last entry: %+v, want broken at 3", res)
+			}
+		})
+	}
+}

@@ -1,0 +1,100 @@
+// Package storetest runs one conformance suite against every database engine
+// digigov supports: SQLite always, PostgreSQL when DIGIGOV_TEST_POSTGRES holds
+// a DSN. Other packages' tests use Engines and Open to get a fresh, migrated
+// database of each engine.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/store/sqlstore"
+)
+
+// EnvPostgres names the variable holding a PostgreSQL DSN for tests.
+const EnvPostgres = "DIGIGOV_TEST_POSTGRES"
+
+// Engine is a database engine to test against.
+type Engine struct {
+	Name string
+	dsn  string // "" for SQLite
+}
+
+// Engines returns SQLite, and PostgreSQL when EnvPostgres is set. When it
+// is not, it logs once why PostgreSQL is skipped.
+func Engines(t testing.TB) []Engine {
+	out := []Engine{{Name: "sqlite"}}
+	if dsn := os.Getenv(EnvPostgres); dsn != "" {
+		out = append(out, Engine{Name: "postgres", dsn: dsn})
+	} else {
+		t.Logf("postgres: skipped, %s is not set", EnvPostgres)
+	}
+	return out
+}
+
+// Open returns a fresh, migrated database of engine e, removed when the
+// test ends. On PostgreSQL each call gets its own schema, so test packages
+// running in parallel do not see each other's rows.
+func Open(t testing.TB, e Engine) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "test.db")
+	if e.dsn != "" {
+		dsn = freshSchema(t, e.dsn)
+	}
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", e.Name, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := sqlstore.Migrate(ctx, d); err != nil {
+		t.Fatalf("migrate %s: %v", e.Name, err)
+	}
+	return d
+}
+
+// freshSchema creates a schema with a random name and returns a DSN whose
+// search_path points at it; the schema is dropped at cleanup.
+func freshSchema(t testing.TB, dsn string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatalf("postgres: create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("postgres dsn: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// PostgresDSN returns a DSN for a fresh PostgreSQL schema, or "" when
+// EnvPostgres is not set (for end-to-end tests that start the binary).
+func PostgresDSN(t testing.TB) string {
+	dsn := os.Getenv(EnvPostgres)
+	if dsn == "" {
+		return ""
+	}
+	return freshSchema(t, dsn)
+}
