@@ -1,0 +1,94 @@
+// Package config builds the one Config value the rest of digigov receives.
+// Values come from command-line flags, then DIGIGOV_* environment variables,
+// then defaults; a secret may also be given as a file through the variable
+// with a _FILE suffix (DIGIGOV_DB_FILE). Nothing else reads the environment.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the configuration of a digigov process.
+type Config struct {
+	Addr         string // listen address of the web server
+	DataDir      string // where the SQLite database, node key and blobs live
+	DB           string // DSN: a SQLite path or postgres://…; default DataDir/digigov.db
+	Demo         bool   // seed demo organisations and accounts on start
+	NodeKeyFile  string // 32-byte node key (hex); default DataDir/node.key
+	LogFormat    string // "text" or "json"
+	LogLevel     string // "debug", "info", "warn", "error"
+	MaxBodyBytes int64  // request body limit
+}
+
+// Env is how config reads the environment (os.Getenv in production).
+type Env func(string) string
+
+// Flags registers the common flags on fs with defaults from env, and
+// returns the Config they fill. Call Finish after fs.Parse.
+func Flags(fs *flag.FlagSet, env Env) *Config {
+	c := &Config{}
+	fs.StringVar(&c.Addr, "addr", envOr(env, "DIGIGOV_ADDR", "localhost:8080"), "listen address (DIGIGOV_ADDR)")
+	fs.StringVar(&c.DataDir, "data", envOr(env, "DIGIGOV_DATA", "digigov-data"), "data directory (DIGIGOV_DATA)")
+	fs.StringVar(&c.DB, "db", env("DIGIGOV_DB"), "database DSN: a SQLite file or postgres://… (DIGIGOV_DB, DIGIGOV_DB_FILE); default DATA/digigov.db")
+	fs.BoolVar(&c.Demo, "demo", envBool(env, "DIGIGOV_DEMO"), "seed demo organisations and accounts (DIGIGOV_DEMO)")
+	fs.StringVar(&c.NodeKeyFile, "node-key", env("DIGIGOV_NODE_KEY_FILE"), "node key file (DIGIGOV_NODE_KEY_FILE); default DATA/node.key")
+	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "DIGIGOV_LOG_FORMAT", "text"), "log format: text or json (DIGIGOV_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "DIGIGOV_LOG_LEVEL", "info"), "log level: debug, info, warn, error (DIGIGOV_LOG_LEVEL)")
+	c.MaxBodyBytes = 10 << 20
+	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			c.MaxBodyBytes = n
+		}
+	}
+	return c
+}
+
+// Finish fills derived defaults and secrets from files, and validates.
+func (c *Config) Finish(env Env) error {
+	if c.DB == "" {
+		if f := env("DIGIGOV_DB_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("DIGIGOV_DB_FILE: %w", err)
+			}
+			c.DB = strings.TrimSpace(string(b))
+		}
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "digigov.db")
+	}
+	if c.NodeKeyFile == "" {
+		c.NodeKeyFile = filepath.Join(c.DataDir, "node.key")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// BlobDir is where uploaded and generated files are kept.
+func (c *Config) BlobDir() string { return filepath.Join(c.DataDir, "blobs") }
+
+func envOr(env Env, key, def string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(env Env, key string) bool {
+	b, _ := strconv.ParseBool(env(key))
+	return b
+}
