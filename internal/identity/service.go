@@ -108,7 +108,7 @@ func (s *Service) regionOf(prefix6 string) region.Code {
 }
 
 func (s *Service) personRegion(id IDNumber) region.Code { return s.regionOf(id.RegionPrefix()) }
-func (s *Service) usccRegion(u USCC) region.Code      { return s.regionOf(u.RegionCode()) }
+func (s *Service) usccRegion(u USCC) region.Code        { return s.regionOf(u.RegionCode()) }
 
 func newToken() (token, hash string) {
 	b := make([]byte, 32)
