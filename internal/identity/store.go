@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // Store is the persistence identity needs. Methods return errs.NotFound for
@@ -37,6 +38,9 @@ type Store interface {
 	// SessionByHash returns an unexpired session (errs.NotFound otherwise).
 	SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+
+	// Overview counts records whose region lies within one of scopes.
+	Overview(ctx context.Context, scopes []region.Code) (Overview, error)
 
 	CreateAPIToken(ctx context.Context, t *APIToken) error
 	// APITokenByHash returns an unexpired token (errs.NotFound otherwise).

@@ -235,3 +235,16 @@ func IsUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
+
+// Backup writes a consistent copy of a SQLite database to path while it
+// stays in use (VACUUM INTO). The file must not exist yet.
+func (d *DB) Backup(ctx context.Context, path string) error {
+	if d.Dialect != SQLite {
+		return errors.New("online backup is for SQLite; use pg_dump for PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s already exists", path)
+	}
+	_, err := d.W.ExecContext(ctx, "VACUUM INTO ?", path)
+	return err
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
@@ -253,4 +254,37 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string, now time.Time) 
 		t.ExpiresAt = exp.Time.UTC()
 	}
 	return &t, nil
+}
+
+func (s *Store) Overview(ctx context.Context, scopes []region.Code) (o identity.Overview, err error) {
+	defer errs.Wrap(&err, "sqlstore.Overview")
+	if len(scopes) == 0 {
+		return o, nil
+	}
+	within := func(col string) (string, []any) {
+		var or []string
+		var args []any
+		for _, sc := range scopes {
+			or, args = append(or, col+" LIKE ?"), append(args, string(sc)+"%")
+		}
+		return "(" + strings.Join(or, " OR ") + ")", args
+	}
+	counts := []struct {
+		dst *int
+		q   string
+		col string
+	}{
+		{&o.Persons, `SELECT COUNT(*) FROM persons WHERE `, "region_code"},
+		{&o.Enterprises, `SELECT COUNT(*) FROM enterprises WHERE `, "region_code"},
+		{&o.Organizations, `SELECT COUNT(*) FROM organizations WHERE `, "region_code"},
+		{&o.Staff, `SELECT COUNT(*) FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.kind = 'staff' AND `, "o.region_code"},
+		{&o.AuditEntries, `SELECT COUNT(*) FROM audit_log WHERE `, "region_code"},
+	}
+	for _, c := range counts {
+		cond, args := within(c.col)
+		if err := s.db.QueryRow(ctx, c.q+cond, args...).Scan(c.dst); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }

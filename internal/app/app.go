@@ -1,0 +1,166 @@
+// Package app is digigov's composition root: it opens storage, applies
+// migrations, loads the region tree and the node key, builds the domain
+// services and the web server, and runs them. Nothing else wires
+// dependencies together.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/cryptox"
+	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/store/sqlstore"
+	"github.com/digigov/digigov/internal/web"
+)
+
+// App is a running digigov node's parts.
+type App struct {
+	Cfg      *config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Store    *sqlstore.Store
+	Regions  *region.Tree
+	Audit    *audit.Service
+	Identity *identity.Service
+	Version  string
+	now      func() time.Time
+}
+
+// Open opens the database (creating and migrating it as needed), loads the
+// node key and the region tree, and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (*App, error) {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log, version, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version string, d *db.DB) (*App, error) {
+	if err := sqlstore.Migrate(ctx, d); err != nil {
+		return nil, err
+	}
+	key, err := cryptox.LoadOrCreateNodeKey(cfg.NodeKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("node key: %w", err)
+	}
+	keys, err := cryptox.NewKeyring(key)
+	if err != nil {
+		return nil, fmt.Errorf("node key: %w", err)
+	}
+	st := sqlstore.New(d)
+	regions, err := loadRegions(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	au := audit.NewService(st, d, now)
+	return &App{
+		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
+		Identity: identity.NewService(st, d, au, keys, regions, now, log),
+	}, nil
+}
+
+// loadRegions is the embedded tree plus any towns and villages imported
+// into this node's database (another province's, say).
+func loadRegions(ctx context.Context, st *sqlstore.Store) (*region.Tree, error) {
+	extra, err := st.ImportedRegions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := region.Embedded()
+	if len(extra) == 0 {
+		return t, nil
+	}
+	t, err = t.With(extra)
+	if err != nil {
+		return nil, fmt.Errorf("imported regions: %w", err)
+	}
+	return t, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Ready reports whether the node can serve: database reachable, schema
+// current.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.DB.W.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	ok, err := sqlstore.MigrationsCurrent(ctx, a.DB)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if !ok {
+		return errors.New("migrations pending")
+	}
+	return nil
+}
+
+// Handler builds the web server.
+func (a *App) Handler() (http.Handler, error) {
+	return web.NewServer(web.Deps{
+		Log: a.Log, Identity: a.Identity, Audit: a.Audit, Regions: a.Regions, Ready: a.Ready,
+		Pools: a.pools(), MaxBodyBytes: a.Cfg.MaxBodyBytes, Version: a.Version,
+	})
+}
+
+func (a *App) pools() map[string]*sql.DB {
+	if a.DB.R == a.DB.W {
+		return map[string]*sql.DB{"db": a.DB.W}
+	}
+	return map[string]*sql.DB{"db_writer": a.DB.W, "db_reader": a.DB.R}
+}
+
+// Serve answers HTTP on ln until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish (up to 15
+// seconds) and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// DemoPassword is the password of every demo account. Demo data is for
+// trying digigov on a laptop, never for a real deployment.
+const DemoPassword = "digigov2026"
+
+// DemoAccount is one demo account, for the start-up message and the README.
+type DemoAccount struct {
+	Username string
+	Role     identity.Role
+	Name     string
+	Where    string
+}
+
+// DemoAccounts lists the demo accounts, one per role.
+var DemoAccounts = []DemoAccount{
+	{"citizen", identity.RoleCitizen, "张明", "广州市天河区"},
+	{"elder", identity.RoleCitizen, "李桂英", "广州市越秀区 (长辈版)"},
+	{"enterprise", identity.RoleEnterpriseAgent, "陈晓丽", "广州数智科技有限公司"},
+	{"counter", identity.RoleCounterStaff, "黄志强", "天河区政务服务中心"},
+	{"officer", identity.RoleCaseOfficer, "林晓燕", "广州市人力资源和社会保障局"},
+	{"head", identity.RoleDepartmentHead, "周建国", "广州市人力资源和社会保障局"},
+	{"cdo", identity.RoleDataOfficer, "吴海峰", "广东省政务服务和数据管理局"},
+	{"grid", identity.RoleGridWorker, "梁小芳", "天河区石牌街道"},
+	{"duty", identity.RoleDutyOfficer, "何伟", "广州市应急管理局"},
+	{"leader", identity.RoleLeader, "郑卫东", "广东省人民政府办公厅"},
+	{"admin", identity.RoleSysAdmin, "系统管理员", "广东省政务服务和数据管理局"},
+}
+
+type demoOrg struct {
+	key, name, region string
+	kind              identity.OrgKind
+	base              string // 8-character organisation code base of its USCC
+}
+
+var demoOrgs = []demoOrg{
+	{"gd-gov", "广东省人民政府办公厅", "44", identity.OrgGovernment, "00699001"},
+	{"gd-data", "广东省政务服务和数据管理局", "44", identity.OrgDepartment, "00699002"},
+	{"gz-hrss", "广州市人力资源和社会保障局", "4401", identity.OrgDepartment, "00699101"},
+	{"gz-ema", "广州市应急管理局", "4401", identity.OrgDepartment, "00699102"},
+	{"th-center", "广州市天河区政务服务数据管理局", "440106", identity.OrgCenter, "00699201"},
+	{"th-shipai", "广州市天河区人民政府石牌街道办事处", "440106006", identity.OrgStreet, "00699301"},
+	{"sz-amr", "深圳市市场监督管理局", "4403", identity.OrgDepartment, "00699401"},
+}
+
+// region6 pads a region code to the 6-digit address code a USCC carries.
+func region6(code string) string {
+	return (code + "000000")[:6]
+}
+
+// SeedDemo creates the demo organisations and accounts unless they exist.
+// It returns false when the demo data was already there.
+func (a *App) SeedDemo(ctx context.Context) (bool, error) {
+	if _, err := a.Identity.UserByUsername(ctx, "admin"); err == nil {
+		return false, nil
+	} else if !errs.Is(err, errs.NotFound) {
+		return false, err
+	}
+	actor := audit.System("demo data")
+	orgs := map[string]*identity.Organization{}
+	for _, o := range demoOrgs {
+		org, err := a.Identity.CreateOrganizationAs(ctx, actor, identity.NewOrganization{
+			Name: o.name, Region: o.region, Kind: o.kind,
+			USCC: string(identity.MakeUSCC('1', '1', region6(o.region), o.base)),
+		})
+		if err != nil {
+			return false, fmt.Errorf("demo organisation %s: %w", o.name, err)
+		}
+		orgs[o.key] = org
+	}
+	staff := []struct {
+		username, name, org string
+		role                identity.Role
+		scope               region.Code
+	}{
+		{"admin", "系统管理员", "gd-data", identity.RoleSysAdmin, "44"},
+		{"cdo", "吴海峰", "gd-data", identity.RoleDataOfficer, "44"},
+		{"leader", "郑卫东", "gd-gov", identity.RoleLeader, "44"},
+		{"duty", "何伟", "gz-ema", identity.RoleDutyOfficer, "4401"},
+		{"officer", "林晓燕", "gz-hrss", identity.RoleCaseOfficer, "4401"},
+		{"head", "周建国", "gz-hrss", identity.RoleDepartmentHead, "4401"},
+		{"counter", "黄志强", "th-center", identity.RoleCounterStaff, "440106"},
+		{"grid", "梁小芳", "th-shipai", identity.RoleGridWorker, "440106006"},
+	}
+	for _, s := range staff {
+		org := orgs[s.org]
+		_, err := a.Identity.CreateStaffAs(ctx, actor, identity.NewStaff{
+			Username: s.username, Name: s.name, Password: DemoPassword, OrgID: org.ID,
+			Grants: []identity.Grant{{Role: s.role, OrgID: org.ID, Scope: s.scope}},
+		})
+		if err != nil {
+			return false, fmt.Errorf("demo account %s: %w", s.username, err)
+		}
+	}
+	born := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	people := []identity.PersonSignup{
+		{Username: "citizen", Name: "张明", IDNumber: identity.MakeIDNumber("440106", born(1990, 5, 12), 31).Clear(), Phone: "13800138000"},
+		{Username: "elder", Name: "李桂英", IDNumber: identity.MakeIDNumber("440104", born(1948, 3, 8), 22).Clear(), Phone: "13922223333"},
+	}
+	for _, p := range people {
+		p.Password = DemoPassword
+		if _, err := a.Identity.RegisterPerson(ctx, p); err != nil {
+			return false, fmt.Errorf("demo account %s: %w", p.Username, err)
+		}
+	}
+	if err := a.setElderly(ctx, "elder"); err != nil {
+		return false, err
+	}
+	_, err := a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{
+		Username: "enterprise", EnterpriseName: "广州数智科技有限公司",
+		USCC:      string(identity.MakeUSCC('9', '1', "440106", "MA5D0K7X")),
+		AgentName: "陈晓丽", AgentIDNumber: identity.MakeIDNumber("440105", born(1985, 11, 3), 48).Clear(),
+		Phone: "13711112222", Password: DemoPassword,
+	})
+	if err != nil {
+		return false, fmt.Errorf("demo account enterprise: %w", err)
+	}
+	return true, nil
+}
+
+// setElderly turns on elderly mode for a demo account, as its owner would.
+func (a *App) setElderly(ctx context.Context, username string) error {
+	u, err := a.Identity.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	c := &identity.Caller{UserID: u.ID, Name: u.DisplayName, Kind: u.Kind}
+	return a.Identity.SetPreferences(ctx, c, "zh-CN", true)
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/digigov/digigov/internal/platform/errs"
+)
+
+// status maps a domain error code to an HTTP status — the one place where
+// that happens.
+func status(err error) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch errs.CodeOf(err) {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.TooManyRequests:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// messageKey is the catalog key of the sentence a person sees for err.
+// Internal errors never show their text.
+func messageKey(err error) string {
+	code := status(err)
+	if code == http.StatusInternalServerError {
+		return "error.internal"
+	}
+	if code == http.StatusRequestEntityTooLarge {
+		return "error.too_large"
+	}
+	if e := errs.As(err); e != nil && e.Msg != "" {
+		return e.Msg
+	}
+	return "error.status." + http.StatusText(code)
+}
+
+// handlerFunc is a page handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// errorPage turns a handler's error into an error page: the status from the
+// error's code, a sentence in the person's language, and for internal
+// errors a log line with the request ID (the person sees only the ID).
+func (s *Server) errorPage(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		s.writeError(w, r, err)
+	})
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := status(err)
+	st := state(r.Context())
+	if code == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if code >= 500 {
+		s.log.Error("request failed", "request_id", st.ID, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p := &page{Title: "error.title", Status: code, Data: map[string]any{
+		"Code": code, "Message": messageKey(err), "RequestID": st.ID,
+	}}
+	if rerr := s.rd.render(w, r, "error", p); rerr != nil {
+		s.log.Error("render error page", "request_id", st.ID, "err", rerr)
+		http.Error(w, http.StatusText(code), code)
+	}
+}
+
+// notFoundPage answers unknown paths.
+func (s *Server) notFoundPage() http.Handler {
+	return s.errorPage(func(w http.ResponseWriter, r *http.Request) error {
+		return errs.E(errs.NotFound, "error.page_not_found")
+	})
+}
+

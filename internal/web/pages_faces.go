@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
+)
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
+	return s.rd.render(w, r, "home", &page{Title: "home.title", Face: identity.FacePortal})
+}
+
+// handlePortal is the citizen's and enterprise agent's home: their profile
+// with personal data masked, and who has used their data.
+func (s *Server) handlePortal(w http.ResponseWriter, r *http.Request) error {
+	c := caller(r)
+	if c.Anonymous() {
+		return errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if c.Kind != identity.KindPerson && c.Kind != identity.KindEnterprise {
+		http.Redirect(w, r, facePath(c.Face()), http.StatusSeeOther)
+		return nil
+	}
+	me, err := s.id.Me(r.Context(), c)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	use, err := s.id.DataUse(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "portal", &page{Title: "portal.title", Face: identity.FacePortal,
+		Data: map[string]any{"Me": me, "DataUse": use}})
+}
+
+// handleWorkbench is the civil servant's home: their organisation and
+// grants, and the tools their roles allow.
+func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
+	c := caller(r)
+	if err := identity.Authorize(c, identity.PermWorkbench, ""); err != nil {
+		return err
+	}
+	var org *identity.Organization
+	if c.OrgID != "" {
+		o, err := s.id.Organization(r.Context(), c.OrgID)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		org = o
+	}
+	return s.rd.render(w, r, "workbench", &page{Title: "workbench.title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"Org": org}})
+}
+
+// handleCockpit is the leader's live overview of the platform's own
+// records within their scope.
+func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
+	o, scopes, err := s.id.Overview(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "cockpit", &page{Title: "cockpit.title", Face: identity.FaceCockpit,
+		Data: map[string]any{"Overview": o, "Scopes": scopes}})
+}

@@ -1,0 +1,40 @@
+package web
+
+import "net/http"
+
+// routes lists every route of digigov in one place.
+func (s *Server) routes(mux *http.ServeMux) {
+	// Operations.
+	mux.Handle("GET /healthz", handleHealthz())
+	mux.Handle("GET /readyz", s.handleReadyz())
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.Handle("GET /static/", s.assets.handler())
+
+	// Public pages.
+	mux.Handle("GET /{$}", s.errorPage(s.handleHome))
+	mux.Handle("GET /login", s.errorPage(s.handleLoginForm))
+	mux.Handle("POST /login", s.errorPage(s.handleLogin))
+	mux.Handle("POST /logout", s.errorPage(s.handleLogout))
+	mux.Handle("GET /register", s.errorPage(s.handleRegisterForm))
+	mux.Handle("POST /register", s.errorPage(s.handleRegister))
+	mux.Handle("POST /prefs", s.errorPage(s.handlePreferences))
+	mux.Handle("GET /regions", s.errorPage(s.handleRegionsPage))
+	mux.Handle("GET /ui/region-picker", s.errorPage(s.handleRegionPicker))
+
+	// The three faces.
+	mux.Handle("GET /portal", s.errorPage(s.handlePortal))
+	mux.Handle("GET /workbench", s.errorPage(s.handleWorkbench))
+	mux.Handle("GET /workbench/persons", s.errorPage(s.handlePersonLookupForm))
+	mux.Handle("POST /workbench/persons", s.errorPage(s.handlePersonLookup))
+	mux.Handle("GET /workbench/audit", s.errorPage(s.handleAuditLog))
+	mux.Handle("GET /cockpit", s.errorPage(s.handleCockpit))
+
+	// JSON API, with its OpenAPI document and docs page.
+	api := s.newAPI(mux)
+	s.registerRegionAPI(api)
+	s.registerMeAPI(api)
+	mux.Handle("GET /api/docs", s.handleAPIDocs())
+	mux.Handle("/api/", s.apiNotFound())
+
+	mux.Handle("/", s.notFoundPage())
+}

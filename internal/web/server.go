@@ -1,0 +1,83 @@
+// Package web serves digigov to people and systems: the three faces
+// (portal for citizens and enterprises, workbench for staff, cockpit for
+// leaders) as server-rendered pages, the JSON API under /api/v1 with its
+// generated OpenAPI document, and the operational endpoints.
+//
+// Handlers decode the request, call a domain service with the caller, and
+// render the result. They never decide authorization themselves: services
+// do, and their error codes become statuses in errors.go.
+package web
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/i18n"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// Deps is what the web server needs from the composition root.
+type Deps struct {
+	Log          *slog.Logger
+	Identity     *identity.Service
+	Audit        *audit.Service
+	Regions      *region.Tree
+	Ready        func(ctx context.Context) error // database reachable and migrations current
+	Pools        map[string]*sql.DB              // database pools, for metrics
+	MaxBodyBytes int64
+	Version      string
+}
+
+// Server is digigov's HTTP face.
+type Server struct {
+	log     *slog.Logger
+	id      *identity.Service
+	audit   *audit.Service
+	regions *region.Tree
+	ready   func(ctx context.Context) error
+	msgs    *i18n.Catalog
+	assets  *assets
+	rd      *renderer
+	metrics *metrics
+	maxBody int64
+	version string
+	handler http.Handler
+}
+
+// NewServer builds the server and its routes.
+func NewServer(d Deps) (*Server, error) {
+	a, err := newAssets()
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	rd, err := newRenderer(msgs, a, d.Regions)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		log: d.Log, id: d.Identity, audit: d.Audit, regions: d.Regions, ready: d.Ready,
+		msgs: msgs, assets: a, rd: rd, metrics: newMetrics(d.Pools),
+		maxBody: d.MaxBodyBytes, version: d.Version,
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = 10 << 20
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	// Outermost first: request ID, security headers, body limit, caller,
+	// CSRF, then observe (logs and metrics; it must wrap the mux directly to
+	// see the matched route).
+	s.handler = requestID(securityHeaders(s.limitBody(s.authenticate(s.checkCSRF(s.observe(mux))))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
