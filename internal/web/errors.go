@@ -90,4 +90,3 @@ func (s *Server) notFoundPage() http.Handler {
 		return errs.E(errs.NotFound, "error.page_not_found")
 	})
 }
-

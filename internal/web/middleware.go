@@ -268,4 +268,3 @@ func safeNext(next string) string {
 	}
 	return next
 }
-

@@ -46,7 +46,7 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 			return fieldView{Name: name, Label: p.T(label), Type: typ, Auto: auto, Value: p.Val(name), Error: p.Err(name)}
 		},
 		"pickerPage": func(p *page, pk *picker) *page { c := *p; c.Data = pk; return &c },
-		"first": func(n int, list any) any { return firstN(n, list) },
+		"first":      func(n int, list any) any { return firstN(n, list) },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
