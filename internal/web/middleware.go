@@ -118,9 +118,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 // preferences picks the language and elderly mode: a signed-in person's
-// saved choice, else the cookies, else the browser's Accept-Language, else
-// zh-CN.
+// saved choice, else the cookies, else zh-CN. Pages are Chinese unless the
+// person chooses English; API clients choose per request with
+// Accept-Language, which comes first.
 func preferences(r *http.Request, c *identity.Caller) (lang string, elderly bool) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if l := i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")); l != "" {
+			return l, false
+		}
+	}
 	if !c.Anonymous() {
 		if l := i18n.Match(c.Locale); l != "" {
 			return l, c.Elderly
@@ -128,9 +134,6 @@ func preferences(r *http.Request, c *identity.Caller) (lang string, elderly bool
 	}
 	if ck, err := r.Cookie(cookieLang); err == nil {
 		lang = i18n.Match(ck.Value)
-	}
-	if lang == "" {
-		lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	}
 	if lang == "" {
 		lang = i18n.ZhCN

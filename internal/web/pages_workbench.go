@@ -34,6 +34,8 @@ func (s *Server) handlePersonLookup(w http.ResponseWriter, r *http.Request) erro
 	case err != nil:
 		return err
 	}
+	// The result shows the number masked; the form is not refilled with it.
+	f.Del("id_number")
 	return s.rd.render(w, r, "persons", &page{Title: "persons.title", Face: identity.FaceWorkbench,
 		Form: f, Data: map[string]any{"Person": p}})
 }

@@ -98,3 +98,14 @@ func PostgresDSN(t testing.TB) string {
 	}
 	return freshSchema(t, dsn)
 }
+
+// DSN returns a DSN for a fresh, empty database of engine e, for tests that
+// open the whole application: a file in a temporary directory for SQLite, a
+// fresh schema for PostgreSQL.
+func DSN(t testing.TB, e Engine) string {
+	t.Helper()
+	if e.dsn == "" {
+		return filepath.Join(t.TempDir(), "digigov.db")
+	}
+	return freshSchema(t, e.dsn)
+}

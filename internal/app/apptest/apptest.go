@@ -1,0 +1,178 @@
+// Package apptest starts a whole digigov node for tests, with demo data, on
+// a real database, behind a real HTTP server on a loopback port, and gives
+// tests a browser-like client (cookies, CSRF tokens, parsed pages).
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/digigov/digigov/internal/app"
+	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/store/storetest"
+)
+
+// Node is a running test node.
+type Node struct {
+	App *app.App
+	URL string
+	Log *SafeBuffer // everything the node logged
+}
+
+// SafeBuffer is a bytes.Buffer safe for concurrent writes.
+type SafeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SafeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SafeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Start opens a node on engine e with the demo data and serves it.
+func Start(t testing.TB, e storetest.Engine) *Node {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := &config.Config{
+		DataDir: dir, DB: storetest.DSN(t, e), NodeKeyFile: filepath.Join(dir, "node.key"),
+		LogFormat: "json", LogLevel: "info", MaxBodyBytes: 1 << 20,
+	}
+	logs := &SafeBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, log, "test")
+	if err != nil {
+		t.Fatalf("open node: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if _, err := a.SeedDemo(ctx); err != nil {
+		t.Fatalf("demo data: %v", err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatalf("handler: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &Node{App: a, URL: srv.URL, Log: logs}
+}
+
+// Client is a browser-like client: it keeps cookies, does not follow
+// redirects (tests check them), and remembers the CSRF token of the last
+// page it saw.
+type Client struct {
+	t    testing.TB
+	n    *Node
+	http *http.Client
+	csrf string
+}
+
+// Client returns a new client without cookies.
+func (n *Node) Client(t testing.TB) *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{t: t, n: n, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Response is a response with its body read.
+type Response struct {
+	*http.Response
+	Body string
+	Doc  *goquery.Document // parsed when the body is HTML
+}
+
+// Do sends a request and reads the response.
+func (c *Client) Do(req *http.Request) *Response {
+	c.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r := &Response{Response: resp, Body: string(b)}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		r.Doc, _ = goquery.NewDocumentFromReader(bytes.NewReader(b))
+		if v, ok := r.Doc.Find(`input[name="csrf"]`).First().Attr("value"); ok && v != "" {
+			c.csrf = v
+		}
+	}
+	return r
+}
+
+// Get fetches path.
+func (c *Client) Get(path string, header ...string) *Response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.n.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return c.Do(req)
+}
+
+// Post submits a form, adding the CSRF token the client last saw (fetching
+// the home page first if it has seen none) unless form has one.
+func (c *Client) Post(path string, form url.Values) *Response {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["csrf"]; !ok {
+		if c.csrf == "" {
+			c.Get("/")
+		}
+		form.Set("csrf", c.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.n.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(req)
+}
+
+// Login signs in and fails the test if it does not work.
+func (c *Client) Login(username, password string) {
+	c.t.Helper()
+	c.Get("/login")
+	r := c.Post("/login", url.Values{"username": {username}, "password": {password}})
+	if r.StatusCode != http.StatusSeeOther {
+		c.t.Fatalf("login as %s: status %d", username, r.StatusCode)
+	}
+	c.csrf = ""
+	c.Get("/") // pick up the session's CSRF token
+}
+
+// Token issues an API token for a demo account.
+func (n *Node) Token(t testing.TB, username string) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := n.App.Identity.UserByUsername(ctx, username)
+	if err != nil {
+		t.Fatalf("token for %s: %v", username, err)
+	}
+	tok, err := n.App.Identity.IssueAPIToken(ctx, auditActor("test"), u.ID, "test")
+	if err != nil {
+		t.Fatalf("token for %s: %v", username, err)
+	}
+	return tok
+}
