@@ -65,7 +65,9 @@ func TestAPIScenarios(t *testing.T) {
 					wantProblem(t, b, 404, "找不到该行政区划代码。")
 				}},
 				{"children skip the pseudo-county", "/api/v1/regions/4419/children", token, "", 200, "application/json", func(t *testing.T, b string) {
-					var r struct{ Items []struct{ Code, Level string } }
+					var r struct {
+						Items []struct{ Code, Level string }
+					}
 					mustJSON(t, b, &r)
 					if len(r.Items) < 30 || r.Items[0].Level != "town" {
 						t.Errorf("东莞's children should be its towns, got %d items: %.200s", len(r.Items), b)
