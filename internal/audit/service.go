@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
@@ -134,7 +133,7 @@ func (s *Service) Verify(ctx context.Context) (VerifyResult, error) {
 	return res, nil
 }
 
-var errStop = errs.E(errs.Internal, "stop")
+var errStop = errors.New("stop")
 
 // Entries lists entries matching f. The caller must have been authorized
 // for f already (identity does it); Entries itself does not check.

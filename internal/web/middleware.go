@@ -233,7 +233,7 @@ func (s *Server) observe(mux http.Handler) http.Handler {
 					}
 					s.log.Error("panic", "request_id", state(r.Context()).ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 					if sw.status == 0 {
-						s.writeError(sw, r, errs.E(errs.Internal, "panic"))
+						s.writeError(sw, r, errs.E(errs.Internal, "error.internal"))
 					}
 				}
 			}()
