@@ -232,4 +232,3 @@ func demoUSCC(t *testing.T, dir, name string) string {
 	}
 	return u
 }
-
