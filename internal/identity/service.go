@@ -40,6 +40,7 @@ type Service struct {
 	regions *region.Tree
 	now     func() time.Time
 	log     *slog.Logger
+	tokens  tokenCache
 }
 
 // NewService returns a Service.

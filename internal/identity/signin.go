@@ -99,19 +99,30 @@ func (s *Service) CallerBySession(ctx context.Context, token string) (*Caller, s
 }
 
 // CallerByAPIToken returns the caller an API token acts as, or
-// errs.Unauthenticated.
+// errs.Unauthenticated. Resolved tokens are remembered for TokenCacheTTL.
+// The returned Caller is shared: callers must not modify it.
 func (s *Service) CallerByAPIToken(ctx context.Context, token string) (*Caller, error) {
 	if token == "" {
 		return nil, errs.E(errs.Unauthenticated, "auth.required")
 	}
-	t, err := s.store.APITokenByHash(ctx, hashToken(strings.TrimPrefix(token, "dg_")), s.now().UTC())
+	now := s.now().UTC()
+	hash := hashToken(strings.TrimPrefix(token, "dg_"))
+	if c := s.tokens.get(hash, now); c != nil {
+		return c, nil
+	}
+	t, err := s.store.APITokenByHash(ctx, hash, now)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.Unauthenticated, "auth.token_invalid")
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.callerOf(ctx, t.UserID)
+	c, err := s.callerOf(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	s.tokens.put(hash, c, now)
+	return c, nil
 }
 
 func (s *Service) callerOf(ctx context.Context, id ids.ID) (*Caller, error) {

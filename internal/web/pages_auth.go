@@ -46,6 +46,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: int(identity.SessionLifetime.Seconds())})
+	// A language or elderly mode chosen before signing in is the person's
+	// latest choice: keep it on the account.
+	if lang, elderly, ok := cookiePreferences(r, c); ok && (lang != c.Locale || elderly != c.Elderly) {
+		if err := s.id.SetPreferences(r.Context(), c, lang, elderly); err != nil {
+			return err
+		}
+	}
 	clearCookie(w, cookieCSRF)
 	next := r.PostForm.Get("next")
 	if next == "" || safeNext(next) == "/" {
@@ -68,6 +75,10 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) error {
+	if c := caller(r); !c.Anonymous() {
+		http.Redirect(w, r, facePath(c.Face()), http.StatusSeeOther)
+		return nil
+	}
 	kind := r.URL.Query().Get("kind")
 	if kind != "enterprise" {
 		kind = "person"
@@ -139,4 +150,18 @@ func (s *Server) handlePreferences(w http.ResponseWriter, r *http.Request) error
 	setPrefCookie(w, r, cookieElderly, e)
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
+}
+
+// cookiePreferences returns the language and elderly mode a visitor chose
+// before signing in, if they chose any; what they did not choose stays as
+// the account has it.
+func cookiePreferences(r *http.Request, c *identity.Caller) (lang string, elderly bool, ok bool) {
+	lang, elderly = c.Locale, c.Elderly
+	if ck, err := r.Cookie(cookieLang); err == nil && i18n.Match(ck.Value) != "" {
+		lang, ok = i18n.Match(ck.Value), true
+	}
+	if ck, err := r.Cookie(cookieElderly); err == nil {
+		elderly, ok = ck.Value == "1", true
+	}
+	return lang, elderly, ok
 }

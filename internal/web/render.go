@@ -132,7 +132,7 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, name string, 
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	p.rd, p.st, p.path = rd, state(r.Context()), r.URL.Path
+	p.rd, p.st, p.path = rd, state(r.Context()), r.URL.RequestURI()
 	if p.Face == "" {
 		p.Face = p.st.Caller.Face()
 	}
@@ -154,7 +154,7 @@ func (rd *renderer) fragment(w http.ResponseWriter, r *http.Request, name string
 	if !ok {
 		return fmt.Errorf("no templates")
 	}
-	p.rd, p.st, p.path = rd, state(r.Context()), r.URL.Path
+	p.rd, p.st, p.path = rd, state(r.Context()), r.URL.RequestURI()
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -330,3 +330,28 @@ func TestRegistration(t *testing.T) {
 		}
 	})
 }
+
+// TestPreferencesFollowThePerson: a choice made before signing in is kept
+// on the account, and comes back on another device.
+func TestPreferencesFollowThePerson(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	c := n.Client(t)
+	c.Get("/login?next=/workbench")
+	if r := c.Post("/prefs", url.Values{"elderly": {"1"}, "next": {"/login?next=/workbench"}}); r.Header.Get("Location") != "/login?next=/workbench" {
+		t.Errorf("toggle went back to %q, want the page with its query", r.Header.Get("Location"))
+	}
+	if r := c.Get("/login"); !r.Doc.Find("html").HasClass("elderly") {
+		t.Fatalf("elderly mode not on after the toggle")
+	}
+	c.Login("officer", app.DemoPassword)
+	other := n.Client(t) // another device: no cookies
+	other.Login("officer", app.DemoPassword)
+	if r := other.Get("/workbench"); !r.Doc.Find("html").HasClass("elderly") {
+		t.Errorf("elderly mode chosen before signing in was not kept on the account")
+	}
+	other.Post("/prefs", url.Values{"lang": {"en"}, "next": {"/workbench"}})
+	r := other.Get("/workbench")
+	if lang, _ := r.Doc.Find("html").Attr("lang"); lang != "en" || !strings.Contains(r.Doc.Find("h1").Text(), "Staff workbench") {
+		t.Errorf("after choosing English: lang %q, heading %q", lang, r.Doc.Find("h1").Text())
+	}
+}

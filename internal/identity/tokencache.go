@@ -1,0 +1,44 @@
+package identity
+
+import (
+	"sync"
+	"time"
+)
+
+// TokenCacheTTL is how long a resolved API token is remembered. Systems
+// call the API many times a second with the same token; resolving it costs
+// three queries. A revoked token or a changed grant therefore takes effect
+// within this time on every instance. The cache holds nothing another
+// instance needs, so instances stay interchangeable.
+const TokenCacheTTL = 30 * time.Second
+
+const tokenCacheMax = 10000
+
+type tokenCache struct {
+	mu      sync.RWMutex
+	entries map[string]tokenEntry
+}
+
+type tokenEntry struct {
+	caller  *Caller
+	expires time.Time
+}
+
+func (c *tokenCache) get(hash string, now time.Time) *Caller {
+	c.mu.RLock()
+	e, ok := c.entries[hash]
+	c.mu.RUnlock()
+	if !ok || now.After(e.expires) {
+		return nil
+	}
+	return e.caller
+}
+
+func (c *tokenCache) put(hash string, caller *Caller, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= tokenCacheMax {
+		c.entries = map[string]tokenEntry{} // crude but bounded: start over
+	}
+	c.entries[hash] = tokenEntry{caller: caller, expires: now.Add(TokenCacheTTL)}
+}
