@@ -206,13 +206,14 @@ func (s *Service) FindPerson(ctx context.Context, by *Caller, idNumber, purpose 
 	if err := Authorize(by, PermPersonRead, ""); err != nil {
 		return nil, err
 	}
+	fe := fieldErrors{}
 	idn, err := ParseIDNumberAt(idNumber, s.now())
-	if err != nil {
-		return nil, errs.Fields(map[string]string{"id_number": errs.As(err).Msg})
+	fe.check("id_number", err)
+	if purpose = strings.TrimSpace(purpose); purpose == "" {
+		fe["purpose"] = "purpose.required"
 	}
-	purpose = strings.TrimSpace(purpose)
-	if purpose == "" {
-		return nil, errs.Fields(map[string]string{"purpose": "purpose.required"})
+	if err := fe.err(); err != nil {
+		return nil, err
 	}
 	rec, err := s.store.PersonByIDNumberIndex(ctx, s.keys.BlindIndex(idxIDNumber, idn.Clear()))
 	if err != nil {

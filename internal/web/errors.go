@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/digigov/digigov/internal/platform/errs"
 )
@@ -16,6 +17,9 @@ func status(err error) int {
 	}
 	switch errs.CodeOf(err) {
 	case errs.Invalid:
+		if e := errs.As(err); e != nil && len(e.Fields) > 0 {
+			return http.StatusUnprocessableEntity // a form or body with invalid fields
+		}
 		return http.StatusBadRequest
 	case errs.NotFound:
 		return http.StatusNotFound
@@ -66,6 +70,10 @@ func (s *Server) errorPage(h handlerFunc) http.Handler {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.writeProblem(w, r, err)
+		return
+	}
 	code := status(err)
 	st := state(r.Context())
 	if code == http.StatusUnauthorized && r.Method == http.MethodGet {

@@ -110,3 +110,43 @@ func idNumberOf(t *testing.T, n *apptest.Node, username string) identity.IDNumbe
 	}
 	return me.IDNumber
 }
+
+// TestPersonLookupAPI: the same lookup for systems, with RFC 9457 errors
+// that name each invalid field.
+func TestPersonLookupAPI(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	token := n.Token(t, "counter")
+	c := n.Client(t)
+	post := func(body string) *apptest.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, n.URL+"/api/v1/persons/lookup", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		return c.Do(req)
+	}
+	r := post(`{"id_number": "4401061990", "purpose": " "}`)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid body: status %d: %s", r.StatusCode, r.Body)
+	}
+	var p problem
+	mustJSON(t, r.Body, &p)
+	got := map[string]string{}
+	for _, e := range p.Errors {
+		got[e.Location] = e.Message
+	}
+	if got["id_number"] != "公民身份号码应为 18 位。" || got["purpose"] != "请填写查询事由，查询将记入审计日志。" {
+		t.Errorf("field errors = %v", got)
+	}
+	id := idNumberOf(t, n, "citizen")
+	r = post(`{"id_number": "` + id.Clear() + `", "purpose": "系统核验"}`)
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `"id_number_masked":"`+id.Masked()+`"`) || strings.Contains(r.Body, id.Clear()) {
+		t.Errorf("lookup: %d %s", r.StatusCode, r.Body)
+	}
+	if r := post(`{"id_number": "` + idNumberOf(t, n, "elder").Clear() + `", "purpose": "x"}`); r.StatusCode != http.StatusNotFound {
+		t.Errorf("person outside the counter's district: %d", r.StatusCode)
+	}
+	big := `{"id_number": "` + strings.Repeat("1", 2<<20) + `"}`
+	if r := post(big); r.StatusCode != http.StatusRequestEntityTooLarge || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("oversized API body: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+}

@@ -33,6 +33,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api := s.newAPI(mux)
 	s.registerRegionAPI(api)
 	s.registerMeAPI(api)
+	s.registerPersonAPI(api)
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())
 
