@@ -2,15 +2,20 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/digigov/digigov/internal/identity"
@@ -45,9 +50,10 @@ func chromiumPath(t *testing.T) string {
 // tab is one browser tab on a node, with steps that fail the test with a
 // sentence saying what was being done.
 type tab struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	t       *testing.T
+	ctx     context.Context
+	base    string
+	console *consoleLog
 }
 
 // newTab starts a headless Chromium with a fresh profile, whose browser
@@ -87,7 +93,107 @@ func newTab(t *testing.T, base string) *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium %s: %v", exe, err)
 	}
-	return &tab{t: t, ctx: ctx, base: base}
+	b := &tab{t: t, ctx: ctx, base: base, console: &consoleLog{}}
+	if err := chromedp.Listen(ctx, b.console.add); err != nil {
+		t.Fatalf("listen to the console of chromium: %v", err)
+	}
+	return b
+}
+
+// consoleLog keeps what the pages of a tab wrote to the console: calls of
+// the console API, uncaught exceptions, and the browser's own log, where
+// Chromium reports a Content-Security-Policy violation ("Refused to ...").
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+// add is the listener of the tab's events. It runs on the goroutine that
+// reads the browser's messages, so it only appends.
+func (c *consoleLog) add(ev any) {
+	var m string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var args []string
+		for _, a := range ev.Args {
+			args = append(args, remoteText(a))
+		}
+		m = fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " "))
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		m = "exception: " + d.Text
+		if d.Exception != nil {
+			desc, _, _ := strings.Cut(remoteText(d.Exception), "\n")
+			m += " " + desc
+		}
+		if d.URL != "" {
+			m += fmt.Sprintf(" (%s:%d)", d.URL, d.LineNumber+1)
+		}
+	case *log.EventEntryAdded:
+		e := ev.Entry
+		m = fmt.Sprintf("log %s %s: %s", e.Source, e.Level, e.Text)
+		if e.URL != "" {
+			m += fmt.Sprintf(" (%s)", e.URL)
+		}
+	default:
+		return
+	}
+	c.mu.Lock()
+	c.msgs = append(c.msgs, m)
+	c.mu.Unlock()
+}
+
+// remoteText is a console argument as the console shows it, roughly.
+func remoteText(o *runtime.RemoteObject) string {
+	if o.Type == runtime.RemoteObjectTypeString {
+		var s string
+		if json.Unmarshal(o.Value, &s) == nil {
+			return s
+		}
+	}
+	switch {
+	case o.Description != "":
+		return o.Description
+	case o.UnserializableValue != "":
+		return string(o.UnserializableValue)
+	case len(o.Value) > 0:
+		return string(o.Value)
+	}
+	return string(o.Type)
+}
+
+// messages returns what the console holds so far.
+func (c *consoleLog) messages() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.msgs...)
+}
+
+// isCSPViolation reports whether a console message is Chromium saying that
+// the page's Content-Security-Policy blocked something.
+func isCSPViolation(m string) bool {
+	return strings.Contains(m, "Content Security Policy") || strings.Contains(m, "Refused to")
+}
+
+// wantNoCSPViolations fails the test if a page of the tab broke its
+// Content-Security-Policy so far, and logs the console's other messages.
+func (b *tab) wantNoCSPViolations(after string) {
+	b.t.Helper()
+	// The listener sees every event that the browser sent before the
+	// answer to a command, so one round trip brings the log up to date.
+	b.eval(`""`)
+	var bad []string
+	for _, m := range b.console.messages() {
+		if isCSPViolation(m) {
+			bad = append(bad, m)
+		} else {
+			b.t.Logf("%s, console: %s", after, m)
+		}
+	}
+	if len(bad) > 0 {
+		b.t.Fatalf("%s, the browser reported %d Content-Security-Policy violation(s):\n\t%s",
+			after, len(bad), strings.Join(bad, "\n\t"))
+	}
 }
 
 // do runs actions as one step, bounded by stepTimeout.
@@ -391,4 +497,131 @@ func TestBrowserRegistrationShowsChineseFieldErrors(t *testing.T) {
 	b.fill("#f-password", "abc12345")
 	b.clickAndWait("#register-submit")
 	b.wantPage("after submitting the corrected ID number", "/login?registered=1")
+}
+
+// pickerLevel is the CSS selector of the select of level n (1 is the
+// province) of the region picker whose field is code.
+func pickerLevel(n int) string {
+	return fmt.Sprintf("#rp-code .rp-level:nth-of-type(%d) select", n)
+}
+
+// choose picks the option of the picker's select of level n, as a person
+// choosing with the keyboard or the mouse does. chromedp.SetValue fires
+// the select's input and change events, and htmx replaces the whole
+// picker on change; choose waits for the new picker, which has one more
+// level, holding the option want (a child of value).
+func (b *tab) choose(n int, value, want string) {
+	b.t.Helper()
+	sel := pickerLevel(n)
+	next := pickerLevel(n+1) + fmt.Sprintf(` option[value="%s"]`, want)
+	b.do(fmt.Sprintf("choose %s in %s", value, sel),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.SetValue(chromedp.CSS(sel), value))
+	b.do(fmt.Sprintf("after choosing %s in %s, wait for %s", value, sel, next),
+		chromedp.WaitReady(chromedp.CSS(next)))
+	if got := b.value(sel); got != value {
+		b.t.Fatalf("after choosing %s, the redrawn select of level %d holds %q, want %q", value, n, got, value)
+	}
+}
+
+// optionText is the name that an option of the picker's level n shows.
+func (b *tab) optionText(n int, value string) string {
+	b.t.Helper()
+	css := pickerLevel(n) + fmt.Sprintf(` option[value="%s"]`, value)
+	return strings.TrimSpace(b.runString("read the text of "+css, chromedp.TextContent(chromedp.CSS(css))))
+}
+
+// TestBrowserRegionPickerCascades looks up 石牌街道 on the public regions
+// page with the cascading picker, from the province down: each choice
+// makes htmx fetch the next level, under the page's Content-Security-Policy
+// (no inline script, no inline style, no eval).
+func TestBrowserRegionPickerCascades(t *testing.T) {
+	chromiumPath(t)
+	b := newTab(t, startNode(t))
+
+	b.open("/regions")
+	b.wantLangHeading("on the regions page", "zh-CN", "行政区划")
+	if got := b.optionText(1, "44"); got != "广东省" {
+		t.Fatalf("first select, option 44 = %q, want %q", got, "广东省")
+	}
+	for _, step := range []struct {
+		level       int
+		value, name string // the choice
+		next, child string // an option of the next level, and its name
+	}{
+		{1, "44", "广东省", "4401", "广州市"},
+		{2, "4401", "广州市", "440106", "天河区"},
+		{3, "440106", "天河区", "440106006", "石牌街道"},
+		{4, "440106006", "石牌街道", "440106006002", "东城社区居委会"},
+	} {
+		b.choose(step.level, step.value, step.next)
+		if got := b.optionText(step.level+1, step.next); got != step.child {
+			t.Fatalf("after choosing %s, select %d, option %s = %q, want %q",
+				step.name, step.level+1, step.next, got, step.child)
+		}
+	}
+	const full = "广东省广州市天河区石牌街道"
+	if got := b.value(`#rp-code input[name=code]`); got != "440106006" {
+		t.Fatalf("after choosing 石牌街道, the hidden input code = %q, want %q", got, "440106006")
+	}
+	if got := b.text("#rp-code .rp-chosen"); !strings.Contains(got, full) {
+		t.Fatalf("after choosing 石牌街道, the picker says %q, want it to contain %q", got, full)
+	}
+	b.wantNoCSPViolations("after choosing 石牌街道")
+
+	b.clickAndWait(`main form[action="/regions"] > button`)
+	if got := b.location(); !strings.HasPrefix(got, "/regions?") || !strings.Contains(got, "code=440106006") {
+		t.Fatalf("after clicking 查看, page = %s, want /regions?...code=440106006...", got)
+	}
+	if got := b.text("#region-detail h2"); got != full {
+		t.Fatalf("after clicking 查看, the region's heading = %q, want %q", got, full)
+	}
+	b.wantNoCSPViolations("after clicking 查看")
+}
+
+// TestBrowserAPIDocsRender opens the API documentation: the vendored
+// Swagger UI loads the OpenAPI document and lists its operations, under
+// the same Content-Security-Policy as every page.
+func TestBrowserAPIDocsRender(t *testing.T) {
+	chromiumPath(t)
+	b := newTab(t, startNode(t))
+
+	b.open("/api/docs")
+	b.do("wait for Swagger UI to show the API's title",
+		chromedp.WaitVisible(chromedp.CSS(".swagger-ui .info .title")))
+	if got := b.text(".swagger-ui .info .title"); !strings.Contains(got, "digigov API") {
+		t.Fatalf("Swagger UI title = %q, want it to contain %q", got, "digigov API")
+	}
+	b.do("wait for Swagger UI to list the operations",
+		chromedp.WaitVisible(chromedp.CSS(".swagger-ui .opblock-summary-path")))
+	// Swagger UI puts a zero-width space before each "/" of a path, so
+	// that a long path can wrap.
+	paths := strings.Split(strings.ReplaceAll(b.eval(`Array.from(
+		document.querySelectorAll(".swagger-ui .opblock-summary-path"),
+		e => e.textContent.trim()).join("\n")`), "\u200b", ""), "\n")
+	const want = "/api/v1/regions/{code}"
+	found := false
+	for _, p := range paths {
+		found = found || p == want
+	}
+	if !found {
+		t.Fatalf("Swagger UI lists the paths %q, want %s among them", paths, want)
+	}
+	b.wantNoCSPViolations("after Swagger UI rendered")
+}
+
+func TestBrowserScratchCSP(t *testing.T) {
+	chromiumPath(t)
+	b := newTab(t, startNode(t))
+	for _, p := range []string{"/regions", "/api/docs"} {
+		b.open(p)
+		b.eval(`(function(){var s=document.createElement("style");s.textContent="body{color:red}";document.head.appendChild(s);
+		setTimeout(function(){try{new Function("return 1")()}catch(e){console.error("caught "+e)}},0);
+		var d=document.createElement("div");d.setAttribute("style","color:red");document.body.appendChild(d);
+		return ""})()`)
+		b.do("sleep", chromedp.Sleep(500*time.Millisecond))
+		for _, m := range b.console.messages() {
+			t.Logf("%s: %s", p, m)
+		}
+	}
 }
