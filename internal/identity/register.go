@@ -55,6 +55,27 @@ func (f fieldErrors) err() error {
 	return errs.Fields(f)
 }
 
+// account checks what every account has: a username, a display name (in
+// form field nameField) and a password.
+func (f fieldErrors) account(username, nameField, name, password string) {
+	if !usernameRE.MatchString(username) {
+		f["username"] = "username.invalid"
+	}
+	if !validName(name) {
+		f[nameField] = "name.invalid"
+	}
+	f.check("password", ValidatePassword(password))
+}
+
+// hashIfValid returns the collected field errors, or, when there are none,
+// the hash of password: the costly hashing runs only for a valid form.
+func (f fieldErrors) hashIfValid(password string) (string, error) {
+	if err := f.err(); err != nil {
+		return "", err
+	}
+	return HashPassword(password)
+}
+
 // RegisterPerson opens a citizen account. Every field is checked before
 // anything is written: the ID number per GB 11643 (length, region, birth
 // date, check digit), the phone, the password rule, the username's shape
@@ -64,23 +85,12 @@ func (f fieldErrors) err() error {
 func (s *Service) RegisterPerson(ctx context.Context, in PersonSignup) (*User, error) {
 	fe := fieldErrors{}
 	in.Username, in.Name = strings.TrimSpace(in.Username), strings.TrimSpace(in.Name)
-	if !usernameRE.MatchString(in.Username) {
-		fe["username"] = "username.invalid"
-	}
-	if !validName(in.Name) {
-		fe["name"] = "name.invalid"
-	}
+	fe.account(in.Username, "name", in.Name, in.Password)
 	idn, err := ParseIDNumberAt(in.IDNumber, s.now())
 	fe.check("id_number", err)
 	ph, err := ParsePhone(in.Phone)
 	fe.check("phone", err)
-	if err := ValidatePassword(in.Password); err != nil {
-		fe.check("password", err)
-	}
-	if err := fe.err(); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(in.Password)
+	hash, err := fe.hashIfValid(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +130,9 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseSignup) (
 	fe := fieldErrors{}
 	in.Username = strings.TrimSpace(in.Username)
 	in.EnterpriseName, in.AgentName = strings.TrimSpace(in.EnterpriseName), strings.TrimSpace(in.AgentName)
-	if !usernameRE.MatchString(in.Username) {
-		fe["username"] = "username.invalid"
-	}
+	fe.account(in.Username, "agent_name", in.AgentName, in.Password)
 	if !validName(in.EnterpriseName) {
 		fe["enterprise_name"] = "name.invalid"
-	}
-	if !validName(in.AgentName) {
-		fe["agent_name"] = "name.invalid"
 	}
 	uscc, err := ParseUSCC(in.USCC)
 	fe.check("uscc", err)
@@ -135,13 +140,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseSignup) (
 	fe.check("agent_id_number", err)
 	ph, err := ParsePhone(in.Phone)
 	fe.check("phone", err)
-	if err := ValidatePassword(in.Password); err != nil {
-		fe.check("password", err)
-	}
-	if err := fe.err(); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(in.Password)
+	hash, err := fe.hashIfValid(in.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -116,15 +116,7 @@ func (s *Service) CreateStaff(ctx context.Context, by *Caller, in NewStaff) (*Us
 func (s *Service) CreateStaffAs(ctx context.Context, actor audit.Actor, in NewStaff) (*User, error) {
 	fe := fieldErrors{}
 	in.Username, in.Name = strings.TrimSpace(in.Username), strings.TrimSpace(in.Name)
-	if !usernameRE.MatchString(in.Username) {
-		fe["username"] = "username.invalid"
-	}
-	if !validName(in.Name) {
-		fe["name"] = "name.invalid"
-	}
-	if err := ValidatePassword(in.Password); err != nil {
-		fe.check("password", err)
-	}
+	fe.account(in.Username, "name", in.Name, in.Password)
 	if len(in.Grants) == 0 {
 		fe["role"] = "grant.required"
 	}
@@ -141,10 +133,7 @@ func (s *Service) CreateStaffAs(ctx context.Context, actor audit.Actor, in NewSt
 			in.Grants[i].OrgID = in.OrgID
 		}
 	}
-	if err := fe.err(); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(in.Password)
+	hash, err := fe.hashIfValid(in.Password)
 	if err != nil {
 		return nil, err
 	}
