@@ -117,7 +117,8 @@ const cspReporter = `document.addEventListener("securitypolicyviolation", functi
 
 // consoleLog keeps what the pages of a tab wrote to the console: calls of
 // the console API, uncaught exceptions, and the browser's own log, where
-// Chromium reports a Content-Security-Policy violation ("Refused to ...").
+// Chromium reports most Content-Security-Policy violations ("Applying
+// inline style violates the following Content Security Policy directive").
 type consoleLog struct {
 	mu      sync.Mutex
 	msgs    []string
@@ -182,13 +183,14 @@ func remoteText(o *runtime.RemoteObject) string {
 func (c *consoleLog) unchecked() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	new := append([]string(nil), c.msgs[c.checked:]...)
+	msgs := append([]string(nil), c.msgs[c.checked:]...)
 	c.checked = len(c.msgs)
-	return new
+	return msgs
 }
 
-// isCSPViolation reports whether a console message is Chromium saying that
-// the page's Content-Security-Policy blocked something.
+// isCSPViolation reports whether a console message is Chromium, or
+// cspReporter, saying that the page's Content-Security-Policy blocked
+// something. Older Chromiums said "Refused to ...".
 func isCSPViolation(m string) bool {
 	return strings.Contains(m, "Content Security Policy") || strings.Contains(m, "Refused to")
 }
@@ -198,9 +200,12 @@ func isCSPViolation(m string) bool {
 // other messages (such as the 404 of /favicon.ico).
 func (b *tab) wantNoCSPViolations(after string) {
 	b.t.Helper()
-	// The listener sees every event that the browser sent before the
-	// answer to a command, so one round trip brings the log up to date.
-	b.eval(`""`)
+	// The page fires securitypolicyviolation in a task of its own, and the
+	// listener sees every event that the browser sent before the answer to
+	// a command: a round trip that waits for a timer of the page brings the
+	// log up to date.
+	b.runString("wait for the page's pending events", chromedp.Evaluate[string](
+		`new Promise(done => setTimeout(() => done(""), 50))`, chromedp.EvalAwaitPromise))
 	var bad []string
 	for _, m := range b.console.unchecked() {
 		if isCSPViolation(m) {
@@ -529,10 +534,15 @@ func pickerLevel(n int) string {
 // the select's input and change events, and htmx replaces the whole
 // picker on change; choose waits for the new picker, which has one more
 // level, holding the option want (a child of value).
+//
+// htmx gives the new picker the class htmx-settling, and binds its selects
+// to change only when it takes the class off, 20 ms later: a choice made in
+// between would be lost, so choose waits for the class to go.
 func (b *tab) choose(n int, value, want string) {
 	b.t.Helper()
 	sel := pickerLevel(n)
-	next := pickerLevel(n+1) + fmt.Sprintf(` option[value="%s"]`, want)
+	next := strings.Replace(pickerLevel(n+1), "#rp-code", "#rp-code:not(.htmx-settling)", 1) +
+		fmt.Sprintf(` option[value="%s"]`, want)
 	b.do(fmt.Sprintf("choose %s in %s", value, sel),
 		chromedp.WaitVisible(chromedp.CSS(sel)),
 		chromedp.SetValue(chromedp.CSS(sel), value))
