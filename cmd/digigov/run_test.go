@@ -195,6 +195,9 @@ func TestAdministrationCommands(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "broken at entry 4") {
 		t.Errorf("audit verify after tampering: err %v, out %q", err, out)
 	}
+	if out, err := digigov(t, dir, "", "backup", "--to", filepath.Join(t.TempDir(), "x"), "--db", "postgres://u:p@127.0.0.1:1/x"); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup of a PostgreSQL node should point to pg_dump: %v %s", err, out)
+	}
 	if _, err := digigov(t, dir, "", "frobnicate"); err == nil {
 		t.Errorf("unknown command succeeded")
 	}

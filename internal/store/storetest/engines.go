@@ -26,16 +26,18 @@ type Engine struct {
 	dsn  string // "" for SQLite
 }
 
-// Engines returns SQLite, and PostgreSQL when EnvPostgres is set. When it
-// is not, it logs once why PostgreSQL is skipped.
+// Engines returns SQLite and PostgreSQL. Tests run a subtest per engine;
+// the PostgreSQL one skips with a one-line reason when EnvPostgres is not
+// set (Open and DSN call t.Skip).
 func Engines(t testing.TB) []Engine {
-	out := []Engine{{Name: "sqlite"}}
-	if dsn := os.Getenv(EnvPostgres); dsn != "" {
-		out = append(out, Engine{Name: "postgres", dsn: dsn})
-	} else {
-		t.Logf("postgres: skipped, %s is not set", EnvPostgres)
+	return []Engine{{Name: "sqlite"}, {Name: "postgres", dsn: os.Getenv(EnvPostgres)}}
+}
+
+// skipWithoutServer skips a PostgreSQL test when no server is configured.
+func (e Engine) skipWithoutServer(t testing.TB) {
+	if e.Name == "postgres" && e.dsn == "" {
+		t.Skipf("postgres: skipped, %s is not set", EnvPostgres)
 	}
-	return out
 }
 
 // Open returns a fresh, migrated database of engine e, removed when the
@@ -43,6 +45,7 @@ func Engines(t testing.TB) []Engine {
 // running in parallel do not see each other's rows.
 func Open(t testing.TB, e Engine) *db.DB {
 	t.Helper()
+	e.skipWithoutServer(t)
 	ctx := context.Background()
 	dsn := filepath.Join(t.TempDir(), "test.db")
 	if e.dsn != "" {
@@ -89,21 +92,12 @@ func freshSchema(t testing.TB, dsn string) string {
 	return u.String()
 }
 
-// PostgresDSN returns a DSN for a fresh PostgreSQL schema, or "" when
-// EnvPostgres is not set (for end-to-end tests that start the binary).
-func PostgresDSN(t testing.TB) string {
-	dsn := os.Getenv(EnvPostgres)
-	if dsn == "" {
-		return ""
-	}
-	return freshSchema(t, dsn)
-}
-
 // DSN returns a DSN for a fresh, empty database of engine e, for tests that
 // open the whole application: a file in a temporary directory for SQLite, a
 // fresh schema for PostgreSQL.
 func DSN(t testing.TB, e Engine) string {
 	t.Helper()
+	e.skipWithoutServer(t)
 	if e.dsn == "" {
 		return filepath.Join(t.TempDir(), "digigov.db")
 	}
