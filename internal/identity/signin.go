@@ -66,6 +66,11 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (token 
 				return err
 			}
 		}
+		// Sweep expired sessions here, where a write transaction is open
+		// anyway, so the table does not grow without a job to clean it.
+		if err := s.store.DeleteExpiredSessions(ctx, now); err != nil {
+			return err
+		}
 		sess := &Session{TokenHash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
 		if err := s.store.CreateSession(ctx, sess); err != nil {
 			return err

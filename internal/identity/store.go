@@ -38,6 +38,8 @@ type Store interface {
 	// SessionByHash returns an unexpired session (errs.NotFound otherwise).
 	SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 
 	// Overview counts records whose region lies within one of scopes.
 	Overview(ctx context.Context, scopes []region.Code) (Overview, error)

@@ -233,6 +233,12 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) (err error) {
 	return err
 }
 
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.DeleteExpiredSessions")
+	_, err = s.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UTC())
+	return err
+}
+
 func (s *Store) CreateAPIToken(ctx context.Context, t *identity.APIToken) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateAPIToken")
 	_, err = s.db.Exec(ctx, `INSERT INTO api_tokens (id, token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -126,6 +126,19 @@ func TestIdentityStore(t *testing.T) {
 			if _, err := s.SessionByHash(ctx, "th", t0.Add(2*time.Hour)); !errs.Is(err, errs.NotFound) {
 				t.Errorf("expired session: got %v, want NotFound", err)
 			}
+			old := &identity.Session{TokenHash: "old", UserID: u.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Minute)}
+			if err := s.CreateSession(ctx, old); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteExpiredSessions(ctx, t0.Add(30*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SessionByHash(ctx, "old", t0); !errs.Is(err, errs.NotFound) {
+				t.Errorf("expired session survived the sweep: %v", err)
+			}
+			if _, err := s.SessionByHash(ctx, "th", t0); err != nil {
+				t.Errorf("live session swept: %v", err)
+			}
 			if err := s.DeleteSession(ctx, "th"); err != nil {
 				t.Fatal(err)
 			}
