@@ -39,19 +39,20 @@ func (r Role) Valid() bool {
 type Permission string
 
 const (
-	PermWorkbench    Permission = "workbench.use" // open the workbench
-	PermCockpit      Permission = "cockpit.view"  // open the cockpit
-	PermPersonRead   Permission = "person.read"   // look up a person's record (audited)
-	PermUserManage   Permission = "user.manage"   // create staff accounts, grant roles
-	PermOrgManage    Permission = "org.manage"    // create organisations
-	PermAuditRead    Permission = "audit.read"    // read the audit log of a region
-	PermRegionImport Permission = "region.import" // import region data
-	PermCaseHandle   Permission = "case.handle"   // work on cases
-	PermCaseDecide   Permission = "case.decide"   // approve or deny cases
-	PermCaseReceive  Permission = "case.receive"  // receive cases at a counter
-	PermDataManage   Permission = "data.manage"   // maintain the data catalog
-	PermEventHandle  Permission = "event.handle"  // report and handle events
-	PermEventCommand Permission = "event.command" // dispatch events, command emergencies
+	PermWorkbench     Permission = "workbench.use"  // open the workbench
+	PermCockpit       Permission = "cockpit.view"   // open the cockpit
+	PermPersonRead    Permission = "person.read"    // look up a person's record (audited)
+	PermUserManage    Permission = "user.manage"    // create staff accounts, grant roles
+	PermOrgManage     Permission = "org.manage"     // create organisations
+	PermAuditRead     Permission = "audit.read"     // read the audit log of a region
+	PermRegionImport  Permission = "region.import"  // import region data
+	PermCaseHandle    Permission = "case.handle"    // work on cases
+	PermCaseDecide    Permission = "case.decide"    // approve or deny cases
+	PermCaseReceive   Permission = "case.receive"   // receive cases at a counter
+	PermDataManage    Permission = "data.manage"    // maintain the data catalog
+	PermEventHandle   Permission = "event.handle"   // report and handle events
+	PermEventCommand  Permission = "event.command"  // dispatch events, command emergencies
+	PermCatalogManage Permission = "catalog.manage" // maintain the service catalog
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
@@ -64,7 +65,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleGridWorker:     {PermWorkbench, PermEventHandle},
 	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand},
 	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},
-	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport},
+	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage},
 }
 
 // Allows reports whether r carries p.

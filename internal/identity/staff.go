@@ -12,11 +12,12 @@ import (
 
 // NewOrganization is what creating an organisation takes.
 type NewOrganization struct {
-	Name     string
-	USCC     string
-	Region   string
-	Kind     OrgKind
-	ParentID ids.ID
+	Name       string
+	USCC       string
+	Region     string
+	Kind       OrgKind
+	Department string // for departments: the department key
+	ParentID   ids.ID
 }
 
 // CreateOrganization records a government body. by must hold
@@ -56,7 +57,8 @@ func (s *Service) CreateOrganizationAs(ctx context.Context, actor audit.Actor, i
 	if err := fe.err(); err != nil {
 		return nil, err
 	}
-	o := &Organization{ID: ids.New(), Name: in.Name, USCC: uscc, Region: code, Kind: in.Kind, ParentID: in.ParentID, CreatedAt: s.now().UTC()}
+	o := &Organization{ID: ids.New(), Name: in.Name, USCC: uscc, Region: code, Kind: in.Kind, Department: in.Department,
+		ParentID: in.ParentID, CreatedAt: s.now().UTC()}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateOrganization(ctx, o); err != nil {
 			if errs.Is(err, errs.Conflict) {
@@ -72,6 +74,25 @@ func (s *Service) CreateOrganizationAs(ctx context.Context, actor audit.Actor, i
 		return nil, err
 	}
 	return o, nil
+}
+
+// AuthorityFor finds the body of a department competent for region code at
+// a level: the department's body of the region's ancestor at that level
+// (the city for a city-level matter), or, where that region has none (东莞
+// has no counties), the nearest body above it. Returns errs.NotFound when no
+// body of the department covers the region.
+func (s *Service) AuthorityFor(ctx context.Context, department string, level region.Level, code region.Code) (*Organization, error) {
+	chain := s.regions.Chain(code)
+	for i := len(chain) - 1; i >= 0; i-- {
+		if chain[i].Level > level {
+			continue
+		}
+		o, err := s.store.OrganizationByDepartment(ctx, department, chain[i].Code)
+		if err == nil || !errs.Is(err, errs.NotFound) {
+			return o, err
+		}
+	}
+	return nil, errs.E(errs.NotFound, "authority.not_found")
 }
 
 // Organizations lists every organisation (public information).

@@ -15,6 +15,9 @@ type Store interface {
 	CreateOrganization(ctx context.Context, o *Organization) error
 	Organization(ctx context.Context, id ids.ID) (*Organization, error)
 	Organizations(ctx context.Context) ([]Organization, error)
+	// OrganizationByDepartment returns the department body of that kind
+	// whose region is exactly code (errs.NotFound if none).
+	OrganizationByDepartment(ctx context.Context, department string, code region.Code) (*Organization, error)
 
 	CreatePerson(ctx context.Context, p *PersonRecord) error
 	Person(ctx context.Context, id ids.ID) (*PersonRecord, error)

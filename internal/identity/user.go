@@ -24,9 +24,10 @@ type Organization struct {
 	Name      string
 	USCC      USCC
 	Region    region.Code
-	Kind      OrgKind
-	ParentID  ids.ID
-	CreatedAt time.Time
+	Kind       OrgKind
+	Department string // department key (catalog.Departments) for departments, "" otherwise
+	ParentID   ids.ID
+	CreatedAt  time.Time
 }
 
 // Person is a natural person, with clear personal data. It exists only in

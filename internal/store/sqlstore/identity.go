@@ -14,25 +14,34 @@ import (
 
 var _ identity.Store = (*Store)(nil)
 
-const orgCols = `id, name, uscc, region_code, kind, COALESCE(parent_id, ''), created_at`
+const orgCols = `id, name, uscc, region_code, kind, department, COALESCE(parent_id, ''), created_at`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*identity.Organization, error) {
 	var o identity.Organization
-	err := sc.Scan(&o.ID, &o.Name, &o.USCC, &o.Region, &o.Kind, &o.ParentID, &o.CreatedAt)
+	err := sc.Scan(&o.ID, &o.Name, &o.USCC, &o.Region, &o.Kind, &o.Department, &o.ParentID, &o.CreatedAt)
 	o.CreatedAt = utc(o.CreatedAt)
 	return &o, err
 }
 
 func (s *Store) CreateOrganization(ctx context.Context, o *identity.Organization) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateOrganization")
-	_, err = s.db.Exec(ctx, `INSERT INTO organizations (id, name, uscc, region_code, kind, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.Name, o.USCC, o.Region, o.Kind, nullString(o.ParentID), o.CreatedAt.UTC())
+	_, err = s.db.Exec(ctx, `INSERT INTO organizations (id, name, uscc, region_code, kind, department, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.Name, o.USCC, o.Region, o.Kind, o.Department, nullString(o.ParentID), o.CreatedAt.UTC())
 	return conflict(err, "organization")
 }
 
 func (s *Store) Organization(ctx context.Context, id ids.ID) (_ *identity.Organization, err error) {
 	defer errs.Wrap(&err, "sqlstore.Organization(%q)", id)
 	o, err := scanOrg(s.db.QueryRow(ctx, `SELECT `+orgCols+` FROM organizations WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "organization")
+	}
+	return o, nil
+}
+
+func (s *Store) OrganizationByDepartment(ctx context.Context, department string, code region.Code) (_ *identity.Organization, err error) {
+	defer errs.Wrap(&err, "sqlstore.OrganizationByDepartment(%q, %q)", department, code)
+	o, err := scanOrg(s.db.QueryRow(ctx, `SELECT `+orgCols+` FROM organizations WHERE department = ? AND region_code = ? ORDER BY created_at LIMIT 1`, department, code))
 	if err != nil {
 		return nil, notFound(err, "organization")
 	}
