@@ -20,10 +20,10 @@ const (
 
 // Organization is a government body. It sits in a region and has a USCC.
 type Organization struct {
-	ID        ids.ID
-	Name      string
-	USCC      USCC
-	Region    region.Code
+	ID         ids.ID
+	Name       string
+	USCC       USCC
+	Region     region.Code
 	Kind       OrgKind
 	Department string // department key (catalog.Departments) for departments, "" otherwise
 	ParentID   ids.ID
