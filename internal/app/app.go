@@ -15,10 +15,14 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/platform/workday"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -33,6 +37,10 @@ type App struct {
 	Regions  *region.Tree
 	Audit    *audit.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
+	Cases    *cases.Service
+	Blobs    *blob.Dir
+	Calendar *workday.Calendar
 	Version  string
 	now      func() time.Time
 }
@@ -69,11 +77,20 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if err != nil {
 		return nil, err
 	}
+	blobs, err := blob.NewDir(cfg.BlobDir())
+	if err != nil {
+		return nil, fmt.Errorf("blob store: %w", err)
+	}
 	now := time.Now
 	au := audit.NewService(st, d, now)
+	id := identity.NewService(st, d, au, keys, regions, now, log)
+	cat := catalog.NewService(st, d, au, now)
+	cal := workday.Embedded()
 	return &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
-		Identity: identity.NewService(st, d, au, keys, regions, now, log),
+		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
+		Cases: cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
+			Blobs: blobs, Calendar: cal, Regions: regions, Now: now}),
 	}, nil
 }
 
@@ -118,6 +135,7 @@ func (a *App) Ready(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return web.NewServer(web.Deps{
 		Log: a.Log, Identity: a.Identity, Audit: a.Audit, Regions: a.Regions, Ready: a.Ready,
+		Catalog: a.Catalog, Cases: a.Cases, Blobs: a.Blobs,
 		Pools: a.pools(), MaxBodyBytes: a.Cfg.MaxBodyBytes, Version: a.Version,
 	})
 }

@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/region"
@@ -29,6 +31,7 @@ var DemoAccounts = []DemoAccount{
 	{"elder", identity.RoleCitizen, "李桂英", "广州市越秀区 (长辈版)"},
 	{"enterprise", identity.RoleEnterpriseAgent, "陈晓丽", "广州数智科技有限公司"},
 	{"counter", identity.RoleCounterStaff, "黄志强", "天河区政务服务中心"},
+	{"counter_sz", identity.RoleCounterStaff, "邓丽君", "深圳市福田区政务服务中心 (异地代收)"},
 	{"officer", identity.RoleCaseOfficer, "林晓燕", "广州市人力资源和社会保障局"},
 	{"head", identity.RoleDepartmentHead, "周建国", "广州市人力资源和社会保障局"},
 	{"cdo", identity.RoleDataOfficer, "吴海峰", "广东省政务服务和数据管理局"},
@@ -41,17 +44,53 @@ var DemoAccounts = []DemoAccount{
 type demoOrg struct {
 	key, name, region string
 	kind              identity.OrgKind
-	base              string // 8-character organisation code base of its USCC
+	department        string // catalog department key, for departments
 }
 
+// demoOrgs are the named demo bodies; demoDepartments adds a body of every
+// department for 广州 and 深圳 (city level) and for three districts
+// (county level), so every catalog item has a competent authority there.
 var demoOrgs = []demoOrg{
-	{"gd-gov", "广东省人民政府办公厅", "44", identity.OrgGovernment, "00699001"},
-	{"gd-data", "广东省政务服务和数据管理局", "44", identity.OrgDepartment, "00699002"},
-	{"gz-hrss", "广州市人力资源和社会保障局", "4401", identity.OrgDepartment, "00699101"},
-	{"gz-ema", "广州市应急管理局", "4401", identity.OrgDepartment, "00699102"},
-	{"th-center", "广州市天河区政务服务数据管理局", "440106", identity.OrgCenter, "00699201"},
-	{"th-shipai", "广州市天河区人民政府石牌街道办事处", "440106006", identity.OrgStreet, "00699301"},
-	{"sz-amr", "深圳市市场监督管理局", "4403", identity.OrgDepartment, "00699401"},
+	{"gd-gov", "广东省人民政府办公厅", "44", identity.OrgGovernment, ""},
+	{"gd-data", "广东省政务服务和数据管理局", "44", identity.OrgDepartment, "data"},
+	{"gz-hrss", "广州市人力资源和社会保障局", "4401", identity.OrgDepartment, "hrss"},
+	{"gz-ema", "广州市应急管理局", "4401", identity.OrgDepartment, ""},
+	{"th-center", "广州市天河区政务服务数据管理局", "440106", identity.OrgCenter, "data"},
+	{"th-shipai", "广州市天河区人民政府石牌街道办事处", "440106006", identity.OrgStreet, ""},
+	{"sz-amr", "深圳市市场监督管理局", "4403", identity.OrgDepartment, "market_regulation"},
+	{"ft-center", "深圳市福田区政务服务数据管理局", "440304", identity.OrgCenter, "data"},
+}
+
+// demoDepartments returns the department bodies not already in demoOrgs.
+func demoDepartments() []demoOrg {
+	have := map[string]bool{}
+	for _, o := range demoOrgs {
+		have[o.region+"/"+o.department] = true
+	}
+	places := []struct{ code, name string }{
+		{"4401", "广州市"}, {"4403", "深圳市"},
+		{"440106", "广州市天河区"}, {"440104", "广州市越秀区"}, {"440304", "深圳市福田区"},
+	}
+	var out []demoOrg
+	for _, p := range places {
+		for _, key := range departmentKeys() {
+			if have[p.code+"/"+key] {
+				continue
+			}
+			out = append(out, demoOrg{key: p.code + "-" + key, name: p.name + catalog.Departments[key],
+				region: p.code, kind: identity.OrgDepartment, department: key})
+		}
+	}
+	return out
+}
+
+func departmentKeys() []string {
+	keys := make([]string, 0, len(catalog.Departments))
+	for k := range catalog.Departments {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // region6 pads a region code to the 6-digit address code a USCC carries.
@@ -69,10 +108,10 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	}
 	actor := audit.System("demo data")
 	orgs := map[string]*identity.Organization{}
-	for _, o := range demoOrgs {
+	for i, o := range append(demoOrgs, demoDepartments()...) {
 		org, err := a.Identity.CreateOrganizationAs(ctx, actor, identity.NewOrganization{
-			Name: o.name, Region: o.region, Kind: o.kind,
-			USCC: string(identity.MakeUSCC('1', '1', region6(o.region), o.base)),
+			Name: o.name, Region: o.region, Kind: o.kind, Department: o.department,
+			USCC: string(identity.MakeUSCC('1', '1', region6(o.region), fmt.Sprintf("%08d", 699001+i))),
 		})
 		if err != nil {
 			return false, fmt.Errorf("demo organisation %s: %w", o.name, err)
@@ -91,6 +130,7 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 		{"officer", "林晓燕", "gz-hrss", identity.RoleCaseOfficer, "4401"},
 		{"head", "周建国", "gz-hrss", identity.RoleDepartmentHead, "4401"},
 		{"counter", "黄志强", "th-center", identity.RoleCounterStaff, "440106"},
+		{"counter_sz", "邓丽君", "ft-center", identity.RoleCounterStaff, "440304"},
 		{"grid", "梁小芳", "th-shipai", identity.RoleGridWorker, "440106006"},
 	}
 	for _, s := range staff {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sort"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -57,12 +58,14 @@ func (s *Server) problem(ctx context.Context, err error) error {
 		Type:   "about:blank",
 		Title:  http.StatusText(code),
 		Status: code,
-		Detail: s.msgs.T(st.Lang, messageKey(err)),
+		Detail: s.sentence(st.Lang, err),
 	}
 	if e := errs.As(err); e != nil {
+		args := s.args(st.Lang, e.Args)
 		for field, key := range e.Fields {
-			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: field, Message: s.msgs.T(st.Lang, key)})
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: field, Message: s.msgs.T(st.Lang, key, args...)})
 		}
+		sort.Slice(p.Errors, func(i, j int) bool { return p.Errors[i].Location < p.Errors[j].Location })
 	}
 	return p
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/i18n"
 )
 
 // status maps a domain error code to an HTTP status — the one place where
@@ -84,7 +85,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "request_id", st.ID, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	p := &page{Title: "error.title", Status: code, Data: map[string]any{
-		"Code": code, "Message": messageKey(err), "RequestID": st.ID,
+		"Code": code, "Message": s.sentence(st.Lang, err), "RequestID": st.ID,
 	}}
 	if rerr := s.rd.render(w, r, "error", p); rerr != nil {
 		s.log.Error("render error page", "request_id", st.ID, "err", rerr)
@@ -97,4 +98,41 @@ func (s *Server) notFoundPage() http.Handler {
 	return s.errorPage(func(w http.ResponseWriter, r *http.Request) error {
 		return errs.E(errs.NotFound, "error.page_not_found")
 	})
+}
+
+// sentence is the translated message of err, with its arguments (message
+// keys among them translated too).
+func (s *Server) sentence(lang string, err error) string {
+	key := messageKey(err)
+	var args []any
+	if e := errs.As(err); e != nil && key == e.Msg {
+		args = s.args(lang, e.Args)
+	}
+	return s.msgs.T(lang, key, args...)
+}
+
+func (s *Server) args(lang string, in []any) []any { return translateArgs(s.msgs, lang, in) }
+
+// translateArgs translates errs.Key arguments and joins lists of them.
+func translateArgs(msgs *i18n.Catalog, lang string, in []any) []any {
+	out := make([]any, len(in))
+	for i, a := range in {
+		switch v := a.(type) {
+		case errs.Key:
+			out[i] = msgs.T(lang, string(v))
+		case []errs.Key:
+			parts := make([]string, len(v))
+			for j, k := range v {
+				parts[j] = msgs.T(lang, string(k))
+			}
+			sep := "、"
+			if lang == "en" {
+				sep = ", "
+			}
+			out[i] = strings.Join(parts, sep)
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }

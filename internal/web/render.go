@@ -84,6 +84,7 @@ type page struct {
 	Face   identity.Face
 	Data   any
 	Errors map[string]string // field → message key
+	Args   []any             // arguments of the error messages
 	Form   url.Values
 	Flash  string // message key
 	Status int
@@ -100,7 +101,7 @@ func (p *page) Path() string                     { return p.path }
 // Err returns the translated error of a form field, "" if none.
 func (p *page) Err(field string) string {
 	if k := p.Errors[field]; k != "" {
-		return p.T(k)
+		return p.T(k, translateArgs(p.rd.msgs, p.st.Lang, p.Args)...)
 	}
 	return ""
 }

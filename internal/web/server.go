@@ -15,7 +15,10 @@ import (
 	"net/http"
 
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -25,6 +28,9 @@ type Deps struct {
 	Log          *slog.Logger
 	Identity     *identity.Service
 	Audit        *audit.Service
+	Catalog      *catalog.Service
+	Cases        *cases.Service
+	Blobs        blob.Store
 	Regions      *region.Tree
 	Ready        func(ctx context.Context) error // database reachable and migrations current
 	Pools        map[string]*sql.DB              // database pools, for metrics
@@ -37,6 +43,9 @@ type Server struct {
 	log     *slog.Logger
 	id      *identity.Service
 	audit   *audit.Service
+	catalog *catalog.Service
+	cases   *cases.Service
+	blobs   blob.Store
 	regions *region.Tree
 	ready   func(ctx context.Context) error
 	msgs    *i18n.Catalog
@@ -63,7 +72,8 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		log: d.Log, id: d.Identity, audit: d.Audit, regions: d.Regions, ready: d.Ready,
+		log: d.Log, id: d.Identity, audit: d.Audit, catalog: d.Catalog, cases: d.Cases, blobs: d.Blobs,
+		regions: d.Regions, ready: d.Ready,
 		msgs: msgs, assets: a, rd: rd, metrics: newMetrics(d.Pools),
 		maxBody: d.MaxBodyBytes, version: d.Version,
 	}

@@ -28,9 +28,14 @@ const (
 type Error struct {
 	Code   Code
 	Msg    string
+	Args   []any // values for the message's verbs; Key and []Key values are translated too
 	Fields map[string]string
 	Err    error // the underlying cause, never shown to users
 }
+
+// Key is a message key passed as an argument of another message, so that
+// the edge translates it too (a state's name inside a sentence).
+type Key string
 
 func (e *Error) Error() string {
 	s := string(e.Code)
@@ -54,6 +59,11 @@ func E(code Code, msg string) error { return &Error{Code: code, Msg: msg} }
 // Errorf builds a coded error with a formatted message.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// WithArgs builds a coded error whose message takes arguments.
+func WithArgs(code Code, msg string, args ...any) error {
+	return &Error{Code: code, Msg: msg, Args: args}
 }
 
 // Fields builds an Invalid error for a form: field name → message key.

@@ -1,0 +1,356 @@
+package cases
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/workday"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// Submit sends a draft to the competent authority. The whole form is
+// checked first; if anything is wrong, every problem is reported at once
+// and the draft stays a draft.
+func (s *Service) Submit(ctx context.Context, by *identity.Caller, id ids.ID, version int) (*Case, error) {
+	c, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.ApplicantID != by.UserID {
+		return nil, errs.E(errs.NotFound, "not_found")
+	}
+	if err := s.check(c, ActSubmit, version); err != nil {
+		return nil, err
+	}
+	it, err := s.catalog.Item(ctx, c.ItemCode)
+	if err != nil {
+		return nil, err
+	}
+	app := Application{ItemCode: c.ItemCode, DecideIn: string(c.DecidedAt), Form: c.Form, Materials: c.Materials}
+	if err := s.prepare(ctx, by, it, c, app, ""); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	c.State, c.SubmittedAt, c.UpdatedAt = Submitted, now, now
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.number(ctx, c, it); err != nil {
+			return err
+		}
+		return s.save(ctx, by, c, &Event{Action: ActSubmit, From: Draft}, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CounterApplication is an application made at a counter for a person
+// (代办): who they are, and their consent, recorded with the case.
+type CounterApplication struct {
+	Application
+	ApplicantUsername string // the person's account
+	Consent           string // how the person consented (e.g. "本人到场书面同意，签字确认")
+}
+
+// ReceiveAtCounter records an application made at a counter on a person's
+// behalf. by must be counter staff whose scope covers the counter's region
+// (their organisation's region). If the competent authority is within the
+// counter's scope the case goes straight to it; otherwise it is received
+// here (异地代收) and waits to be forwarded. The visit counts as one trip.
+func (s *Service) ReceiveAtCounter(ctx context.Context, by *identity.Caller, in CounterApplication) (*Case, error) {
+	counterAt, err := s.counterRegion(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.catalog.Item(ctx, in.ItemCode)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Consent) == "" {
+		return nil, errs.Fields(map[string]string{"consent": "case.consent_required"})
+	}
+	u, err := s.id.UserByUsername(ctx, strings.TrimSpace(in.ApplicantUsername))
+	if err != nil || u.Kind != identity.KindPerson {
+		return nil, errs.Fields(map[string]string{"applicant": "case.applicant_unknown"})
+	}
+	applicant := &identity.Caller{UserID: u.ID, Name: u.DisplayName, Kind: u.Kind, PersonID: u.PersonID}
+	now := s.now().UTC()
+	c := &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ChannelCounter, State: Draft,
+		Materials: in.Materials, ProxyID: by.UserID, Consent: strings.TrimSpace(in.Consent), Trips: 1,
+		CreatedAt: now, UpdatedAt: now}
+	if err := applicantOf(applicant, it, c); err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx, applicant, it, c, in.Application, counterAt); err != nil {
+		return nil, err
+	}
+	c.State, c.SubmittedAt, c.Version = Submitted, now, 1
+	if !region.Within(c.DecidedAt, counterAt) {
+		c.State = Received // 异地代收: the authority is elsewhere; forward after checking
+	}
+	sealed, err := s.sealForm(c.ID, c.Form)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.number(ctx, c, it); err != nil {
+			return err
+		}
+		if err := s.store.CreateCase(ctx, c, sealed); err != nil {
+			return err
+		}
+		return s.record(ctx, by, c, ActSubmit, Draft, "代办："+c.Consent)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// counterRegion is where by works a counter: the region of their
+// counter-staff grant.
+func (s *Service) counterRegion(ctx context.Context, by *identity.Caller) (region.Code, error) {
+	if err := identity.Authorize(by, identity.PermCaseReceive, ""); err != nil {
+		return "", err
+	}
+	return by.Scopes(identity.PermCaseReceive)[0], nil
+}
+
+// check verifies that action a is allowed in c's state and that the caller
+// saw the current version. A stale version answers errs.Conflict
+// "case.changed"; a disallowed action errs.Conflict naming what is allowed.
+func (s *Service) check(c *Case, a Action, version int) error {
+	if version != c.Version {
+		return errs.E(errs.Conflict, "case.changed")
+	}
+	if !allows(a, c.State) {
+		var next []errs.Key
+		for _, n := range NextActions(c.State) {
+			next = append(next, errs.Key("case.action."+string(n)))
+		}
+		return &errs.Error{Code: errs.Conflict, Msg: "case.transition_not_allowed",
+			Args: []any{errs.Key("case.state." + string(c.State)), next}}
+	}
+	return nil
+}
+
+// Act performs a transition other than submission: forward, accept,
+// reject, request or answer a correction, pass review, approve, deny,
+// complete, withdraw. version is the case version the actor saw; comment
+// is required where the law wants it in writing (rejection, correction
+// notice, decision).
+//
+// Returns errs.NotFound if the case is outside the actor's reach,
+// errs.Forbidden if the actor may see the case but not take this step,
+// errs.Conflict if the state does not allow it or the case changed,
+// errs.Invalid if a required comment is missing.
+func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, version int, a Action, comment string) (*Case, error) {
+	c, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.canSee(by, c) {
+		return nil, errs.E(errs.NotFound, "not_found")
+	}
+	r, ok := rules[a]
+	if !ok || a == ActSubmit {
+		return nil, errs.E(errs.Invalid, "case.action_unknown")
+	}
+	if err := s.check(c, a, version); err != nil {
+		return nil, err
+	}
+	it, err := s.catalog.Item(ctx, c.ItemCode)
+	if err != nil {
+		return nil, err
+	}
+	if !s.mayAct(by, c, it, r.by) {
+		return nil, errs.E(errs.Forbidden, "case.not_your_step")
+	}
+	comment = strings.TrimSpace(comment)
+	if r.comment && comment == "" {
+		return nil, errs.Fields(map[string]string{"comment": "case.comment_required"})
+	}
+	if len([]rune(comment)) > 2000 {
+		return nil, errs.Fields(map[string]string{"comment": "form.too_long"})
+	}
+	from := c.State
+	now := s.now().UTC()
+	c.State, c.UpdatedAt = next(c, a, hasStage(it, catalog.StageReview)), now
+	s.clock(c, it, a, from, now)
+	switch a {
+	case ActApprove, ActDeny, ActReject:
+		c.Decision, c.Outcome = comment, Approved
+		if a != ActApprove {
+			c.Outcome = Denied
+		}
+	case ActComplete:
+		c.CompletedAt = now
+	}
+	if err := s.save(ctx, by, c, &Event{Action: a, From: from, Comment: comment}, ""); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// clock moves the case's time limit: it starts at acceptance (the
+// acceptance day does not count), stops when a correction is requested and
+// resumes, moved on by the working days it stood still, when the applicant
+// answers.
+func (s *Service) clock(c *Case, it *catalog.Item, a Action, from State, now time.Time) {
+	switch a {
+	case ActAccept:
+		c.AcceptedAt = now
+		c.Deadline = s.cal.AddWorkdays(now, it.PromisedDays).UTC()
+	case ActRequestCorrection:
+		c.ResumeState, c.PausedAt = from, now
+	case ActCorrect:
+		if !c.Deadline.IsZero() {
+			if paused := s.cal.WorkdaysBetween(c.PausedAt, now); paused > 0 {
+				c.Deadline = s.cal.AddWorkdays(c.Deadline, paused).UTC()
+			}
+		}
+		c.PausedAt, c.ResumeState = time.Time{}, ""
+	}
+}
+
+func hasStage(it *catalog.Item, st catalog.Stage) bool {
+	for _, s := range it.Steps {
+		if s.Stage == st {
+			return true
+		}
+	}
+	return false
+}
+
+// roleFor is the role that performs stage st of item it.
+func roleFor(it *catalog.Item, st catalog.Stage) identity.Role {
+	for _, s := range it.Steps {
+		if s.Stage == st {
+			return s.Role
+		}
+	}
+	if st == catalog.StageDecide && len(it.Steps) > 0 { // 即办: acceptance decides
+		return it.Steps[len(it.Steps)-1].Role
+	}
+	return ""
+}
+
+// mayAct reports whether by may take a step of kind w on c.
+func (s *Service) mayAct(by *identity.Caller, c *Case, it *catalog.Item, w who) bool {
+	switch w {
+	case byApplicant:
+		return by.UserID == c.ApplicantID || (c.ProxyID != "" && by.UserID == c.ProxyID)
+	case byCounter:
+		return identity.Authorize(by, identity.PermCaseReceive, c.ReceivedAt) == nil
+	case byStage:
+		return holds(by, roleFor(it, stageOf(c.State)), c)
+	case byDecider:
+		return holds(by, roleFor(it, catalog.StageDecide), c)
+	}
+	return false
+}
+
+// holds reports whether by holds role at c's authority over c's region.
+func holds(by *identity.Caller, role identity.Role, c *Case) bool {
+	for _, g := range by.Grants {
+		if g.Role == role && g.OrgID == c.AuthorityID && region.Within(c.DecidedAt, g.Scope) {
+			return true
+		}
+	}
+	return false
+}
+
+// canSee reports whether by may see c: its applicant, the counter staff
+// who applied for them, and staff whose case permissions cover the region
+// where it is decided or (for counters) where it was received.
+func (s *Service) canSee(by *identity.Caller, c *Case) bool {
+	if by.Anonymous() {
+		return false
+	}
+	if by.UserID == c.ApplicantID || by.UserID == c.ProxyID {
+		return true
+	}
+	for _, p := range []identity.Permission{identity.PermCaseHandle, identity.PermCaseDecide} {
+		if identity.Authorize(by, p, c.DecidedAt) == nil {
+			return true
+		}
+	}
+	return identity.Authorize(by, identity.PermCaseReceive, c.ReceivedAt) == nil
+}
+
+// Get returns a case with its history. Staff reading a case read the
+// applicant's personal data, so the read is audited with the applicant as
+// subject.
+func (s *Service) Get(ctx context.Context, by *identity.Caller, id ids.ID) (*Case, []Event, error) {
+	c, err := s.load(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.canSee(by, c) || c.State == Draft && by.UserID != c.ApplicantID {
+		return nil, nil, errs.E(errs.NotFound, "not_found")
+	}
+	evs, err := s.store.CaseEvents(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if by.UserID != c.ApplicantID && by.UserID != c.ProxyID {
+		if err := s.audit.Record(ctx, by, "case.read", s.target(c), map[string]any{"number": c.Number}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, evs, nil
+}
+
+// Mine lists the caller's own cases, newest first.
+func (s *Service) Mine(ctx context.Context, by *identity.Caller, limit int) ([]Case, error) {
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	return s.store.CasesOf(ctx, by.UserID, limit)
+}
+
+// Queue lists the open cases in the caller's reach in the given states
+// (all open states if none), oldest deadline first.
+func (s *Service) Queue(ctx context.Context, by *identity.Caller, states []State, limit int) ([]Case, error) {
+	q := QueueQuery{States: states, Limit: limit}
+	q.DecidedWithin = append(by.Scopes(identity.PermCaseHandle), by.Scopes(identity.PermCaseDecide)...)
+	q.ReceivedWithin = by.Scopes(identity.PermCaseReceive)
+	if len(q.DecidedWithin)+len(q.ReceivedWithin) == 0 {
+		return nil, identity.Authorize(by, identity.PermCaseHandle, "")
+	}
+	if len(q.States) == 0 {
+		q.States = []State{Received, Submitted, Correction, InReview, InDecision, Decided}
+	}
+	return s.store.CaseQueue(ctx, q)
+}
+
+// Status is the traffic light of an open case's time limit.
+func (s *Service) Status(c *Case) workday.Status {
+	if c.Deadline.IsZero() || !c.Open() {
+		return workday.OnTime
+	}
+	if !c.PausedAt.IsZero() {
+		return s.cal.Status(c.Deadline, c.PausedAt, WarnDays)
+	}
+	return s.cal.Status(c.Deadline, s.now(), WarnDays)
+}
+
+// Allowed lists the actions by may take on c now (for buttons).
+func (s *Service) Allowed(ctx context.Context, by *identity.Caller, c *Case) []Action {
+	it, err := s.catalog.Item(ctx, c.ItemCode)
+	if err != nil {
+		return nil
+	}
+	var out []Action
+	for _, a := range NextActions(c.State) {
+		if a != ActSubmit && s.mayAct(by, c, it, rules[a].by) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

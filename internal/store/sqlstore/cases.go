@@ -1,0 +1,191 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+)
+
+var _ cases.Store = (*Store)(nil)
+
+const caseCols = `id, number, item_code, item_name, applicant_id, person_id, enterprise_id, applicant, proxy_id, consent,
+	channel, received_at, authority_id, authority, decided_at, state, resume_state, materials, submitted_at, accepted_at,
+	deadline, paused_at, decision, outcome, completed_at, trips, version, created_at, updated_at`
+
+func caseArgs(c *cases.Case) ([]any, error) {
+	mats, err := json.Marshal(c.Materials)
+	if err != nil {
+		return nil, err
+	}
+	if c.Materials == nil {
+		mats = []byte("[]")
+	}
+	return []any{c.ID, c.Number, c.ItemCode, c.ItemName, c.ApplicantID, c.PersonID, c.EnterpriseID, c.Applicant, c.ProxyID, c.Consent,
+		c.Channel, c.ReceivedAt, c.AuthorityID, c.Authority, c.DecidedAt, c.State, c.ResumeState, string(mats),
+		nullTime(c.SubmittedAt), nullTime(c.AcceptedAt), nullTime(c.Deadline), nullTime(c.PausedAt), c.Decision, c.Outcome,
+		nullTime(c.CompletedAt), c.Trips, c.Version, c.CreatedAt.UTC(), c.UpdatedAt.UTC()}, nil
+}
+
+func scanCase(sc interface{ Scan(...any) error }, extra ...any) (*cases.Case, error) {
+	var c cases.Case
+	var mats string
+	var sub, acc, dl, paused, done sql.NullTime
+	dst := []any{&c.ID, &c.Number, &c.ItemCode, &c.ItemName, &c.ApplicantID, &c.PersonID, &c.EnterpriseID, &c.Applicant, &c.ProxyID, &c.Consent,
+		&c.Channel, &c.ReceivedAt, &c.AuthorityID, &c.Authority, &c.DecidedAt, &c.State, &c.ResumeState, &mats,
+		&sub, &acc, &dl, &paused, &c.Decision, &c.Outcome, &done, &c.Trips, &c.Version, &c.CreatedAt, &c.UpdatedAt}
+	if err := sc.Scan(append(dst, extra...)...); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		src sql.NullTime
+		dst *time.Time
+	}{{sub, &c.SubmittedAt}, {acc, &c.AcceptedAt}, {dl, &c.Deadline}, {paused, &c.PausedAt}, {done, &c.CompletedAt}} {
+		if p.src.Valid {
+			*p.dst = p.src.Time.UTC()
+		}
+	}
+	c.CreatedAt, c.UpdatedAt = utc(c.CreatedAt), utc(c.UpdatedAt)
+	if err := json.Unmarshal([]byte(mats), &c.Materials); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (s *Store) CreateCase(ctx context.Context, c *cases.Case, form []byte) (err error) {
+	defer errs.Wrap(&err, "sqlstore.CreateCase")
+	args, err := caseArgs(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO cases (`+caseCols+`, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(args, form)...)
+	return conflict(err, "case")
+}
+
+func (s *Store) UpdateCase(ctx context.Context, c *cases.Case, form []byte) (err error) {
+	defer errs.Wrap(&err, "sqlstore.UpdateCase(%q)", c.ID)
+	args, err := caseArgs(c)
+	if err != nil {
+		return err
+	}
+	cols := strings.Split(strings.Join(strings.Fields(caseCols), ""), ",")
+	var set []string
+	for _, col := range cols[1:] {
+		set = append(set, col+" = ?")
+	}
+	// The version check makes concurrent changes safe: of two officers who
+	// loaded version n, only the first update finds it.
+	res, err := s.db.Exec(ctx, `UPDATE cases SET `+strings.Join(set, ", ")+`, form = ? WHERE id = ? AND version = ?`,
+		append(append(args[1:], form), c.ID, c.Version-1)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "case.changed")
+	}
+	return nil
+}
+
+func (s *Store) Case(ctx context.Context, id ids.ID) (_ *cases.Case, form []byte, err error) {
+	defer errs.Wrap(&err, "sqlstore.Case(%q)", id)
+	c, err := scanCase(s.db.QueryRow(ctx, `SELECT `+caseCols+`, form FROM cases WHERE id = ?`, id), &form)
+	if err != nil {
+		return nil, nil, notFound(err, "case")
+	}
+	return c, form, nil
+}
+
+func (s *Store) AddCaseEvent(ctx context.Context, e *cases.Event) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddCaseEvent")
+	if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?`, e.CaseID).Scan(&e.Seq); err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO case_events (case_id, seq, action, from_state, to_state, actor_id, actor_name, comment, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CaseID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.ActorName, e.Comment, e.At.UTC())
+	return err
+}
+
+func (s *Store) CaseEvents(ctx context.Context, id ids.ID) (_ []cases.Event, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseEvents")
+	rows, err := s.db.Query(ctx, `SELECT case_id, seq, action, from_state, to_state, actor_id, actor_name, comment, at
+		FROM case_events WHERE case_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Event
+	for rows.Next() {
+		var e cases.Event
+		if err := rows.Scan(&e.CaseID, &e.Seq, &e.Action, &e.From, &e.To, &e.ActorID, &e.ActorName, &e.Comment, &e.At); err != nil {
+			return nil, err
+		}
+		e.At = utc(e.At)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) NextCaseNumber(ctx context.Context, authorityID ids.ID, day string) (n int, err error) {
+	defer errs.Wrap(&err, "sqlstore.NextCaseNumber")
+	err = s.db.QueryRow(ctx, `INSERT INTO case_numbers (authority_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (authority_id, day) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`, authorityID, day).Scan(&n)
+	return n, err
+}
+
+func (s *Store) CasesOf(ctx context.Context, applicantID ids.ID, limit int) (_ []cases.Case, err error) {
+	defer errs.Wrap(&err, "sqlstore.CasesOf")
+	return s.caseList(ctx, `SELECT `+caseCols+` FROM cases WHERE applicant_id = ? ORDER BY created_at DESC LIMIT ?`, applicantID, limit)
+}
+
+func (s *Store) CaseQueue(ctx context.Context, q cases.QueueQuery) (_ []cases.Case, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseQueue")
+	var states, where []string
+	var args []any
+	for _, st := range q.States {
+		states, args = append(states, "?"), append(args, st)
+	}
+	var or []string
+	for _, r := range q.DecidedWithin {
+		or, args = append(or, "decided_at LIKE ?"), append(args, string(r)+"%")
+	}
+	for _, r := range q.ReceivedWithin {
+		or, args = append(or, "received_at LIKE ?"), append(args, string(r)+"%")
+	}
+	where = append(where, "state IN ("+strings.Join(states, ", ")+")", "("+strings.Join(or, " OR ")+")")
+	args = append(args, q.Limit)
+	return s.caseList(ctx, `SELECT `+caseCols+` FROM cases WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, submitted_at LIMIT ?`, args...)
+}
+
+func (s *Store) caseList(ctx context.Context, q string, args ...any) ([]cases.Case, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) AddOutbox(ctx context.Context, topic string, payload any, at time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddOutbox(%s)", topic)
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)`, ids.New(), topic, string(b), at.UTC())
+	return err
+}
