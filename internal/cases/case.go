@@ -67,8 +67,8 @@ type Case struct {
 	Authority    string      // its name
 	DecidedAt    region.Code // 办理地: the authority's region
 	State        State
-	ResumeState  State     // the state to return to after a correction
-	Form         Form      // the application form's values
+	ResumeState  State // the state to return to after a correction
+	Form         Form  // the application form's values
 	Materials    []MaterialRef
 	SubmittedAt  time.Time
 	AcceptedAt   time.Time
