@@ -22,7 +22,7 @@ import (
 func testItem(code string, level catalog.Level, scopes ...catalog.Scope) catalog.Item {
 	return catalog.Item{
 		Code: code, Name: "测试事项" + code, Type: catalog.TypePublic, Department: "hrss", Level: level,
-		Materials:    []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
+		Materials: []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
 		Form: []catalog.Field{
 			{Name: "reason", Label: "申请事由", Kind: catalog.FieldText, Required: true, MaxLength: 20},
 			{Name: "phone", Label: "联系电话", Kind: catalog.FieldPhone, Required: true},
