@@ -39,7 +39,7 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.NodeKeyFile, "node-key", env("DIGIGOV_NODE_KEY_FILE"), "node key file (DIGIGOV_NODE_KEY_FILE); default DATA/node.key")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "DIGIGOV_LOG_FORMAT", "text"), "log format: text or json (DIGIGOV_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "DIGIGOV_LOG_LEVEL", "info"), "log level: debug, info, warn, error (DIGIGOV_LOG_LEVEL)")
-	c.MaxBodyBytes = 10 << 20
+	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			c.MaxBodyBytes = n

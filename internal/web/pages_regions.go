@@ -99,3 +99,16 @@ func (s *Server) handleRegionsPage(w http.ResponseWriter, r *http.Request) error
 	}
 	return s.rd.render(w, r, "regions", &page{Title: "regions.title", Face: identity.FacePortal, Data: data})
 }
+
+// regionCode normalises a code for a picker; "" when it is not a known
+// region.
+func (s *Server) regionCode(raw string) region.Code {
+	c, err := s.regions.Normalize(raw)
+	if err != nil {
+		return ""
+	}
+	if _, ok := s.regions.Lookup(c); !ok {
+		return ""
+	}
+	return c
+}

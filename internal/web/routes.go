@@ -21,6 +21,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /regions", s.errorPage(s.handleRegionsPage))
 	mux.Handle("GET /ui/region-picker", s.errorPage(s.handleRegionPicker))
 
+	// 一网通办: the catalog, applications and cases.
+	mux.Handle("GET /services", s.errorPage(s.handleServices))
+	mux.Handle("GET /services/{code}", s.errorPage(s.handleServiceGuide))
+	mux.Handle("GET /services/{code}/apply", s.errorPage(s.handleApplyForm))
+	mux.Handle("POST /services/{code}/apply", s.errorPage(s.handleApply))
+	mux.Handle("GET /cases", s.errorPage(s.handleMyCases))
+	mux.Handle("GET /cases/{id}", s.errorPage(s.handleCase))
+	mux.Handle("POST /cases/{id}/act", s.errorPage(s.handleCaseAction))
+	mux.Handle("GET /cases/{id}/materials/{sha}", s.errorPage(s.handleMaterial))
+	mux.Handle("GET /workbench/cases", s.errorPage(s.handleQueue))
+
 	// The three faces.
 	mux.Handle("GET /portal", s.errorPage(s.handlePortal))
 	mux.Handle("GET /workbench", s.errorPage(s.handleWorkbench))
