@@ -45,6 +45,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.registerRegionAPI(api)
 	s.registerMeAPI(api)
 	s.registerPersonAPI(api)
+	s.registerCatalogAPI(api)
+	s.registerCaseAPI(api)
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())
 
