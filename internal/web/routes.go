@@ -47,6 +47,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.registerPersonAPI(api)
 	s.registerCatalogAPI(api)
 	s.registerCaseAPI(api)
+	// Domains with their own route files (pages and API together).
+	s.ratingRoutes(mux, api)
+	s.appointmentRoutes(mux, api)
+	s.notificationRoutes(mux, api)
+
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())
 

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -28,19 +29,42 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load parses the embedded catalogs.
+// Load parses the embedded catalogs. A language's messages may be split
+// over several files, messages/<lang>.json and messages/<lang>.<part>.json
+// (one part per domain); a key defined twice is an error.
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
+	names, err := fs.Glob(files, "messages/*.json")
+	if err != nil {
+		return nil, err
+	}
 	for _, lang := range Supported {
-		b, err := files.ReadFile("messages/" + lang + ".json")
+		c.msgs[lang] = map[string]string{}
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "messages/"), ".json")
+		lang, _, _ := strings.Cut(base, ".")
+		if base != lang && !strings.HasPrefix(base, lang+".") {
+			continue
+		}
+		m, ok := c.msgs[lang]
+		if !ok {
+			return nil, fmt.Errorf("i18n %s: unsupported language %q", name, lang)
+		}
+		b, err := files.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n %s: %w", lang, err)
+		part := map[string]string{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			return nil, fmt.Errorf("i18n %s: %w", name, err)
 		}
-		c.msgs[lang] = m
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				return nil, fmt.Errorf("i18n %s: key %q defined twice", name, k)
+			}
+			m[k] = v
+		}
 	}
 	return c, nil
 }
