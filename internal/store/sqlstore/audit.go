@@ -97,7 +97,8 @@ func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) (_ []audit.Ent
 			if r == "" {
 				continue
 			}
-			or, args = append(or, "region_code LIKE ?"), append(args, r+"%")
+			cond, a := within("region_code", r)
+			or, args = append(or, cond), append(args, a...)
 		}
 		if len(or) == 0 {
 			return nil, nil

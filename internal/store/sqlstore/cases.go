@@ -152,10 +152,12 @@ func (s *Store) CaseQueue(ctx context.Context, q cases.QueueQuery) (_ []cases.Ca
 	}
 	var or []string
 	for _, r := range q.DecidedWithin {
-		or, args = append(or, "decided_at LIKE ?"), append(args, string(r)+"%")
+		cond, a := within("decided_at", string(r))
+		or, args = append(or, cond), append(args, a...)
 	}
 	for _, r := range q.ReceivedWithin {
-		or, args = append(or, "received_at LIKE ?"), append(args, string(r)+"%")
+		cond, a := within("received_at", string(r))
+		or, args = append(or, cond), append(args, a...)
 	}
 	where = append(where, "state IN ("+strings.Join(states, ", ")+")", "("+strings.Join(or, " OR ")+")")
 	args = append(args, q.Limit)

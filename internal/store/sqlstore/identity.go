@@ -280,7 +280,8 @@ func (s *Store) Overview(ctx context.Context, scopes []region.Code) (o identity.
 		var or []string
 		var args []any
 		for _, sc := range scopes {
-			or, args = append(or, col+" LIKE ?"), append(args, string(sc)+"%")
+			cond, a := within(col, string(sc))
+			or, args = append(or, cond), append(args, a...)
 		}
 		return "(" + strings.Join(or, " OR ") + ")", args
 	}

@@ -45,3 +45,20 @@ func nullTime(t time.Time) sql.NullTime {
 
 // utc normalises a scanned time: PostgreSQL returns the session's zone.
 func utc(t time.Time) time.Time { return t.UTC() }
+
+// within returns a condition that col (a region code column) lies within
+// region prefix, written as a range so that an index on col serves it on
+// both engines (LIKE 'prefix%' uses no index in SQLite by default). Codes
+// are digits, so the codes within "4401" are those in ["4401", "4402").
+func within(col, prefix string) (string, []any) {
+	upper := []byte(prefix)
+	i := len(upper) - 1
+	for ; i >= 0 && upper[i] == '9'; i-- {
+		upper[i] = '0'
+	}
+	if i < 0 { // all nines: no upper bound
+		return col + " >= ?", []any{prefix}
+	}
+	upper[i]++
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{prefix, string(upper)}
+}
