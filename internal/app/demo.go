@@ -68,7 +68,7 @@ func demoDepartments() []demoOrg {
 		have[o.region+"/"+o.department] = true
 	}
 	places := []struct{ code, name string }{
-		{"4401", "广州市"}, {"4403", "深圳市"},
+		{"44", "广东省"}, {"4401", "广州市"}, {"4403", "深圳市"},
 		{"440106", "广州市天河区"}, {"440104", "广州市越秀区"}, {"440304", "深圳市福田区"},
 	}
 	var out []demoOrg
@@ -77,11 +77,25 @@ func demoDepartments() []demoOrg {
 			if have[p.code+"/"+key] {
 				continue
 			}
-			out = append(out, demoOrg{key: p.code + "-" + key, name: p.name + catalog.Departments[key],
+			name := p.name + catalog.Departments[key]
+			if p.code == "44" && provinceNames[key] != "" {
+				name = provinceNames[key]
+			}
+			out = append(out, demoOrg{key: p.code + "-" + key, name: name,
 				region: p.code, kind: identity.OrgDepartment, department: key})
 		}
 	}
 	return out
+}
+
+// provinceNames are the names of provincial departments that differ from
+// the city pattern (厅 instead of 局).
+var provinceNames = map[string]string{
+	"hrss": "广东省人力资源和社会保障厅", "public_security": "广东省公安厅", "civil_affairs": "广东省民政厅",
+	"education": "广东省教育厅", "justice": "广东省司法厅", "transport": "广东省交通运输厅",
+	"housing": "广东省住房和城乡建设厅", "ecology": "广东省生态环境厅", "natural_resources": "广东省自然资源厅",
+	"veterans": "广东省退役军人事务厅", "health": "广东省卫生健康委员会", "taxation": "国家税务总局广东省税务局",
+	"housing_fund": "广东省住房公积金管理中心",
 }
 
 func departmentKeys() []string {
@@ -143,6 +157,13 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 			return false, fmt.Errorf("demo account %s: %w", s.username, err)
 		}
 	}
+	items, err := catalog.DemoItems()
+	if err != nil {
+		return false, fmt.Errorf("demo catalog: %w", err)
+	}
+	if _, err := a.Catalog.ImportAs(ctx, actor, items); err != nil {
+		return false, fmt.Errorf("demo catalog: %w", err)
+	}
 	born := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	people := []identity.PersonSignup{
 		{Username: "citizen", Name: "张明", IDNumber: identity.MakeIDNumber("440106", born(1990, 5, 12), 31).Clear(), Phone: "13800138000"},
@@ -157,7 +178,7 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.setElderly(ctx, "elder"); err != nil {
 		return false, err
 	}
-	_, err := a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{
+	_, err = a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{
 		Username: "enterprise", EnterpriseName: "广州数智科技有限公司",
 		USCC:      string(identity.MakeUSCC('9', '1', "440106", "MA5D0K7X")),
 		AgentName: "陈晓丽", AgentIDNumber: identity.MakeIDNumber("440105", born(1985, 11, 3), 48).Clear(),

@@ -85,7 +85,12 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	// busy_timeout comes first: the pragmas after it may themselves need the
 	// lock (journal_mode does), and without a timeout they would fail at once
 	// with SQLITE_BUSY when another process holds it.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	//
+	// _time_format=sqlite stores times as "2006-01-02 15:04:05.999999999-07:00",
+	// which SQLite's date functions understand (the driver's default, Go's
+	// time.String form, they do not). Times are always stored in UTC, so
+	// they also sort correctly as text.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_time_format=sqlite"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	// The writer starts its transactions with BEGIN IMMEDIATE, taking the
 	// write lock up front: a deferred transaction that reads and then writes
