@@ -300,3 +300,51 @@ func TestReceiveElsewhere(t *testing.T) {
 		t.Errorf("proxy application without consent: %v", err)
 	}
 }
+
+func TestMeasures(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := start(t, eng)
+			cs := e.n.App.Cases
+			citizen, officer, head := e.caller(t, "citizen"), e.caller(t, "officer"), e.caller(t, "head")
+			done, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0001", DecideIn: "440106", Form: form()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range []struct {
+				by *identity.Caller
+				a  cases.Action
+			}{{officer, cases.ActAccept}, {officer, cases.ActPass}, {head, cases.ActApprove}, {head, cases.ActComplete}} {
+				if done, err = cs.Act(e.ctx, step.by, done.ID, done.Version, step.a, "同意"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := cs.ReceiveAtCounter(e.ctx, e.caller(t, "counter"), cases.CounterApplication{
+				Application:       cases.Application{ItemCode: "TST-0001", DecideIn: "440106", Form: form()},
+				ApplicantUsername: "elder", Consent: "本人到场同意"}); err != nil {
+				t.Fatal(err)
+			}
+			ms, err := cs.Measures(e.ctx, e.caller(t, "leader"), cases.ByItem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot := cases.Total(ms)
+			if tot.Cases != 2 || tot.Completed != 1 || tot.Online != 1 || tot.ZeroTrip != 1 || tot.Trips != 1 || tot.HandlingSample != 1 {
+				t.Errorf("measures: %+v", tot)
+			}
+			if tot.OnlineShare() != 0.5 || tot.TripsPerCase() != 0.5 {
+				t.Errorf("shares: online %v trips/case %v", tot.OnlineShare(), tot.TripsPerCase())
+			}
+			if len(ms) != 1 || ms[0].Key != "TST-0001" || ms[0].Label != "测试事项TST-0001" {
+				t.Errorf("grouping by item: %+v", ms)
+			}
+			if _, err := cs.Measures(e.ctx, citizen, cases.ByItem); err == nil {
+				t.Errorf("a citizen read the measures")
+			}
+			byCity, _ := cs.Measures(e.ctx, e.caller(t, "leader"), cases.ByCity)
+			if len(byCity) != 1 || byCity[0].Key != "4401" {
+				t.Errorf("by city: %+v", byCity)
+			}
+		})
+	}
+}

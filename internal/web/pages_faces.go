@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/digigov/digigov/internal/cases"
+
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
 )
@@ -60,6 +62,10 @@ func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	byCity, err := s.cases.Measures(r.Context(), caller(r), cases.ByCity)
+	if err != nil {
+		return err
+	}
 	return s.rd.render(w, r, "cockpit", &page{Title: "cockpit.title", Face: identity.FaceCockpit,
-		Data: map[string]any{"Overview": o, "Scopes": scopes}})
+		Data: map[string]any{"Overview": o, "Scopes": scopes, "Measures": cases.Total(byCity), "ByCity": byCity}})
 }

@@ -42,6 +42,7 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 			return t.In(shanghai).Format("2006-01-02 15:04")
 		},
 		"add": func(a, b int) int { return a + b },
+		"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 		"fieldOf": func(p *page, name, label, typ, auto string) fieldView {
 			return fieldView{Name: name, Label: p.T(label), Type: typ, Auto: auto, Value: p.Val(name), Error: p.Err(name)}
 		},

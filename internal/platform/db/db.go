@@ -253,3 +253,12 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	_, err := d.W.ExecContext(ctx, "VACUUM INTO ?", path)
 	return err
 }
+
+// Seconds is an SQL expression for the seconds from one timestamp column to
+// another (NULL if either is NULL).
+func (d *DB) Seconds(from, to string) string {
+	if d.Dialect == Postgres {
+		return "EXTRACT(EPOCH FROM (" + to + " - " + from + "))"
+	}
+	return "((julianday(" + to + ") - julianday(" + from + ")) * 86400.0)"
+}

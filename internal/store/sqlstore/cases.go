@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 var _ cases.Store = (*Store)(nil)
@@ -190,4 +191,58 @@ func (s *Store) AddOutbox(ctx context.Context, topic string, payload any, at tim
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)`, ids.New(), topic, string(b), at.UTC())
 	return err
+}
+
+var _ cases.MeasureStore = (*Store)(nil)
+
+func (s *Store) CaseMeasures(ctx context.Context, scopes []region.Code, g cases.Grouping, now time.Time) (_ []cases.Measure, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseMeasures(%s)", g)
+	key, label := "c.item_code", "MAX(c.item_name)"
+	switch g {
+	case cases.ByAuthority:
+		key, label = "c.authority_id", "MAX(c.authority)"
+	case cases.ByCity:
+		key, label = "substr(c.decided_at, 1, 4)", "substr(c.decided_at, 1, 4)"
+	case cases.ByCounty:
+		key, label = "substr(c.decided_at, 1, 6)", "substr(c.decided_at, 1, 6)"
+	}
+	var or []string
+	var args []any
+	args = append(args, now.UTC())
+	for _, sc := range scopes {
+		cond, a := within("c.decided_at", string(sc))
+		or, args = append(or, cond), append(args, a...)
+	}
+	secs := s.db.Seconds("c.accepted_at", "c.completed_at")
+	q := `SELECT ` + key + `, ` + label + `, COUNT(*),
+		SUM(CASE WHEN c.state = 'completed' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN c.channel = 'online' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN c.trips = 0 THEN 1 ELSE 0 END),
+		SUM(c.trips),
+		SUM(CASE WHEN i.high_frequency THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.high_frequency AND c.trips = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN c.deadline IS NOT NULL AND ((c.completed_at IS NOT NULL AND c.completed_at > c.deadline)
+			OR (c.completed_at IS NULL AND c.state NOT IN ('rejected', 'withdrawn') AND c.deadline < ?)) THEN 1 ELSE 0 END),
+		COALESCE(AVG(` + secs + `), 0),
+		COUNT(` + secs + `)
+		FROM cases c LEFT JOIN service_items i ON i.code = c.item_code
+		WHERE c.state <> 'draft' AND (` + strings.Join(or, " OR ") + `)
+		GROUP BY ` + key + ` ORDER BY COUNT(*) DESC, ` + key
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Measure
+	for rows.Next() {
+		var m cases.Measure
+		var avgSecs float64
+		if err := rows.Scan(&m.Key, &m.Label, &m.Cases, &m.Completed, &m.Online, &m.ZeroTrip, &m.Trips, &m.HighFreq,
+			&m.HighFreqZero, &m.Overdue, &avgSecs, &m.HandlingSample); err != nil {
+			return nil, err
+		}
+		m.HandlingDays = avgSecs / 86400
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
