@@ -354,7 +354,9 @@ func (s *Service) save(ctx context.Context, by audit.Actor, c *Case, ev *Event, 
 // event, in the transaction of ctx.
 func (s *Service) record(ctx context.Context, by audit.Actor, c *Case, a Action, from State, comment string) error {
 	id, name := by.AuditActor()
-	ev := &Event{CaseID: c.ID, Action: a, From: from, To: c.State, ActorID: id, ActorName: name, Comment: comment, At: c.UpdatedAt}
+	// The case's version numbers its events: every transition bumps it, so
+	// it is unique and ordered without reading the last event first.
+	ev := &Event{CaseID: c.ID, Seq: c.Version, Action: a, From: from, To: c.State, ActorID: id, ActorName: name, Comment: comment, At: c.UpdatedAt}
 	if err := s.store.AddCaseEvent(ctx, ev); err != nil {
 		return err
 	}

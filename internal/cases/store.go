@@ -17,6 +17,8 @@ type Store interface {
 	UpdateCase(ctx context.Context, c *Case, sealedForm []byte) error
 	// Case returns a case and its sealed form; errs.NotFound if absent.
 	Case(ctx context.Context, id ids.ID) (*Case, []byte, error)
+	// AddCaseEvent records a transition; e.Seq numbers it within its case
+	// (0: the store picks the next number).
 	AddCaseEvent(ctx context.Context, e *Event) error
 	CaseEvents(ctx context.Context, id ids.ID) ([]Event, error)
 	// NextCaseNumber returns the next sequence number of an authority's

@@ -80,14 +80,19 @@ type doc struct {
 // Index answers catalog searches. It is immutable; the Service builds a new
 // one when the catalog changes.
 type Index struct {
-	docs []doc
+	docs   []doc
+	byCode map[string]*Item
 }
+
+// Item returns the item with code, or nil.
+func (ix *Index) Item(code string) *Item { return ix.byCode[code] }
 
 // NewIndex prepares items for searching.
 func NewIndex(items []Item) *Index {
-	ix := &Index{docs: make([]doc, len(items))}
+	ix := &Index{docs: make([]doc, len(items)), byCode: make(map[string]*Item, len(items))}
 	for i := range items {
 		it := &items[i]
+		ix.byCode[it.Code] = it
 		var topics, mats []string
 		topics = append(topics, it.Topics...)
 		for _, le := range LifeEvents {

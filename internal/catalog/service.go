@@ -78,9 +78,18 @@ func (s *Service) Search(ctx context.Context, q string, f Filter, limit int) ([]
 	return ix.Search(q, f, limit), nil
 }
 
-// Item returns one item by code; errs.NotFound if there is none.
+// Item returns one item by code; errs.NotFound if there is none. It is
+// served from the index of the current catalog revision (one small read,
+// no decoding), so the caller must not modify it.
 func (s *Service) Item(ctx context.Context, code string) (*Item, error) {
-	return s.store.ServiceItem(ctx, strings.ToUpper(strings.TrimSpace(code)))
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if it := ix.Item(strings.ToUpper(strings.TrimSpace(code))); it != nil {
+		return it, nil
+	}
+	return nil, errs.E(errs.NotFound, "service_item.not_found")
 }
 
 // Items returns the whole catalog in code order (the export).

@@ -55,12 +55,12 @@ func (s *Server) registerRegionAPI(api huma.API) {
 	type codeInput struct {
 		Code string `path:"code" maxLength:"16" example:"440106" doc:"region code; zero-padded forms (440000, 440106000000) are accepted"`
 	}
-	type oneOutput struct{ Body regionBody }
+	type regionOneOutput struct{ Body regionBody }
 	huma.Register(api, huma.Operation{
 		OperationID: "get-region", Method: http.MethodGet, Path: "/api/v1/regions/{code}",
 		Summary: "Get a region", Tags: []string{"regions"}, Security: bearer,
 		Description: "One administrative division (行政区划) by code, with its full name and nearest real parent.",
-	}, func(ctx context.Context, in *codeInput) (*oneOutput, error) {
+	}, func(ctx context.Context, in *codeInput) (*regionOneOutput, error) {
 		if _, err := s.apiCaller(ctx); err != nil {
 			return nil, err
 		}
@@ -68,10 +68,10 @@ func (s *Server) registerRegionAPI(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		return &oneOutput{Body: s.regionBody(r)}, nil
+		return &regionOneOutput{Body: s.regionBody(r)}, nil
 	})
 
-	type listOutput struct {
+	type regionListOutput struct {
 		Body struct {
 			Items []regionBody `json:"items"`
 		}
@@ -81,7 +81,7 @@ func (s *Server) registerRegionAPI(api huma.API) {
 		Summary: "List a region's children", Tags: []string{"regions"}, Security: bearer,
 		Description: "The divisions one level below, in code order. Placeholders are replaced by their own children " +
 			"(北京's children are its districts; 东莞's are its towns).",
-	}, func(ctx context.Context, in *codeInput) (*listOutput, error) {
+	}, func(ctx context.Context, in *codeInput) (*regionListOutput, error) {
 		if _, err := s.apiCaller(ctx); err != nil {
 			return nil, err
 		}
@@ -89,7 +89,7 @@ func (s *Server) registerRegionAPI(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		out := &listOutput{}
+		out := &regionListOutput{}
 		out.Body.Items = s.regionsOf(s.regions.Children(r.Code))
 		return out, nil
 	})
@@ -102,11 +102,11 @@ func (s *Server) registerRegionAPI(api huma.API) {
 		OperationID: "search-regions", Method: http.MethodGet, Path: "/api/v1/regions",
 		Summary: "Search regions by name", Tags: []string{"regions"}, Security: bearer,
 		Description: "Regions whose name contains q, higher levels first. Without q: the provinces.",
-	}, func(ctx context.Context, in *searchInput) (*listOutput, error) {
+	}, func(ctx context.Context, in *searchInput) (*regionListOutput, error) {
 		if _, err := s.apiCaller(ctx); err != nil {
 			return nil, err
 		}
-		out := &listOutput{}
+		out := &regionListOutput{}
 		q := strings.TrimSpace(in.Q)
 		if q == "" {
 			out.Body.Items = s.regionsOf(s.regions.Provinces())

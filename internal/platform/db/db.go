@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -41,6 +42,28 @@ type DB struct {
 	R       *sql.DB // reads outside transactions
 	DSN     string  // as given, for messages; may hold a password, never log it
 	Path    string  // the SQLite file, "" for PostgreSQL
+
+	writeStmts, readStmts sync.Map // SQLite prepared statements by query
+	pending               sync.Map // queries first seen in a transaction, to prepare
+}
+
+// preparePending prepares, on the writer, the statements first run inside
+// a transaction. It runs before a transaction begins, when the writer's
+// connection is free.
+func (d *DB) preparePending(ctx context.Context) {
+	d.pending.Range(func(k, _ any) bool {
+		q := k.(string)
+		d.pending.Delete(q)
+		if _, ok := d.writeStmts.Load(q); ok {
+			return true
+		}
+		if st, err := d.W.PrepareContext(ctx, q); err == nil {
+			if _, loaded := d.writeStmts.LoadOrStore(q, st); loaded {
+				st.Close()
+			}
+		}
+		return true
+	})
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -135,6 +158,9 @@ func (d *DB) Transact(ctx context.Context, fn func(ctx context.Context) error) (
 	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		return fn(ctx)
 	}
+	if d.Dialect == SQLite {
+		d.preparePending(ctx)
+	}
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -182,17 +208,65 @@ func (d *DB) conn(ctx context.Context, write bool) querier {
 
 // Exec runs a statement, in ctx's transaction if there is one.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := d.prepared(ctx, query, true); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return d.conn(ctx, true).ExecContext(ctx, d.Rebind(query), args...)
 }
 
 // Query runs a query, in ctx's transaction if there is one.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := d.prepared(ctx, query, false); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.conn(ctx, false).QueryContext(ctx, d.Rebind(query), args...)
 }
 
 // QueryRow runs a query expected to return at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := d.prepared(ctx, query, false); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.conn(ctx, false).QueryRowContext(ctx, d.Rebind(query), args...)
+}
+
+// prepared returns a prepared statement for query on SQLite, or nil. The
+// SQLite driver has no statement cache of its own, and parsing a statement
+// costs as much as running it; pgx caches prepared statements itself. A
+// statement prepared on the pool is bound into the transaction (the writer
+// has a single connection, so database/sql reuses its preparation there).
+// Queries are the code's own constants, so the cache stays small.
+func (d *DB) prepared(ctx context.Context, query string, write bool) *sql.Stmt {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	tx, inTx := ctx.Value(txKey{}).(*sql.Tx)
+	pool, cache := d.R, &d.readStmts
+	if write || inTx {
+		pool, cache = d.W, &d.writeStmts
+	}
+	v, ok := cache.Load(query)
+	if !ok && inTx {
+		// The writer's only connection is busy with this transaction, so
+		// preparing on the pool now would wait for ever. Run it plainly and
+		// prepare it before the next transaction begins.
+		d.pending.Store(query, true)
+		return nil
+	}
+	if !ok {
+		st, err := pool.PrepareContext(context.WithoutCancel(ctx), query)
+		if err != nil {
+			return nil // let the plain path report the error
+		}
+		if v, ok = cache.LoadOrStore(query, st); ok {
+			st.Close()
+		}
+	}
+	st := v.(*sql.Stmt)
+	if inTx {
+		return tx.StmtContext(ctx, st)
+	}
+	return st
 }
 
 // Rebind rewrites ? placeholders to $1, $2, … for PostgreSQL. Question marks
@@ -227,6 +301,17 @@ func (d *DB) Rebind(q string) string {
 func (d *DB) ForUpdate() string {
 	if d.Dialect == Postgres {
 		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// SkipLocked is the suffix for claiming work rows inside a transaction:
+// " FOR UPDATE SKIP LOCKED" on PostgreSQL, so several instances each take
+// rows no other holds; empty on SQLite, whose single writer already
+// serialises claimers.
+func (d *DB) SkipLocked() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
 }

@@ -104,8 +104,10 @@ func (s *Store) Case(ctx context.Context, id ids.ID) (_ *cases.Case, form []byte
 
 func (s *Store) AddCaseEvent(ctx context.Context, e *cases.Event) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddCaseEvent")
-	if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?`, e.CaseID).Scan(&e.Seq); err != nil {
-		return err
+	if e.Seq == 0 {
+		if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?`, e.CaseID).Scan(&e.Seq); err != nil {
+			return err
+		}
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO case_events (case_id, seq, action, from_state, to_state, actor_id, actor_name, comment, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CaseID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.ActorName, e.Comment, e.At.UTC())
