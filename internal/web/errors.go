@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,12 +10,18 @@ import (
 	"github.com/digigov/digigov/internal/platform/i18n"
 )
 
+// statusClientClosed is nginx's code for a request whose client hung up.
+const statusClientClosed = 499
+
 // status maps a domain error code to an HTTP status — the one place where
 // that happens.
 func status(err error) int {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
+	}
+	if errors.Is(err, context.Canceled) {
+		return statusClientClosed // the client went away; nobody reads the answer
 	}
 	switch errs.CodeOf(err) {
 	case errs.Invalid:
@@ -42,7 +49,7 @@ func status(err error) int {
 // Internal errors never show their text.
 func messageKey(err error) string {
 	code := status(err)
-	if code == http.StatusInternalServerError {
+	if code >= http.StatusInternalServerError || code == statusClientClosed {
 		return "error.internal"
 	}
 	if code == http.StatusRequestEntityTooLarge {
