@@ -52,7 +52,7 @@ type MaterialRef struct {
 // Case is one application.
 type Case struct {
 	ID           ids.ID
-	Number       string // 办件编号, readable, unique per authority: "HRSS4401-20261126-0001"; "" for drafts
+	Number       string // 办件编号, readable, unique per authority: "HRSS440106-20261126-0001"; "" for drafts
 	ItemCode     string
 	ItemName     string
 	ApplicantID  ids.ID // the applicant's user account

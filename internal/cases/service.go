@@ -280,17 +280,20 @@ func (s *Service) defaultRegion(ctx context.Context, by *identity.Caller) string
 	return ""
 }
 
-// number gives a submitted case its readable number, unique per authority:
-// the item's department prefix, the authority's region, the day and a
-// sequence (RS4401-20261126-0007).
+// number gives a submitted case its readable number: the item's
+// department prefix, the region where it is decided (办理地), the day and a
+// sequence of that prefix, region and day (HRSS440106-20261126-0007). One
+// authority decides one department's matters in a region, so the numbers
+// are unique per authority, and consecutive.
 func (s *Service) number(ctx context.Context, c *Case, it *catalog.Item) error {
 	day := c.SubmittedAt.In(workday.Shanghai).Format("20060102")
-	n, err := s.store.NextCaseNumber(ctx, c.AuthorityID, day)
+	prefix, _, _ := strings.Cut(it.Code, "-")
+	series := prefix + string(c.DecidedAt)
+	n, err := s.store.NextCaseNumber(ctx, series, day)
 	if err != nil {
 		return err
 	}
-	prefix, _, _ := strings.Cut(it.Code, "-")
-	c.Number = fmt.Sprintf("%s%s-%s-%04d", prefix, c.DecidedAt, day, n)
+	c.Number = fmt.Sprintf("%s-%s-%04d", series, day, n)
 	return nil
 }
 

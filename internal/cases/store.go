@@ -21,9 +21,9 @@ type Store interface {
 	// (0: the store picks the next number).
 	AddCaseEvent(ctx context.Context, e *Event) error
 	CaseEvents(ctx context.Context, id ids.ID) ([]Event, error)
-	// NextCaseNumber returns the next sequence number of an authority's
-	// cases on a day (1, 2, …), atomically.
-	NextCaseNumber(ctx context.Context, authorityID ids.ID, day string) (int, error)
+	// NextCaseNumber returns the next sequence number of a series of case
+	// numbers on a day (1, 2, …), atomically.
+	NextCaseNumber(ctx context.Context, series, day string) (int, error)
 	// CasesOf lists an applicant's cases, newest first, without forms.
 	CasesOf(ctx context.Context, applicantID ids.ID, limit int) ([]Case, error)
 	// CaseQueue lists open cases decided or received within one of

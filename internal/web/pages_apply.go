@@ -53,8 +53,9 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range d.Materials {
 			af.Materials[m.Field] = m
 		}
-	} else if me, err := s.id.Me(r.Context(), c); err == nil {
+	} else if me, err := s.id.Me(r.Context(), c); err == nil && !af.Counter {
 		decideIn = string(me.Region)
+		prefill(it, vals, me)
 	}
 	if af.Counter {
 		if err := identity.Authorize(c, identity.PermCaseReceive, ""); err != nil {
@@ -153,4 +154,19 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/cases/"+string(cs.ID), http.StatusSeeOther)
 	return nil
+}
+
+// prefill fills what the platform already knows about the applicant: their
+// name, ID number and phone, so nobody types their own ID number twice.
+func prefill(it *catalog.Item, vals url.Values, me *identity.Person) {
+	for _, fl := range it.Form {
+		switch {
+		case fl.Kind == catalog.FieldIDNumber && vals.Get(fl.Name) == "":
+			vals.Set(fl.Name, me.IDNumber.Clear())
+		case fl.Kind == catalog.FieldPhone && vals.Get(fl.Name) == "" && me.Phone != "":
+			vals.Set(fl.Name, me.Phone.Clear())
+		case (fl.Name == "applicant_name" || fl.Name == "name") && vals.Get(fl.Name) == "":
+			vals.Set(fl.Name, me.Name)
+		}
+	}
 }

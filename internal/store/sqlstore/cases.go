@@ -134,10 +134,10 @@ func (s *Store) CaseEvents(ctx context.Context, id ids.ID) (_ []cases.Event, err
 	return out, rows.Err()
 }
 
-func (s *Store) NextCaseNumber(ctx context.Context, authorityID ids.ID, day string) (n int, err error) {
+func (s *Store) NextCaseNumber(ctx context.Context, series, day string) (n int, err error) {
 	defer errs.Wrap(&err, "sqlstore.NextCaseNumber")
-	err = s.db.QueryRow(ctx, `INSERT INTO case_numbers (authority_id, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (authority_id, day) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`, authorityID, day).Scan(&n)
+	err = s.db.QueryRow(ctx, `INSERT INTO case_numbers (series, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (series, day) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`, series, day).Scan(&n)
 	return n, err
 }
 

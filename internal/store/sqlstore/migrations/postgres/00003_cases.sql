@@ -51,11 +51,13 @@ CREATE TABLE case_events (
     PRIMARY KEY (case_id, seq)
 );
 
+-- A series is an item department's prefix and the region where its cases
+-- are decided (HRSS440106): the readable number's stem.
 CREATE TABLE case_numbers (
-    authority_id TEXT NOT NULL,
-    day          TEXT NOT NULL,
-    last         INTEGER NOT NULL,
-    PRIMARY KEY (authority_id, day)
+    series TEXT NOT NULL,
+    day    TEXT NOT NULL,
+    last   INTEGER NOT NULL,
+    PRIMARY KEY (series, day)
 );
 
 -- +goose Down
