@@ -32,11 +32,21 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 
 	// Keys in Go code: coded errors and field errors.
 	goKey := regexp.MustCompile(`errs\.E\(errs\.\w+, "([a-z_.]+)"\)|"[a-z_]+": +"([a-z_]+\.[a-z_]+)"|Title: +"([a-z_]+\.[a-z_]+)"|Flash: +"([a-z_.]+)"`)
+	// The store names missing and duplicate records by kind.
+	storeKey := regexp.MustCompile(`notFound\(err, "([a-z_]+)"\)|conflict\(err, "([a-z_]+)"\)`)
 	filepath.WalkDir("..", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return err
 		}
 		b, _ := os.ReadFile(p)
+		for _, m := range storeKey.FindAllStringSubmatch(string(b), -1) {
+			if m[1] != "" {
+				keys[m[1]+".not_found"] = p
+			}
+			if m[2] != "" {
+				keys[m[2]+".exists"] = p
+			}
+		}
 		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
 			for _, k := range m[1:] {
 				if k != "" && !strings.HasPrefix(k, "sqlstore.") {
