@@ -75,6 +75,7 @@ type doc struct {
 	aliases   string
 	topics    string // topics, life events, department
 	materials string
+	all       string // everything above: one test rules out most items
 }
 
 // Index answers catalog searches. It is immutable; the Service builds a new
@@ -104,8 +105,10 @@ func NewIndex(items []Item) *Index {
 		for _, m := range it.Materials {
 			mats = append(mats, m.Name)
 		}
-		ix.docs[i] = doc{item: it, name: normalize(it.Name), aliases: normalize(strings.Join(it.Aliases, "|")),
+		d := doc{item: it, name: normalize(it.Name), aliases: normalize(strings.Join(it.Aliases, "|")),
 			topics: normalize(strings.Join(topics, "|")), materials: normalize(strings.Join(mats, "|"))}
+		d.all = d.name + "|" + d.aliases + "|" + d.topics + "|" + d.materials
+		ix.docs[i] = d
 	}
 	return ix
 }
@@ -175,6 +178,9 @@ func (ix *Index) Search(q string, f Filter, limit int) []Hit {
 }
 
 func (d *doc) score(v string) int {
+	if !strings.Contains(d.all, v) {
+		return 0
+	}
 	switch {
 	case strings.HasPrefix(d.name, v):
 		return 120
