@@ -14,15 +14,19 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/digigov/digigov/internal/appointment"
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/workday"
+	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -41,8 +45,13 @@ type App struct {
 	Cases    *cases.Service
 	Blobs    *blob.Dir
 	Calendar *workday.Calendar
+	Rating   *rating.Service
 	Version  string
 	now      func() time.Time
+
+	Appointments *appointment.Service // 窗口预约
+	Notify       *notify.Service      // inboxes (消息) and e-mail
+	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -86,12 +95,19 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	id := identity.NewService(st, d, au, keys, regions, now, log)
 	cat := catalog.NewService(st, d, au, now)
 	cal := workday.Embedded()
-	return &App{
+	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
 		Cases: cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
 			Blobs: blobs, Calendar: cal, Regions: regions, Now: now}),
-	}, nil
+	}
+	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
+	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
+		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
+	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // loadRegions is the embedded tree plus any towns and villages imported
@@ -135,8 +151,11 @@ func (a *App) Ready(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return web.NewServer(web.Deps{
 		Log: a.Log, Identity: a.Identity, Audit: a.Audit, Regions: a.Regions, Ready: a.Ready,
-		Catalog: a.Catalog, Cases: a.Cases, Blobs: a.Blobs,
+		Catalog: a.Catalog, Cases: a.Cases, Blobs: a.Blobs, Rating: a.Rating,
 		Pools: a.pools(), MaxBodyBytes: a.Cfg.MaxBodyBytes, Version: a.Version,
+		Appointments: a.Appointments,
+		Notify:       a.Notify,
+		Outbox:       a.Jobs.Stats,
 	})
 }
 
@@ -155,6 +174,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
+	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

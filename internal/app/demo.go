@@ -132,6 +132,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 		}
 		orgs[o.key] = org
 	}
+	if err := a.seedDemoCounters(ctx, actor, orgs); err != nil {
+		return false, err
+	}
 	staff := []struct {
 		username, name, org string
 		role                identity.Role

@@ -60,8 +60,8 @@ func forbidden(pkg, imp string, rank map[string]int) string {
 	switch {
 	case strings.HasPrefix(imp, "cmd/"):
 		return "nothing imports a command"
-	case i == "internal/app" && p != "internal/app" && !strings.HasPrefix(pkg, "cmd/"):
-		return "only cmd imports the composition root"
+	case i == "internal/app" && p != "internal/app" && !strings.HasPrefix(pkg, "cmd/") && !strings.HasPrefix(pkg, "bench/"):
+		return "only commands and bench tools import the composition root"
 	case p == "internal/platform" && i != "internal/platform":
 		return "platform imports no domain"
 	case p == "internal/web" && i == "internal/store":

@@ -23,6 +23,12 @@ type Config struct {
 	LogFormat    string // "text" or "json"
 	LogLevel     string // "debug", "info", "warn", "error"
 	MaxBodyBytes int64  // request body limit
+
+	// Notifications by e-mail (internal/notify): used when SMTPAddr is set.
+	SMTPAddr     string // relay host:port
+	SMTPFrom     string // sender address
+	SMTPUser     string // "" for no authentication
+	SMTPPassword string // read from DIGIGOV_SMTP_PASSWORD_FILE; never a flag
 }
 
 // Env is how config reads the environment (os.Getenv in production).
@@ -39,6 +45,9 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.NodeKeyFile, "node-key", env("DIGIGOV_NODE_KEY_FILE"), "node key file (DIGIGOV_NODE_KEY_FILE); default DATA/node.key")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "DIGIGOV_LOG_FORMAT", "text"), "log format: text or json (DIGIGOV_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "DIGIGOV_LOG_LEVEL", "info"), "log level: debug, info, warn, error (DIGIGOV_LOG_LEVEL)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("DIGIGOV_SMTP_ADDR"), "SMTP relay host:port for e-mail notifications; off when empty (DIGIGOV_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("DIGIGOV_SMTP_FROM"), "sender address of e-mail notifications (DIGIGOV_SMTP_FROM)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
 	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
@@ -65,6 +74,9 @@ func (c *Config) Finish(env Env) error {
 	if c.NodeKeyFile == "" {
 		c.NodeKeyFile = filepath.Join(c.DataDir, "node.key")
 	}
+	if err := c.finishSMTP(env); err != nil {
+		return err
+	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
@@ -74,6 +86,22 @@ func (c *Config) Finish(env Env) error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// finishSMTP reads the SMTP password from its file and checks that a relay
+// comes with a sender address.
+func (c *Config) finishSMTP(env Env) error {
+	if f := env("DIGIGOV_SMTP_PASSWORD_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("DIGIGOV_SMTP_PASSWORD_FILE: %w", err)
+		}
+		c.SMTPPassword = strings.TrimRight(string(b), "\r\n")
+	}
+	if c.SMTPAddr != "" && c.SMTPFrom == "" {
+		return fmt.Errorf("smtp: DIGIGOV_SMTP_ADDR is set but DIGIGOV_SMTP_FROM is not")
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Data: map[string]any{
 		"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
-		"Status": s.cases.Status(c).String(),
+		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c),
 	}})
 }
 

@@ -40,7 +40,10 @@ func pickedRegion(v url.Values, field string) string {
 	return v.Get(field)
 }
 
-var fieldRE = regexp.MustCompile(`^[a-z_]{1,32}$`)
+var (
+	fieldRE = regexp.MustCompile(`^[a-z_]{1,32}$`)
+	labelRE = regexp.MustCompile(`^[a-z_]{1,32}(\.[a-z_]{1,32})*$`) // a message key
+)
 
 // newPicker builds the picker for code (which may be "" or unknown: then it
 // starts at the provinces).
@@ -69,7 +72,7 @@ func (s *Server) handleRegionPicker(w http.ResponseWriter, r *http.Request) erro
 	if !fieldRE.MatchString(field) {
 		return errs.E(errs.Invalid, "error.status.Bad Request")
 	}
-	if !fieldRE.MatchString(label) && label != "" {
+	if !labelRE.MatchString(label) {
 		label = ""
 	}
 	code, _ := s.regions.Normalize(pickedRegion(q, field))

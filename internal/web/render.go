@@ -27,6 +27,7 @@ type renderer struct {
 	msgs    *i18n.Catalog
 	assets  *assets
 	regions *region.Tree
+	unread  func(*reqState) string // the header's unread badge; set by notificationRoutes
 }
 
 func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer, error) {

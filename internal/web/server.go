@@ -14,12 +14,16 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/digigov/digigov/internal/appointment"
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
+	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 )
 
@@ -30,12 +34,16 @@ type Deps struct {
 	Audit        *audit.Service
 	Catalog      *catalog.Service
 	Cases        *cases.Service
+	Rating       *rating.Service
 	Blobs        blob.Store
 	Regions      *region.Tree
 	Ready        func(ctx context.Context) error // database reachable and migrations current
 	Pools        map[string]*sql.DB              // database pools, for metrics
 	MaxBodyBytes int64
+	Appointments *appointment.Service
 	Version      string
+	Notify       *notify.Service                           // inboxes
+	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
 }
 
 // Server is digigov's HTTP face.
@@ -45,6 +53,7 @@ type Server struct {
 	audit   *audit.Service
 	catalog *catalog.Service
 	cases   *cases.Service
+	rating  *rating.Service
 	blobs   blob.Store
 	regions *region.Tree
 	ready   func(ctx context.Context) error
@@ -55,6 +64,10 @@ type Server struct {
 	maxBody int64
 	version string
 	handler http.Handler
+
+	appointments *appointment.Service
+	notify       *notify.Service
+	outbox       func(context.Context) (jobs.Stats, error)
 }
 
 // NewServer builds the server and its routes.
@@ -73,9 +86,12 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Log, id: d.Identity, audit: d.Audit, catalog: d.Catalog, cases: d.Cases, blobs: d.Blobs,
-		regions: d.Regions, ready: d.Ready,
+		regions: d.Regions, ready: d.Ready, rating: d.Rating,
 		msgs: msgs, assets: a, rd: rd, metrics: newMetrics(d.Pools),
 		maxBody: d.MaxBodyBytes, version: d.Version,
+		appointments: d.Appointments,
+		notify:       d.Notify,
+		outbox:       d.Outbox,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20

@@ -1,0 +1,146 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+)
+
+var _ jobs.Store = (*Store)(nil)
+
+// errNoTx is returned by outbox methods that only make sense inside the
+// dispatcher's transaction.
+var errNoTx = errors.New("must run inside a transaction")
+
+// topicIn is the condition "topic starts with one of prefixes", with its
+// arguments. substr/length count characters on both engines (and, unlike
+// LIKE on SQLite, compare case-sensitively).
+func topicIn(prefixes []string) (string, []any) {
+	conds := make([]string, len(prefixes))
+	args := make([]any, 0, 2*len(prefixes))
+	for i, p := range prefixes {
+		conds[i] = `substr(topic, 1, length(?)) = ?`
+		args = append(args, p, p)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// pending selects unprocessed events that have not been given up; the
+// partial index outbox_due covers exactly these rows.
+const pending = `processed_at IS NULL AND failed_at IS NULL`
+
+func (s *Store) ClaimOutbox(ctx context.Context, prefixes []string, now time.Time, limit int) (out []jobs.Event, err error) {
+	defer errs.Wrap(&err, "sqlstore.ClaimOutbox")
+	if !db.InTx(ctx) {
+		return nil, errNoTx
+	}
+	if len(prefixes) == 0 {
+		return nil, nil
+	}
+	cond, args := topicIn(prefixes)
+	args = append([]any{now.UTC()}, args...)
+	args = append(args, limit)
+	rows, err := s.db.Query(ctx, `SELECT id, topic, payload, created_at, attempts FROM outbox
+		WHERE `+pending+` AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND `+cond+`
+		ORDER BY created_at, id LIMIT ?`+s.db.SkipLocked(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ev jobs.Event
+		var payload string
+		if err := rows.Scan(&ev.ID, &ev.Topic, &payload, &ev.CreatedAt, &ev.Attempts); err != nil {
+			return nil, err
+		}
+		ev.Payload, ev.CreatedAt = []byte(payload), utc(ev.CreatedAt)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) OutboxDue(ctx context.Context, prefixes []string, now time.Time) (due bool, err error) {
+	defer errs.Wrap(&err, "sqlstore.OutboxDue")
+	if len(prefixes) == 0 {
+		return false, nil
+	}
+	cond, args := topicIn(prefixes)
+	var one int
+	err = s.db.QueryRow(ctx, `SELECT 1 FROM outbox WHERE `+pending+` AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND `+cond+`
+		LIMIT 1`, append([]any{now.UTC()}, args...)...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (s *Store) SettleOutbox(ctx context.Context, id ids.ID, o jobs.Outcome) (err error) {
+	defer errs.Wrap(&err, "sqlstore.SettleOutbox(%s)", id)
+	res, err := s.db.Exec(ctx, `UPDATE outbox SET attempts = ?, processed_at = ?, next_attempt_at = ?, failed_at = ?, last_error = ?
+		WHERE id = ?`, o.Attempts, nullTime(o.ProcessedAt), nullTime(o.NextAt), nullTime(o.FailedAt), o.LastError, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("no outbox event %s", id)
+	}
+	return nil
+}
+
+func (s *Store) OutboxStats(ctx context.Context, prefixes []string) (st jobs.Stats, err error) {
+	defer errs.Wrap(&err, "sqlstore.OutboxStats")
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL`).Scan(&st.Failed); err != nil {
+		return st, err
+	}
+	if len(prefixes) == 0 {
+		return st, nil
+	}
+	cond, args := topicIn(prefixes)
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE `+pending+` AND `+cond, args...).Scan(&st.Pending); err != nil {
+		return st, err
+	}
+	if st.Pending == 0 {
+		return st, nil
+	}
+	// A plain column, not MIN(): SQLite returns aggregates of a timestamp
+	// column as text, which does not scan into a time.
+	err = s.db.QueryRow(ctx, `SELECT created_at FROM outbox WHERE `+pending+` AND `+cond+` ORDER BY created_at LIMIT 1`, args...).
+		Scan(&st.OldestPending)
+	if errors.Is(err, sql.ErrNoRows) { // processed since the count
+		return st, nil
+	}
+	st.OldestPending = utc(st.OldestPending)
+	return st, err
+}
+
+// Savepoint runs fn inside a savepoint of ctx's transaction (the same
+// statements on both engines). On PostgreSQL a failed statement poisons the
+// whole transaction until it rolls back to a savepoint, so this is also
+// what lets the dispatcher go on after a handler's SQL error.
+func (s *Store) Savepoint(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if !db.InTx(ctx) {
+		return errNoTx
+	}
+	if _, err := s.db.Exec(ctx, `SAVEPOINT outbox_event`); err != nil {
+		return err
+	}
+	if ferr := fn(ctx); ferr != nil {
+		if _, err := s.db.Exec(ctx, `ROLLBACK TO SAVEPOINT outbox_event`); err != nil {
+			return errors.Join(ferr, err)
+		}
+		if _, err := s.db.Exec(ctx, `RELEASE SAVEPOINT outbox_event`); err != nil {
+			return errors.Join(ferr, err)
+		}
+		return ferr
+	}
+	_, err = s.db.Exec(ctx, `RELEASE SAVEPOINT outbox_event`)
+	return err
+}
