@@ -81,22 +81,7 @@ func testItem(code, dept string) catalog.Item {
 }
 
 // caller loads an account as the services see it.
-func (e *env) caller(t *testing.T, username string) *identity.Caller {
-	t.Helper()
-	u, err := e.n.App.Identity.UserByUsername(e.ctx, username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := e.n.App.Identity.IssueAPIToken(e.ctx, audit.System("test"), u.ID, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := e.n.App.Identity.CallerByAPIToken(e.ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func (e *env) caller(t *testing.T, username string) *identity.Caller { return e.n.Caller(t, username) }
 
 // center finds a demo center and its counters by region.
 func (e *env) center(t *testing.T, code string) appointment.Center {

@@ -17,24 +17,8 @@ import (
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
-// testItem is a city-level 人社 matter with the three steps, or a
-// county-level one when level says so.
 func testItem(code string, level catalog.Level, scopes ...catalog.Scope) catalog.Item {
-	return catalog.Item{
-		Code: code, Name: "测试事项" + code, Type: catalog.TypePublic, Department: "hrss", Level: level,
-		Materials: []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
-		Form: []catalog.Field{
-			{Name: "reason", Label: "申请事由", Kind: catalog.FieldText, Required: true, MaxLength: 20},
-			{Name: "phone", Label: "联系电话", Kind: catalog.FieldPhone, Required: true},
-			{Name: "start", Label: "开始日期", Kind: catalog.FieldDate},
-		},
-		PromisedDays: 5, StatutoryDays: 20, Fee: "不收费", OnlineDepth: 4, Trips: 0, Scopes: scopes,
-		Channels: []catalog.Channel{catalog.ChannelOnline}, Targets: []catalog.Target{catalog.TargetPerson},
-		Steps: []catalog.Step{{Stage: catalog.StageAccept, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageReview, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageDecide, Role: identity.RoleDepartmentHead}},
-		Result: "测试结果",
-	}
+	return apptest.TestItem(code, level, scopes...)
 }
 
 type env struct {
@@ -53,22 +37,7 @@ func start(t *testing.T, e storetest.Engine) *env {
 }
 
 // caller loads a demo account as the services see it.
-func (e *env) caller(t *testing.T, username string) *identity.Caller {
-	t.Helper()
-	u, err := e.n.App.Identity.UserByUsername(e.ctx, username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := e.n.App.Identity.IssueAPIToken(e.ctx, audit.System("test"), u.ID, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := e.n.App.Identity.CallerByAPIToken(e.ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func (e *env) caller(t *testing.T, username string) *identity.Caller { return e.n.Caller(t, username) }
 
 func form(kv ...string) map[string]string {
 	f := map[string]string{"reason": "换领", "phone": "13800138000"}

@@ -18,23 +18,8 @@ import (
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
-// testItem is a city-level 人社 matter with acceptance, review and decision
-// (the pattern of internal/cases' tests).
 func testItem(code string) catalog.Item {
-	return catalog.Item{
-		Code: code, Name: "测试事项" + code, Type: catalog.TypePublic, Department: "hrss", Level: catalog.LevelCity,
-		Materials: []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
-		Form: []catalog.Field{
-			{Name: "reason", Label: "申请事由", Kind: catalog.FieldText, Required: true, MaxLength: 20},
-			{Name: "phone", Label: "联系电话", Kind: catalog.FieldPhone, Required: true},
-		},
-		PromisedDays: 5, StatutoryDays: 20, Fee: "不收费", OnlineDepth: 4, Scopes: []catalog.Scope{catalog.ScopeProvince},
-		Channels: []catalog.Channel{catalog.ChannelOnline}, Targets: []catalog.Target{catalog.TargetPerson},
-		Steps: []catalog.Step{{Stage: catalog.StageAccept, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageReview, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageDecide, Role: identity.RoleDepartmentHead}},
-		Result: "测试结果",
-	}
+	return apptest.TestItem(code, catalog.LevelCity, catalog.ScopeProvince)
 }
 
 type env struct {
@@ -52,16 +37,7 @@ func start(t *testing.T, e storetest.Engine) *env {
 	return &env{n: n, ctx: ctx}
 }
 
-// caller loads a demo account as the services see it.
-func (e *env) caller(t *testing.T, username string) *identity.Caller {
-	t.Helper()
-	tok := e.n.Token(t, username)
-	c, err := e.n.App.Identity.CallerByAPIToken(e.ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func (e *env) caller(t *testing.T, username string) *identity.Caller { return e.n.Caller(t, username) }
 
 // dispatch runs the outbox dispatcher until nothing is due.
 func (e *env) dispatch(t *testing.T) {

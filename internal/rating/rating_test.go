@@ -22,20 +22,8 @@ import (
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
-// testItem is a city-level 人社 matter with accept, review and decide
-// steps that may be handled anywhere in the province.
 func testItem(code string) catalog.Item {
-	return catalog.Item{
-		Code: code, Name: "测试事项" + code, Type: catalog.TypePublic, Department: "hrss", Level: catalog.LevelCity,
-		Materials:    []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
-		Form:         []catalog.Field{{Name: "reason", Label: "申请事由", Kind: catalog.FieldText, Required: true, MaxLength: 20}},
-		PromisedDays: 5, StatutoryDays: 20, Fee: "不收费", OnlineDepth: 4, Scopes: []catalog.Scope{catalog.ScopeProvince},
-		Channels: []catalog.Channel{catalog.ChannelOnline}, Targets: []catalog.Target{catalog.TargetPerson},
-		Steps: []catalog.Step{{Stage: catalog.StageAccept, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageReview, Role: identity.RoleCaseOfficer},
-			{Stage: catalog.StageDecide, Role: identity.RoleDepartmentHead}},
-		Result: "测试结果",
-	}
+	return apptest.TestItem(code, catalog.LevelCity, catalog.ScopeProvince)
 }
 
 type env struct {
@@ -54,14 +42,7 @@ func start(t *testing.T, e storetest.Engine) *env {
 }
 
 // caller loads an account as the services see it.
-func (e *env) caller(username string) *identity.Caller {
-	e.t.Helper()
-	c, err := e.n.App.Identity.CallerByAPIToken(e.ctx, e.n.Token(e.t, username))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
+func (e *env) caller(username string) *identity.Caller { return e.n.Caller(e.t, username) }
 
 // staff opens an account with role over scope at the 人社 bureau of region org.
 func (e *env) staff(username string, role identity.Role, org, scope region.Code) *identity.Caller {
@@ -88,7 +69,7 @@ func (e *env) staff(username string, role identity.Role, org, scope region.Code)
 // apply submits a case of item for by, decided in decideIn.
 func (e *env) apply(by *identity.Caller, item, decideIn string) *cases.Case {
 	e.t.Helper()
-	c, err := e.n.App.Cases.Apply(e.ctx, by, cases.Application{ItemCode: item, DecideIn: decideIn, Form: map[string]string{"reason": "换领"}})
+	c, err := e.n.App.Cases.Apply(e.ctx, by, cases.Application{ItemCode: item, DecideIn: decideIn, Form: map[string]string{"reason": "换领", "phone": "13800138000"}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
