@@ -45,13 +45,13 @@ wrk.body = [[$body]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
-out="$(wrk -t2 -c"$conns" -d"$dur" --latency -s "$tmp/post.lua" http://127.0.0.1:18184/api/v1/cases)"
+out="$(wrk -t"${WRK_THREADS:-2}" -c"$conns" -d"$dur" --latency -s "$tmp/post.lua" http://127.0.0.1:18184/api/v1/cases)"
 if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "non-2xx responses"; exit 1; fi
 rate="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
 p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
 p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 raw="$("$tmp/rawinsert" -dir "$tmp" -n 20000)"
-echo "case submissions: $rate /s, p50 $p50, p99 $p99 (wrk -t2 -c$conns -d$dur)"
+echo "case submissions: $rate /s, p50 $p50, p99 $p99 (wrk -t${WRK_THREADS:-2} -c$conns -d$dur)"
 echo "raw single-row inserts, same database setup: $raw /s"
 awk -v a="$rate" -v r="$raw" 'BEGIN { printf "ratio: %.0f%% of the raw insert rate\n", 100*a/r }'

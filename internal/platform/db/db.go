@@ -43,6 +43,8 @@ type DB struct {
 	DSN     string  // as given, for messages; may hold a password, never log it
 	Path    string  // the SQLite file, "" for PostgreSQL
 
+	batch *batcher // SQLite: group commit of concurrent transactions (batch.go)
+
 	writeStmts, readStmts sync.Map // SQLite prepared statements by query
 	pending               sync.Map // queries first seen in a transaction, to prepare
 }
@@ -137,11 +139,16 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
-	return &DB{Dialect: SQLite, W: w, R: r, DSN: dsn, Path: path}, nil
+	d := &DB{Dialect: SQLite, W: w, R: r, DSN: dsn, Path: path}
+	d.batch = newBatcher(d)
+	return d, nil
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.batch != nil {
+		d.batch.close()
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())
@@ -153,13 +160,15 @@ type txKey struct{}
 
 // Transact runs fn in a transaction carried by the context fn receives.
 // It commits when fn returns nil and rolls back otherwise (also on panic).
-// Nested calls join the outer transaction.
+// Nested calls join the outer transaction. On SQLite, concurrent calls are
+// committed together (group commit, batch.go), each in its own savepoint:
+// fn must not keep state across a failure it returns, as usual.
 func (d *DB) Transact(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		return fn(ctx)
 	}
-	if d.Dialect == SQLite {
-		d.preparePending(ctx)
+	if d.batch != nil {
+		return d.batch.do(ctx, fn)
 	}
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
