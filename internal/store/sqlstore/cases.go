@@ -164,8 +164,11 @@ func (s *Store) CaseQueue(ctx context.Context, q cases.QueueQuery) (_ []cases.Ca
 	}
 	where = append(where, "state IN ("+strings.Join(states, ", ")+")", "("+strings.Join(or, " OR ")+")")
 	args = append(args, q.Limit)
-	return s.caseList(ctx, `SELECT `+caseCols+` FROM cases WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, submitted_at LIMIT ?`, args...)
+	// The page's ids come from the cases_queue index alone (it holds every
+	// column the filter and the order need); only their rows are read.
+	const order = ` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, submitted_at`
+	return s.caseList(ctx, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT id FROM cases WHERE `+
+		strings.Join(where, " AND ")+order+` LIMIT ?)`+order, args...)
 }
 
 func (s *Store) caseList(ctx context.Context, q string, args ...any) ([]cases.Case, error) {
