@@ -48,6 +48,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.registerCatalogAPI(api)
 	s.registerCaseAPI(api)
 	// Domains with their own route files (pages and API together).
+	s.catalogAdminRoutes(mux)
 	s.ratingRoutes(mux, api)
 	s.appointmentRoutes(mux, api)
 	s.notificationRoutes(mux, api)
