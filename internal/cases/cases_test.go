@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
@@ -315,5 +316,42 @@ func TestMeasures(t *testing.T) {
 				t.Errorf("by city: %+v", byCity)
 			}
 		})
+	}
+}
+
+// TestCounterFindsApplicantByIDNumber: at a counter the person shows their
+// ID card; the lookup is audited with the consent, and the person sees it.
+func TestCounterFindsApplicantByIDNumber(t *testing.T) {
+	e := start(t, storetest.Engines(t)[0])
+	elder := e.caller(t, "elder")
+	me, err := e.n.App.Identity.Me(e.ctx, elder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sz := e.caller(t, "counter_sz")
+	c, err := e.n.App.Cases.ReceiveAtCounter(e.ctx, sz, cases.CounterApplication{
+		Application:       cases.Application{ItemCode: "TST-0001", DecideIn: "440104", Form: form()},
+		ApplicantUsername: me.IDNumber.Clear(), Consent: "本人持身份证到场，书面同意代办"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ApplicantID != elder.UserID {
+		t.Errorf("case applicant %s, want the elder", c.ApplicantID)
+	}
+	use, _ := e.n.App.Identity.DataUse(e.ctx, elder)
+	found := false
+	for _, u := range use {
+		if u.Action == "person.read" && u.ActorName == "邓丽君" && strings.Contains(u.Detail, "书面同意代办") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the counter's lookup is not in the elder's data use record")
+	}
+	_, err = e.n.App.Cases.ReceiveAtCounter(e.ctx, sz, cases.CounterApplication{
+		Application:       cases.Application{ItemCode: "TST-0001", DecideIn: "440104", Form: form()},
+		ApplicantUsername: identity.MakeIDNumber("440106", time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), 1).Clear(), Consent: "同意"})
+	if got := errs.As(err); got == nil || got.Fields["applicant"] != "case.applicant_unknown" {
+		t.Errorf("unknown ID number: %v", err)
 	}
 }

@@ -53,7 +53,7 @@ func (s *Service) Submit(ctx context.Context, by *identity.Caller, id ids.ID, ve
 // (代办): who they are, and their consent, recorded with the case.
 type CounterApplication struct {
 	Application
-	ApplicantUsername string // the person's account
+	ApplicantUsername string // the person's ID number, or their username
 	Consent           string // how the person consented (e.g. "本人到场书面同意，签字确认")
 }
 
@@ -74,9 +74,9 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, by *identity.Caller, in 
 	if strings.TrimSpace(in.Consent) == "" {
 		return nil, errs.Fields(map[string]string{"consent": "case.consent_required"})
 	}
-	u, err := s.id.UserByUsername(ctx, strings.TrimSpace(in.ApplicantUsername))
-	if err != nil || u.Kind != identity.KindPerson {
-		return nil, errs.Fields(map[string]string{"applicant": "case.applicant_unknown"})
+	u, err := s.counterApplicant(ctx, by, strings.TrimSpace(in.ApplicantUsername), in.Consent)
+	if err != nil {
+		return nil, err
 	}
 	applicant := &identity.Caller{UserID: u.ID, Name: u.DisplayName, Kind: u.Kind, PersonID: u.PersonID}
 	now := s.now().UTC()
@@ -110,6 +110,23 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, by *identity.Caller, in 
 		return nil, err
 	}
 	return c, nil
+}
+
+// counterApplicant finds the applicant at a counter by their ID number
+// (what a person at a counter can show) or, failing that, by username.
+func (s *Service) counterApplicant(ctx context.Context, by *identity.Caller, who, consent string) (*identity.User, error) {
+	if _, err := identity.ParseIDNumberAt(who, s.now()); err == nil {
+		u, err := s.id.CounterApplicant(ctx, by, who, consent)
+		if errs.Is(err, errs.NotFound) {
+			return nil, errs.Fields(map[string]string{"applicant": "case.applicant_unknown"})
+		}
+		return u, err
+	}
+	u, err := s.id.UserByUsername(ctx, who)
+	if err != nil || u.Kind != identity.KindPerson {
+		return nil, errs.Fields(map[string]string{"applicant": "case.applicant_unknown"})
+	}
+	return u, nil
 }
 
 // counterRegion is where by works a counter: the region of their

@@ -245,6 +245,39 @@ func (s *Service) FindPerson(ctx context.Context, by *Caller, idNumber, purpose 
 	return p, nil
 }
 
+// CounterApplicant finds the account of a person who is at a counter and
+// has consented to proxy handling (代办), by their ID number. Unlike
+// FindPerson it is not limited to the counter's region — people may apply
+// anywhere (异地代收) — but it needs case.receive and the consent, and the
+// read is audited with the consent as its purpose, so the person sees it.
+//
+// Returns errs.Invalid for a malformed number, errs.NotFound if nobody with
+// it has an account.
+func (s *Service) CounterApplicant(ctx context.Context, by *Caller, idNumber, consent string) (*User, error) {
+	if err := Authorize(by, PermCaseReceive, ""); err != nil {
+		return nil, err
+	}
+	idn, err := ParseIDNumberAt(idNumber, s.now())
+	if err != nil {
+		return nil, errs.Fields(map[string]string{"applicant": errs.As(err).Msg})
+	}
+	rec, err := s.store.PersonByIDNumberIndex(ctx, s.keys.BlindIndex(idxIDNumber, idn.Clear()))
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByPerson(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.audit.Record(ctx, by, "person.read",
+		audit.Target{Type: "person", ID: string(rec.ID), Region: string(rec.Region), Subject: string(rec.ID)},
+		map[string]any{"purpose": "窗口代办：" + strings.TrimSpace(consent)})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // Me returns the person record of a citizen or enterprise agent, for their
 // own profile page. Reading one's own data is not audited.
 func (s *Service) Me(ctx context.Context, by *Caller) (*Person, error) {

@@ -29,6 +29,9 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	User(ctx context.Context, id ids.ID) (*User, error)
 	UserByUsername(ctx context.Context, username string) (*User, error)
+	// UserByPerson returns the person account of a person (errs.NotFound
+	// if they have none).
+	UserByPerson(ctx context.Context, personID ids.ID) (*User, error)
 	Users(ctx context.Context) ([]User, error)
 	// RecordLogin stores the failed-login counter and lock of a user.
 	RecordLogin(ctx context.Context, id ids.ID, failed int, lockedUntil time.Time) error

@@ -161,6 +161,15 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (_ *identit
 	return u, nil
 }
 
+func (s *Store) UserByPerson(ctx context.Context, personID ids.ID) (_ *identity.User, err error) {
+	defer errs.Wrap(&err, "sqlstore.UserByPerson")
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE person_id = ? AND kind = 'person'`, personID))
+	if err != nil {
+		return nil, notFound(err, "user")
+	}
+	return u, nil
+}
+
 func (s *Store) Users(ctx context.Context) (_ []identity.User, err error) {
 	defer errs.Wrap(&err, "sqlstore.Users")
 	rows, err := s.db.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
