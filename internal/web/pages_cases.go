@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/digigov/digigov/internal/cases"
@@ -17,6 +18,9 @@ func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.cases.Mine(r.Context(), caller(r), 100)
 	if err != nil {
 		return err
+	}
+	if b := ids.ID(r.URL.Query().Get("bundle")); b != "" { // the cases of one bundled application (一件事)
+		list = slices.DeleteFunc(list, func(c cases.Case) bool { return c.BundleID != b })
 	}
 	return s.rd.render(w, r, "cases", &page{Title: "cases.title", Face: identity.FacePortal, Data: s.caseRows(list)})
 }

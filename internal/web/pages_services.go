@@ -22,9 +22,13 @@ func (s *Server) handleServices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	bundles, err := s.catalog.Bundles(r.Context())
+	if err != nil {
+		return err
+	}
 	return s.rd.render(w, r, "services", &page{Title: "services.title", Face: identity.FacePortal, Data: map[string]any{
 		"Query": query, "Event": f.LifeEvent, "Dept": f.Department, "Hits": hits,
-		"Events": catalog.LifeEvents, "Departments": departmentList(),
+		"Events": catalog.LifeEvents, "Departments": departmentList(), "Bundles": bundles,
 	}})
 }
 

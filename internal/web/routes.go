@@ -52,6 +52,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.ratingRoutes(mux, api)
 	s.appointmentRoutes(mux, api)
 	s.notificationRoutes(mux, api)
+	s.bundleRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

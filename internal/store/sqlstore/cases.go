@@ -17,7 +17,7 @@ var _ cases.Store = (*Store)(nil)
 
 const caseCols = `id, number, item_code, item_name, applicant_id, person_id, enterprise_id, applicant, proxy_id, consent,
 	channel, received_at, authority_id, authority, decided_at, state, resume_state, materials, submitted_at, accepted_at,
-	deadline, paused_at, decision, outcome, completed_at, trips, version, created_at, updated_at`
+	deadline, paused_at, decision, outcome, completed_at, trips, version, created_at, updated_at, bundle_id`
 
 func caseArgs(c *cases.Case) ([]any, error) {
 	mats, err := json.Marshal(c.Materials)
@@ -30,7 +30,7 @@ func caseArgs(c *cases.Case) ([]any, error) {
 	return []any{c.ID, c.Number, c.ItemCode, c.ItemName, c.ApplicantID, c.PersonID, c.EnterpriseID, c.Applicant, c.ProxyID, c.Consent,
 		c.Channel, c.ReceivedAt, c.AuthorityID, c.Authority, c.DecidedAt, c.State, c.ResumeState, string(mats),
 		nullTime(c.SubmittedAt), nullTime(c.AcceptedAt), nullTime(c.Deadline), nullTime(c.PausedAt), c.Decision, c.Outcome,
-		nullTime(c.CompletedAt), c.Trips, c.Version, c.CreatedAt.UTC(), c.UpdatedAt.UTC()}, nil
+		nullTime(c.CompletedAt), c.Trips, c.Version, c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.BundleID}, nil
 }
 
 func scanCase(sc interface{ Scan(...any) error }, extra ...any) (*cases.Case, error) {
@@ -39,7 +39,7 @@ func scanCase(sc interface{ Scan(...any) error }, extra ...any) (*cases.Case, er
 	var sub, acc, dl, paused, done sql.NullTime
 	dst := []any{&c.ID, &c.Number, &c.ItemCode, &c.ItemName, &c.ApplicantID, &c.PersonID, &c.EnterpriseID, &c.Applicant, &c.ProxyID, &c.Consent,
 		&c.Channel, &c.ReceivedAt, &c.AuthorityID, &c.Authority, &c.DecidedAt, &c.State, &c.ResumeState, &mats,
-		&sub, &acc, &dl, &paused, &c.Decision, &c.Outcome, &done, &c.Trips, &c.Version, &c.CreatedAt, &c.UpdatedAt}
+		&sub, &acc, &dl, &paused, &c.Decision, &c.Outcome, &done, &c.Trips, &c.Version, &c.CreatedAt, &c.UpdatedAt, &c.BundleID}
 	if err := sc.Scan(append(dst, extra...)...); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *Store) CreateCase(ctx context.Context, c *cases.Case, form []byte) (err
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO cases (`+caseCols+`, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = s.db.Exec(ctx, `INSERT INTO cases (`+caseCols+`, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(args, form)...)
 	return conflict(err, "case")
 }
