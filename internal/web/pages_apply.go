@@ -86,33 +86,18 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	af := &applyForm{Item: it, Materials: map[string]cases.MaterialRef{}, CaseID: r.PostFormValue("case_id"),
 		Counter: r.PostFormValue("counter") == "1"}
 	af.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	app := cases.Application{ItemCode: it.Code, DecideIn: pickedRegion(r.PostForm, "decide_in"), Form: map[string]string{}}
-	bad := map[string]string{}
-	var badArgs []any
-	for _, fl := range it.Form {
-		app.Form[fl.Name] = r.PostFormValue(fl.Name)
-		if fl.Kind != catalog.FieldFile {
-			continue
-		}
-		// A file chosen now replaces what was uploaded before; the
-		// earlier upload is remembered in hidden fields.
-		m := cases.MaterialRef{Field: fl.Name, Name: r.PostFormValue(fl.Name + "__name"), SHA256: r.PostFormValue(fl.Name)}
-		if f, hdr, err := r.FormFile(fl.Name + "__file"); err == nil {
-			m, err = s.cases.Upload(r.Context(), c, fl.Name, hdr.Filename, f)
-			f.Close()
-			if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.TooLarge) {
-				bad[fl.Name], badArgs = e.Msg, e.Args
-				continue
-			} else if err != nil {
-				return err
-			}
-		}
-		if m.SHA256 != "" {
-			app.Form[fl.Name] = m.SHA256
+	app := cases.Application{ItemCode: it.Code, DecideIn: pickedRegion(r.PostForm, "decide_in")}
+	form, mats, bad, badArgs, err := s.collectForm(r, c, it.Form)
+	if err != nil {
+		return err
+	}
+	app.Form = form
+	for _, fl := range it.Form { // in form order
+		if m, ok := mats[fl.Name]; ok {
 			app.Materials = append(app.Materials, m)
-			af.Materials[fl.Name] = m
 		}
 	}
+	af.Materials = mats
 	var cs *cases.Case
 	switch {
 	case len(bad) > 0:
@@ -169,4 +154,36 @@ func prefill(it *catalog.Item, vals url.Values, me *identity.Person) {
 			vals.Set(fl.Name, me.Name)
 		}
 	}
+}
+
+// collectForm reads an application form's fields from a multipart request.
+// A file chosen now is uploaded (checked for size and type) and replaces
+// the earlier upload remembered in the form's hidden fields. It returns the
+// values (a file field's value is its upload's SHA-256), the uploads by
+// field, and the fields whose upload was refused with the messages' args.
+func (s *Server) collectForm(r *http.Request, c *identity.Caller, fields []catalog.Field) (
+	form map[string]string, mats map[string]cases.MaterialRef, bad map[string]string, badArgs []any, err error) {
+	form, mats, bad = map[string]string{}, map[string]cases.MaterialRef{}, map[string]string{}
+	for _, fl := range fields {
+		form[fl.Name] = r.PostFormValue(fl.Name)
+		if fl.Kind != catalog.FieldFile {
+			continue
+		}
+		m := cases.MaterialRef{Field: fl.Name, Name: r.PostFormValue(fl.Name + "__name"), SHA256: r.PostFormValue(fl.Name)}
+		if f, hdr, ferr := r.FormFile(fl.Name + "__file"); ferr == nil {
+			m, err = s.cases.Upload(r.Context(), c, fl.Name, hdr.Filename, f)
+			f.Close()
+			if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.TooLarge) {
+				bad[fl.Name], badArgs, err = e.Msg, e.Args, nil
+				continue
+			} else if err != nil {
+				return nil, nil, nil, nil, err
+			}
+		}
+		if m.SHA256 != "" {
+			form[fl.Name] = m.SHA256
+			mats[fl.Name] = m
+		}
+	}
+	return form, mats, bad, badArgs, nil
 }

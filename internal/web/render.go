@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/region"
@@ -48,6 +50,9 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 			return fieldView{Name: name, Label: p.T(label), Type: typ, Auto: auto, Value: p.Val(name), Error: p.Err(name)}
 		},
 		"pickerPage": func(p *page, pk *picker) *page { c := *p; c.Data = pk; return &c },
+		"formFields": func(p *page, fields []catalog.Field, mats map[string]cases.MaterialRef) formFieldsView {
+			return formFieldsView{Page: p, Fields: fields, Materials: mats}
+		},
 		"first":      func(n int, list any) any { return firstN(n, list) },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
@@ -180,4 +185,12 @@ func firstN(n int, list any) any {
 		return list
 	}
 	return v.Slice(0, n).Interface()
+}
+
+// formFieldsView is what partials/form_fields.html renders: an item's (or a
+// bundle's shared) form with the uploads made so far.
+type formFieldsView struct {
+	Page      *page
+	Fields    []catalog.Field
+	Materials map[string]cases.MaterialRef
 }

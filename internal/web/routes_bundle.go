@@ -118,28 +118,13 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	decideIn := pickedRegion(r.PostForm, "decide_in")
-	form := map[string]string{}
+	form, byField, bad, badArgs, err := s.collectForm(r, c, v.Fields)
+	if err != nil {
+		return err
+	}
 	var mats []cases.MaterialRef
-	bad := map[string]string{}
-	var badArgs []any
-	for _, fl := range v.Fields {
-		form[fl.Name] = r.PostFormValue(fl.Name)
-		if fl.Kind != catalog.FieldFile {
-			continue
-		}
-		m := cases.MaterialRef{Field: fl.Name, Name: r.PostFormValue(fl.Name + "__name"), SHA256: r.PostFormValue(fl.Name)}
-		if f, hdr, err := r.FormFile(fl.Name + "__file"); err == nil {
-			m, err = s.cases.Upload(r.Context(), c, fl.Name, hdr.Filename, f)
-			f.Close()
-			if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.TooLarge) {
-				bad[fl.Name], badArgs = e.Msg, e.Args
-				continue
-			} else if err != nil {
-				return err
-			}
-		}
-		if m.SHA256 != "" {
-			form[fl.Name] = m.SHA256
+	for _, fl := range v.Fields { // in form order
+		if m, ok := byField[fl.Name]; ok {
 			mats = append(mats, m)
 			v.Materials[fl.Name] = m
 		}
