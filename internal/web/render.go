@@ -53,7 +53,7 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 		"formFields": func(p *page, fields []catalog.Field, mats map[string]cases.MaterialRef) formFieldsView {
 			return formFieldsView{Page: p, Fields: fields, Materials: mats}
 		},
-		"first":      func(n int, list any) any { return firstN(n, list) },
+		"first": func(n int, list any) any { return firstN(n, list) },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
