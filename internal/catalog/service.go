@@ -37,9 +37,10 @@ type Service struct {
 	audit *audit.Service
 	now   func() time.Time
 
-	mu  sync.Mutex
-	ix  *Index
-	rev int64
+	mu      sync.Mutex
+	ix      *Index
+	rev     int64
+	checked time.Time // when the revision was last read
 }
 
 // NewService returns a Service.
@@ -47,17 +48,31 @@ func NewService(store Store, tx Transactor, au *audit.Service, now func() time.T
 	return &Service{store: store, tx: tx, audit: au, now: now, rev: -1}
 }
 
+// revisionCheckEvery is how often the index asks the database whether the
+// catalog changed. A change made through this instance is seen at once (it
+// resets the check); one made through another instance within this time.
+const revisionCheckEvery = 500 * time.Millisecond
+
 // index returns the search index of the current catalog. It asks the
-// database for the catalog's revision on every call (one small read) and
-// rebuilds when another request or another instance changed the catalog,
-// so searches are never stale.
+// database for the catalog's revision (one small read) at most every
+// revisionCheckEvery, and rebuilds when another request or another instance
+// changed the catalog.
 func (s *Service) index(ctx context.Context) (*Index, error) {
+	now := time.Now()
+	s.mu.Lock()
+	if s.ix != nil && now.Sub(s.checked) < revisionCheckEvery {
+		ix := s.ix
+		s.mu.Unlock()
+		return ix, nil
+	}
+	s.mu.Unlock()
 	rev, err := s.store.CatalogRevision(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.checked = now
 	if s.ix != nil && rev == s.rev {
 		return s.ix, nil
 	}
@@ -119,7 +134,15 @@ func (s *Service) Save(ctx context.Context, by *identity.Caller, it Item) (*Item
 	if err != nil {
 		return nil, err
 	}
+	s.recheck()
 	return &it, nil
+}
+
+// recheck makes the next index call read the revision.
+func (s *Service) recheck() {
+	s.mu.Lock()
+	s.checked = time.Time{}
+	s.mu.Unlock()
 }
 
 // Import saves many items at once, all or none: every item is validated
@@ -172,6 +195,7 @@ func (s *Service) ImportAs(ctx context.Context, actor audit.Actor, items []Item)
 	if err != nil {
 		return 0, err
 	}
+	s.recheck()
 	return len(items), nil
 }
 

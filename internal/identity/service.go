@@ -33,14 +33,15 @@ type Transactor interface {
 // Service manages accounts, organisations, persons and enterprises, signs
 // people in, and answers who a request comes from.
 type Service struct {
-	store   Store
-	tx      Transactor
-	audit   *audit.Service
-	keys    *cryptox.Keyring
-	regions *region.Tree
-	now     func() time.Time
-	log     *slog.Logger
-	tokens  tokenCache
+	store       Store
+	tx          Transactor
+	audit       *audit.Service
+	keys        *cryptox.Keyring
+	regions     *region.Tree
+	now         func() time.Time
+	log         *slog.Logger
+	tokens      tokenCache
+	authorities authorityCache
 }
 
 // NewService returns a Service.

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/digigov/digigov/internal/audit"
@@ -82,6 +83,19 @@ func (s *Service) CreateOrganizationAs(ctx context.Context, actor audit.Actor, i
 // has no counties), the nearest body above it. Returns errs.NotFound when no
 // body of the department covers the region.
 func (s *Service) AuthorityFor(ctx context.Context, department string, level region.Level, code region.Code) (*Organization, error) {
+	key := fmt.Sprintf("%s/%d/%s", department, level, code)
+	now := s.now()
+	if o := s.authorities.get(key, now); o != nil {
+		return o, nil
+	}
+	o, err := s.authorityFor(ctx, department, level, code)
+	if err == nil {
+		s.authorities.put(key, o, now)
+	}
+	return o, err
+}
+
+func (s *Service) authorityFor(ctx context.Context, department string, level region.Level, code region.Code) (*Organization, error) {
 	chain := s.regions.Chain(code)
 	for i := len(chain) - 1; i >= 0; i-- {
 		if chain[i].Level > level {
