@@ -167,6 +167,58 @@ func (s *Service) check(c *Case, a Action, version int) error {
 // errs.Conflict if the state does not allow it or the case changed,
 // errs.Invalid if a required comment is missing.
 func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, version int, a Action, comment string) (*Case, error) {
+	return s.act(ctx, by, id, version, a, comment, nil)
+}
+
+// Supplement answers a request for correction (补齐补正) with new uploads:
+// each replaces the material of its form field (uploaded with Upload
+// first). It is the correct step, taken by the applicant, with materials.
+func (s *Service) Supplement(ctx context.Context, by *identity.Caller, id ids.ID, version int, comment string, mats []MaterialRef) (*Case, error) {
+	return s.act(ctx, by, id, version, ActCorrect, comment, func(c *Case, it *catalog.Item) error {
+		if err := s.checkUploads(ctx, it, mats); err != nil {
+			return err
+		}
+		for _, m := range mats {
+			replaced := false
+			for i := range c.Materials {
+				if c.Materials[i].Field == m.Field {
+					c.Materials[i], replaced = m, true
+				}
+			}
+			if !replaced {
+				c.Materials = append(c.Materials, m)
+			}
+			c.Form[m.Field] = m.SHA256
+		}
+		return nil
+	})
+}
+
+// checkUploads requires every upload to be for a file field of the item
+// and stored.
+func (s *Service) checkUploads(ctx context.Context, it *catalog.Item, mats []MaterialRef) error {
+	bad := map[string]string{}
+	for _, m := range mats {
+		isFile := false
+		for _, fl := range it.Form {
+			isFile = isFile || (fl.Name == m.Field && fl.Kind == catalog.FieldFile)
+		}
+		if !isFile {
+			bad[m.Field] = "form.file"
+			continue
+		}
+		if ok, err := s.blobs.Exists(ctx, m.SHA256); err != nil || !ok {
+			bad[m.Field] = "form.file"
+		}
+	}
+	if len(bad) > 0 {
+		return errs.Fields(bad)
+	}
+	return nil
+}
+
+func (s *Service) act(ctx context.Context, by *identity.Caller, id ids.ID, version int, a Action, comment string,
+	change func(c *Case, it *catalog.Item) error) (*Case, error) {
 	c, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -194,6 +246,11 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, versi
 	}
 	if len([]rune(comment)) > 2000 {
 		return nil, errs.Fields(map[string]string{"comment": "form.too_long"})
+	}
+	if change != nil {
+		if err := change(c, it); err != nil {
+			return nil, err
+		}
 	}
 	from := c.State
 	now := s.now().UTC()

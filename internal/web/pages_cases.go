@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -66,22 +68,43 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 	if caller(r).Kind == identity.KindStaff {
 		face = identity.FaceWorkbench
 	}
-	return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Data: map[string]any{
+	return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Data: s.casePageData(r, c, evs)})
+}
+
+// casePageData is what the case page shows besides the case: its history,
+// the caller's possible steps, the traffic light, the rating, and the file
+// fields an applicant may supplement in a correction.
+func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event) map[string]any {
+	var files []catalog.Field
+	if it, err := s.catalog.Item(r.Context(), c.ItemCode); err == nil {
+		for _, fl := range it.Form {
+			if fl.Kind == catalog.FieldFile {
+				files = append(files, fl)
+			}
+		}
+	}
+	return map[string]any{
 		"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
-		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c),
-	}})
+		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c), "FileFields": files,
+	}
 }
 
 // handleCaseAction takes a step on a case. The form carries the version
 // the person saw, so a step on a case someone else changed meanwhile is
 // refused with a sentence, not applied.
 func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return err
 	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	id := ids.ID(r.PathValue("id"))
-	_, err := s.cases.Act(r.Context(), caller(r), id, version, cases.Action(r.PostForm.Get("action")), r.PostForm.Get("comment"))
+	action, comment := cases.Action(r.PostFormValue("action")), r.PostFormValue("comment")
+	var err error
+	if action == cases.ActCorrect {
+		err = s.supplement(r, id, version, comment)
+	} else {
+		_, err = s.cases.Act(r.Context(), caller(r), id, version, action, comment)
+	}
 	if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.Conflict || e.Code == errs.Forbidden) {
 		c, evs, gerr := s.cases.Get(r.Context(), caller(r), id)
 		if gerr != nil {
@@ -92,10 +115,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 			face = identity.FaceWorkbench
 		}
 		return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Status: status(err),
-			Errors: map[string]string{"form": e.Msg}, Args: e.Args, Form: r.PostForm, Data: map[string]any{
-				"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
-				"Status": s.cases.Status(c).String(),
-			}})
+			Errors: errorsOf(e), Args: e.Args, Form: r.PostForm, Data: s.casePageData(r, c, evs)})
 	}
 	if err != nil {
 		return err
@@ -129,4 +149,51 @@ func (s *Server) handleMaterial(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return errs.E(errs.NotFound, "not_found")
+}
+
+// supplement answers a correction request with the files chosen on the
+// case page (each replaces its field's material) and the comment.
+func (s *Server) supplement(r *http.Request, id ids.ID, version int, comment string) error {
+	c, _, err := s.cases.Get(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	it, err := s.catalog.Item(r.Context(), c.ItemCode)
+	if err != nil {
+		return err
+	}
+	var files []catalog.Field
+	for _, fl := range it.Form {
+		if fl.Kind == catalog.FieldFile {
+			files = append(files, fl)
+		}
+	}
+	_, byField, bad, badArgs, err := s.collectForm(r, caller(r), files)
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return &errs.Error{Code: errs.Invalid, Msg: "validation.failed", Args: badArgs, Fields: bad}
+	}
+	var mats []cases.MaterialRef
+	for _, fl := range files {
+		if m, ok := byField[fl.Name]; ok {
+			mats = append(mats, m)
+		}
+	}
+	_, err = s.cases.Supplement(r.Context(), caller(r), id, version, comment, mats)
+	return err
+}
+
+// errorsOf is the page's field errors for a refused step: the fields', or
+// the whole form's.
+func errorsOf(e *errs.Error) map[string]string {
+	if len(e.Fields) > 0 {
+		out := map[string]string{"form": e.Msg}
+		for k, v := range e.Fields {
+			out[k] = v
+		}
+		return out
+	}
+	return map[string]string{"form": e.Msg}
 }
