@@ -77,9 +77,10 @@ type Case struct {
 	Decision     string    // the written decision or reason
 	Outcome      Outcome
 	CompletedAt  time.Time
-	Trips        int    // visits in person recorded on the case
-	BundleID     ids.ID // the bundled matter (一件事) application it is part of, "" if applied for alone
-	Version      int    // bumped by every change: the optimistic lock
+	Trips        int            // visits in person recorded on the case
+	BundleID     ids.ID         // the bundled matter (一件事) application it is part of, "" if applied for alone
+	Version      int            // bumped by every change: the optimistic lock
+	pending      []Contribution // 多地联办 contributions to create with the submission
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -353,5 +354,72 @@ func TestCounterFindsApplicantByIDNumber(t *testing.T) {
 		ApplicantUsername: identity.MakeIDNumber("440106", time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), 1).Clear(), Consent: "同意"})
 	if got := errs.As(err); got == nil || got.Fields["applicant"] != "case.applicant_unknown" {
 		t.Errorf("unknown ID number: %v", err)
+	}
+}
+
+// TestJointHandling (多地联办): the 深圳 bureau gives its opinion on a
+// transfer decided in 广州; the decision waits for it.
+func TestJointHandling(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := start(t, eng)
+			it := testItem("TST-0010", catalog.LevelCity, catalog.ScopeProvince)
+			it.Form = append(it.Form, catalog.Field{Name: "origin_region", Label: "转出地", Kind: catalog.FieldRegion, Required: true})
+			it.Contributors = []catalog.Contributor{{Department: "hrss", Level: catalog.LevelCity, RegionField: "origin_region"}}
+			if _, err := e.n.App.Catalog.ImportAs(e.ctx, audit.System("test"), []catalog.Item{it}); err != nil {
+				t.Fatal(err)
+			}
+			cs := e.n.App.Cases
+			citizen, officer, head := e.caller(t, "citizen"), e.caller(t, "officer"), e.caller(t, "head")
+			if _, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0010", DecideIn: "440106", Form: form("origin_region", "110101")}); errs.As(err) == nil || errs.As(err).Fields["origin_region"] != "case.no_contributor" {
+				t.Errorf("contributor region without an authority on this node: %v", err)
+			}
+			c, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0010", DecideIn: "440106", Form: form("origin_region", "440304")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range []cases.Action{cases.ActAccept, cases.ActPass} {
+				if c, err = cs.Act(e.ctx, officer, c.ID, c.Version, a, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err = cs.Act(e.ctx, head, c.ID, c.Version, cases.ActApprove, "准予")
+			if got := errs.As(err); got == nil || got.Code != errs.Conflict || got.Msg != "case.contributions_pending" || !strings.Contains(fmt.Sprint(got.Args...), "深圳市人力资源和社会保障局") {
+				t.Fatalf("deciding before the contributor: %v", err)
+			}
+			// A case officer of the 深圳 bureau.
+			orgs, _ := e.n.App.Identity.Organizations(e.ctx)
+			var sz identity.Organization
+			for _, o := range orgs {
+				if o.Department == "hrss" && o.Region == "4403" {
+					sz = o
+				}
+			}
+			if _, err := e.n.App.Identity.CreateStaffAs(e.ctx, audit.System("test"), identity.NewStaff{Username: "sz_officer", Name: "深圳审批员",
+				Password: app.DemoPassword, OrgID: sz.ID, Grants: []identity.Grant{{Role: identity.RoleCaseOfficer, Scope: "4403"}}}); err != nil {
+				t.Fatal(err)
+			}
+			szOfficer := e.caller(t, "sz_officer")
+			q, err := cs.ContributionQueue(e.ctx, szOfficer, 10)
+			if err != nil || len(q) != 1 || q[0].ID != c.ID {
+				t.Fatalf("深圳 officer's contribution queue: %v %v", q, err)
+			}
+			if _, _, err := cs.Get(e.ctx, szOfficer, c.ID); err != nil {
+				t.Errorf("the contributor cannot read the case: %v", err)
+			}
+			if _, err := cs.Contribute(e.ctx, officer, c.ID, "同意"); !errs.Is(err, errs.NotFound) {
+				t.Errorf("the lead's officer contributing: %v", err)
+			}
+			if _, err := cs.Contribute(e.ctx, szOfficer, c.ID, "同意转出，已核对缴费记录"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.Contribute(e.ctx, szOfficer, c.ID, "again"); !errs.Is(err, errs.Conflict) {
+				t.Errorf("second opinion: %v", err)
+			}
+			c, _, _ = cs.Get(e.ctx, head, c.ID)
+			if c, err = cs.Act(e.ctx, head, c.ID, c.Version, cases.ActApprove, "准予"); err != nil {
+				t.Fatalf("deciding after the contribution: %v", err)
+			}
+		})
 	}
 }

@@ -221,6 +221,12 @@ func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.
 			bad[k] = v
 		}
 	}
+	contribs, cbad := s.contributors(ctx, it, form, c.ID)
+	for k, v := range cbad {
+		if _, ok := bad[k]; !ok {
+			bad[k] = v
+		}
+	}
 	rt, rerr := s.route(ctx, it, code, receivedAt)
 	if e := errs.As(rerr); e != nil && e.Code == errs.Invalid {
 		for k, v := range e.Fields {
@@ -232,7 +238,7 @@ func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.
 	if len(bad) > 0 {
 		return errs.Fields(bad) // every problem at once; nothing is saved as submitted
 	}
-	c.Form, c.DecidedAt = form, code
+	c.Form, c.DecidedAt, c.pending = form, code, contribs
 	c.AuthorityID, c.Authority = rt.Authority.ID, rt.Authority.Name
 	if receivedAt == "" {
 		receivedAt = code
@@ -362,6 +368,13 @@ func (s *Service) record(ctx context.Context, by audit.Actor, c *Case, a Action,
 	ev := &Event{CaseID: c.ID, Seq: c.Version, Action: a, From: from, To: c.State, ActorID: id, ActorName: name, Comment: comment, At: c.UpdatedAt}
 	if err := s.store.AddCaseEvent(ctx, ev); err != nil {
 		return err
+	}
+	if a == ActSubmit {
+		for i := range c.pending {
+			if err := s.contribStore().AddContribution(ctx, &c.pending[i]); err != nil {
+				return err
+			}
+		}
 	}
 	if err := s.audit.Record(ctx, by, "case."+string(a), s.target(c), map[string]any{"number": c.Number, "from": from, "to": c.State}); err != nil {
 		return err

@@ -247,6 +247,15 @@ func (s *Service) act(ctx context.Context, by *identity.Caller, id ids.ID, versi
 	if len([]rune(comment)) > 2000 {
 		return nil, errs.Fields(map[string]string{"comment": "form.too_long"})
 	}
+	if a == ActApprove || a == ActDeny {
+		_, waiting, err := s.pendingContributors(ctx, it, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(waiting) > 0 {
+			return nil, errs.WithArgs(errs.Conflict, "case.contributions_pending", strings.Join(waiting, "、"))
+		}
+	}
 	if change != nil {
 		if err := change(c, it); err != nil {
 			return nil, err
@@ -357,6 +366,24 @@ func (s *Service) canSee(by *identity.Caller, c *Case) bool {
 	return identity.Authorize(by, identity.PermCaseReceive, c.ReceivedAt) == nil
 }
 
+// contributesTo reports whether by acts for one of c's contributing
+// authorities (they see the case they give an opinion on).
+func (s *Service) contributesTo(ctx context.Context, by *identity.Caller, id ids.ID) bool {
+	if by.Anonymous() || by.Kind != identity.KindStaff {
+		return false
+	}
+	list, err := s.contribStore().Contributions(ctx, id)
+	if err != nil {
+		return false
+	}
+	for i := range list {
+		if contributes(by, &list[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // Get returns a case with its history. Staff reading a case read the
 // applicant's personal data, so the read is audited with the applicant as
 // subject.
@@ -365,7 +392,7 @@ func (s *Service) Get(ctx context.Context, by *identity.Caller, id ids.ID) (*Cas
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.canSee(by, c) || c.State == Draft && by.UserID != c.ApplicantID {
+	if (!s.canSee(by, c) && !s.contributesTo(ctx, by, c.ID)) || c.State == Draft && by.UserID != c.ApplicantID {
 		return nil, nil, errs.E(errs.NotFound, "not_found")
 	}
 	evs, err := s.store.CaseEvents(ctx, id)

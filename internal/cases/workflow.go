@@ -17,6 +17,10 @@ const (
 	ActDeny              Action = "deny"               // 不予, with a written decision
 	ActComplete          Action = "complete"           // 办结: result delivered
 	ActWithdraw          Action = "withdraw"           // 撤回 (applicant)
+
+	// ActContribute records a contributing authority's opinion (多地联办).
+	// It is an event, not a transition: the state stays.
+	ActContribute Action = "contribute"
 )
 
 // who may perform an action.

@@ -61,32 +61,44 @@ const (
 
 // Item is one service item with the elements of its guide.
 type Item struct {
-	Code          string     `json:"code"`                     // unique, stable: "RS-0001"
-	Name          string     `json:"name"`                     // 社会保障卡申领
-	Aliases       []string   `json:"aliases,omitempty"`        // other names people use: 社保卡办理
-	Type          ItemType   `json:"type"`                     //
-	Department    string     `json:"department"`               // department key of the competent authority: "hrss"
-	Level         Level      `json:"level"`                    // level of the competent authority
-	LegalBasis    string     `json:"legal_basis"`              // 设定依据
-	Conditions    string     `json:"conditions"`               // 受理条件
-	Materials     []Material `json:"materials"`                // 申请材料
-	Form          []Field    `json:"form"`                     // the application form
-	PromisedDays  int        `json:"promised_days"`            // 承诺时限, working days from acceptance
-	StatutoryDays int        `json:"statutory_days"`           // 法定时限, ≥ PromisedDays
-	Fee           string     `json:"fee"`                      // 收费标准: "不收费" or the fee and its basis
-	OnlineDepth   int        `json:"online_depth"`             // 网办深度 1–4
-	Trips         int        `json:"trips"`                    // 跑动次数 0, 1 or 2
-	Scopes        []Scope    `json:"scopes,omitempty"`         // 通办范围
-	HighFrequency bool       `json:"high_frequency,omitempty"` // 高频事项
-	Channels      []Channel  `json:"channels"`                 //
-	LifeEvents    []string   `json:"life_events,omitempty"`    // keys of LifeEvents
-	Topics        []string   `json:"topics,omitempty"`         // free keywords: 社保, 医保, 户籍
-	Targets       []Target   `json:"targets"`                  //
-	Steps         []Step     `json:"steps"`                    // 受理 → 审查 → 决定
-	Result        string     `json:"result"`                   // 办理结果: the licence or document issued
-	Version       int        `json:"version,omitempty"`        // bumped on every change
-	UpdatedAt     time.Time  `json:"updated_at,omitzero"`      //
-	Extra         *ItemExtra `json:"extra,omitempty"`          // room for later elements
+	Code          string        `json:"code"`                     // unique, stable: "RS-0001"
+	Name          string        `json:"name"`                     // 社会保障卡申领
+	Aliases       []string      `json:"aliases,omitempty"`        // other names people use: 社保卡办理
+	Type          ItemType      `json:"type"`                     //
+	Department    string        `json:"department"`               // department key of the competent authority: "hrss"
+	Level         Level         `json:"level"`                    // level of the competent authority
+	LegalBasis    string        `json:"legal_basis"`              // 设定依据
+	Conditions    string        `json:"conditions"`               // 受理条件
+	Materials     []Material    `json:"materials"`                // 申请材料
+	Form          []Field       `json:"form"`                     // the application form
+	PromisedDays  int           `json:"promised_days"`            // 承诺时限, working days from acceptance
+	StatutoryDays int           `json:"statutory_days"`           // 法定时限, ≥ PromisedDays
+	Fee           string        `json:"fee"`                      // 收费标准: "不收费" or the fee and its basis
+	OnlineDepth   int           `json:"online_depth"`             // 网办深度 1–4
+	Trips         int           `json:"trips"`                    // 跑动次数 0, 1 or 2
+	Scopes        []Scope       `json:"scopes,omitempty"`         // 通办范围
+	HighFrequency bool          `json:"high_frequency,omitempty"` // 高频事项
+	Channels      []Channel     `json:"channels"`                 //
+	LifeEvents    []string      `json:"life_events,omitempty"`    // keys of LifeEvents
+	Topics        []string      `json:"topics,omitempty"`         // free keywords: 社保, 医保, 户籍
+	Targets       []Target      `json:"targets"`                  //
+	Steps         []Step        `json:"steps"`                    // 受理 → 审查 → 决定
+	Contributors  []Contributor `json:"contributors,omitempty"`   // 多地联办: authorities that give an opinion before the decision
+	Result        string        `json:"result"`                   // 办理结果: the licence or document issued
+	Version       int           `json:"version,omitempty"`        // bumped on every change
+	UpdatedAt     time.Time     `json:"updated_at,omitzero"`      //
+	Extra         *ItemExtra    `json:"extra,omitempty"`          // room for later elements
+}
+
+// Contributor is an authority that takes part in a case decided by
+// another (多地联办, e.g. the 转出地 bureau in a transfer): the department's
+// body at Level for the region the applicant gives in form field
+// RegionField. The lead authority decides only after every contributor
+// has given its opinion.
+type Contributor struct {
+	Department  string `json:"department"`
+	Level       Level  `json:"level"`
+	RegionField string `json:"region_field"`
 }
 
 // ItemExtra holds elements that not every item has.

@@ -65,6 +65,16 @@ func (it *Item) Validate() error {
 		}
 		seen[fl.Name] = true
 	}
+	for _, c := range it.Contributors {
+		_, dept := Departments[c.Department]
+		ok := false
+		for _, fl := range it.Form {
+			ok = ok || (fl.Name == c.RegionField && fl.Kind == FieldRegion && fl.Required)
+		}
+		if !dept || !ok || !oneOf(c.Level, []Level{LevelProvince, LevelCity, LevelCounty}) {
+			f["contributors"] = "catalog.contributors_invalid"
+		}
+	}
 	if len(f) > 0 {
 		return errs.Fields(f)
 	}

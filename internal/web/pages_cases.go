@@ -52,8 +52,12 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	contrib, err := s.cases.ContributionQueue(r.Context(), caller(r), 50)
+	if err != nil {
+		return err
+	}
 	return s.rd.render(w, r, "queue", &page{Title: "queue.title", Face: identity.FaceWorkbench,
-		Data: map[string]any{"Cases": s.caseRows(list), "State": r.URL.Query().Get("state"),
+		Data: map[string]any{"Cases": s.caseRows(list), "State": r.URL.Query().Get("state"), "Contrib": contrib,
 			"States": []cases.State{cases.Received, cases.Submitted, cases.Correction, cases.InReview, cases.InDecision, cases.Decided}}})
 }
 
@@ -83,7 +87,9 @@ func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event)
 			}
 		}
 	}
+	contribs, _ := s.cases.ContributionsOf(r.Context(), c)
 	return map[string]any{
+		"Contributions": contribs, "MayContribute": s.mayContribute(r, contribs),
 		"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
 		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c), "FileFields": files,
 	}
@@ -196,4 +202,37 @@ func errorsOf(e *errs.Error) map[string]string {
 		return out
 	}
 	return map[string]string{"form": e.Msg}
+}
+
+// mayContribute reports whether the caller acts for a contributing
+// authority whose opinion is still pending.
+func (s *Server) mayContribute(r *http.Request, list []cases.Contribution) bool {
+	c := caller(r)
+	for _, ct := range list {
+		for _, g := range c.Grants {
+			if !ct.Done && g.OrgID == ct.AuthorityID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// handleContribute records a contributing authority's opinion (多地联办).
+func (s *Server) handleContribute(w http.ResponseWriter, r *http.Request) error {
+	id := ids.ID(r.PathValue("id"))
+	_, err := s.cases.Contribute(r.Context(), caller(r), id, r.PostFormValue("opinion"))
+	if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
+		c, evs, gerr := s.cases.Get(r.Context(), caller(r), id)
+		if gerr != nil {
+			return gerr
+		}
+		return s.rd.render(w, r, "case", &page{Title: "case.title", Face: identity.FaceWorkbench, Status: status(err),
+			Errors: errorsOf(e), Args: e.Args, Form: r.PostForm, Data: s.casePageData(r, c, evs)})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+string(id), http.StatusSeeOther)
+	return nil
 }

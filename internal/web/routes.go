@@ -29,6 +29,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /cases", s.errorPage(s.handleMyCases))
 	mux.Handle("GET /cases/{id}", s.errorPage(s.handleCase))
 	mux.Handle("POST /cases/{id}/act", s.errorPage(s.handleCaseAction))
+	mux.Handle("POST /cases/{id}/contribute", s.errorPage(s.handleContribute))
 	mux.Handle("GET /cases/{id}/materials/{sha}", s.errorPage(s.handleMaterial))
 	mux.Handle("GET /workbench/cases", s.errorPage(s.handleQueue))
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -85,4 +87,47 @@ func TestCorrectionWithNewMaterial(t *testing.T) {
 	if got.State != cases.InReview || len(got.Materials) != 1 || got.Materials[0].Name != "新照片.jpg" || got.Form["photo"] == first.SHA256 {
 		t.Errorf("after the supplement: state %s, materials %+v", got.State, got.Materials)
 	}
+}
+
+// TestJointHandlingPages: the contributing bureau finds the case in its
+// queue, gives its opinion on the case page, and the lead then decides.
+func TestJointHandlingPages(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	citizen := n.Caller(t, "citizen")
+	idn := idNumberOf(t, n, "citizen").Clear()
+	c, err := n.App.Cases.Apply(ctx, citizen, cases.Application{ItemCode: "HRSS-0005", DecideIn: "440106", Form: map[string]string{
+		"applicant_name": "张明", "id_number": idn, "phone": "13800138000", "transfer_out_region": "440304", "insurance_kind": "企业职工基本养老保险"}})
+	if err != nil {
+		t.Fatalf("apply for 养老保险关系转移接续: %v", err)
+	}
+	orgs, _ := n.App.Identity.Organizations(ctx)
+	for _, o := range orgs {
+		if o.Department == "hrss" && o.Region == "4403" {
+			if _, err := n.App.Identity.CreateStaffAs(ctx, audit.System("test"), identityStaff("sz_officer", o)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sz := n.Client(t)
+	sz.Login("sz_officer", app.DemoPassword)
+	q := sz.Get("/workbench/cases")
+	if q.Doc.Find(`#contribution-queue a[href="/cases/`+string(c.ID)+`"]`).Length() != 1 {
+		t.Fatalf("the 深圳 bureau's queue does not list the case awaiting its opinion")
+	}
+	if r := sz.Post("/cases/"+string(c.ID)+"/contribute", url.Values{"opinion": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("empty opinion: %d", r.StatusCode)
+	}
+	if r := sz.Post("/cases/"+string(c.ID)+"/contribute", url.Values{"opinion": {"同意转出"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("opinion: %d", r.StatusCode)
+	}
+	page := sz.Get("/cases/" + string(c.ID))
+	if !strings.Contains(page.Doc.Find("#contributions").Text(), "同意转出") {
+		t.Errorf("the case page does not show the opinion")
+	}
+}
+
+func identityStaff(username string, o identity.Organization) identity.NewStaff {
+	return identity.NewStaff{Username: username, Name: "深圳审批员", Password: app.DemoPassword, OrgID: o.ID,
+		Grants: []identity.Grant{{Role: identity.RoleCaseOfficer, Scope: o.Region}}}
 }

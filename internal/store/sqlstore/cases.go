@@ -251,3 +251,67 @@ func (s *Store) CaseMeasures(ctx context.Context, scopes []region.Code, g cases.
 	}
 	return out, rows.Err()
 }
+
+var _ cases.ContributionStore = (*Store)(nil)
+
+func (s *Store) AddContribution(ctx context.Context, c *cases.Contribution) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddContribution")
+	_, err = s.db.Exec(ctx, `INSERT INTO case_contributions (case_id, authority_id, authority, region_code, state, opinion, actor_name, done_at)
+		VALUES (?, ?, ?, ?, 'pending', '', '', NULL)`, c.CaseID, c.AuthorityID, c.Authority, c.Region)
+	return conflict(err, "case")
+}
+
+func (s *Store) Contributions(ctx context.Context, caseID ids.ID) (_ []cases.Contribution, err error) {
+	defer errs.Wrap(&err, "sqlstore.Contributions")
+	rows, err := s.db.Query(ctx, `SELECT case_id, authority_id, authority, region_code, state, opinion, actor_name, done_at
+		FROM case_contributions WHERE case_id = ? ORDER BY authority`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Contribution
+	for rows.Next() {
+		var c cases.Contribution
+		var st string
+		var done sql.NullTime
+		if err := rows.Scan(&c.CaseID, &c.AuthorityID, &c.Authority, &c.Region, &st, &c.Opinion, &c.ActorName, &done); err != nil {
+			return nil, err
+		}
+		c.Done = st == "done"
+		if done.Valid {
+			c.DoneAt = done.Time.UTC()
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) CompleteContribution(ctx context.Context, c *cases.Contribution) (err error) {
+	defer errs.Wrap(&err, "sqlstore.CompleteContribution")
+	res, err := s.db.Exec(ctx, `UPDATE case_contributions SET state = 'done', opinion = ?, actor_name = ?, done_at = ?
+		WHERE case_id = ? AND authority_id = ? AND state = 'pending'`, c.Opinion, c.ActorName, c.DoneAt.UTC(), c.CaseID, c.AuthorityID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "case.contribution_given")
+	}
+	return nil
+}
+
+func (s *Store) PendingContributions(ctx context.Context, authorities []ids.ID, limit int) (_ []cases.Case, err error) {
+	defer errs.Wrap(&err, "sqlstore.PendingContributions")
+	ph := make([]string, len(authorities))
+	args := make([]any, 0, len(authorities)+1)
+	for i, a := range authorities {
+		ph[i], args = "?", append(args, a)
+	}
+	args = append(args, limit)
+	cols := strings.ReplaceAll(caseCols, "\n", " ")
+	var qualified []string
+	for _, c := range strings.Split(cols, ",") {
+		qualified = append(qualified, "c."+strings.TrimSpace(c))
+	}
+	return s.caseList(ctx, `SELECT `+strings.Join(qualified, ", ")+` FROM cases c JOIN case_contributions k ON k.case_id = c.id
+		WHERE k.state = 'pending' AND k.authority_id IN (`+strings.Join(ph, ", ")+`) ORDER BY c.submitted_at LIMIT ?`, args...)
+}
