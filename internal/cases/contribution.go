@@ -46,14 +46,7 @@ func (s *Service) contributors(ctx context.Context, it *catalog.Item, form Form,
 	bad := map[string]string{}
 	for _, ct := range it.Contributors {
 		code := region.Code(form[ct.RegionField])
-		level := region.City
-		switch ct.Level {
-		case catalog.LevelProvince:
-			level = region.Province
-		case catalog.LevelCounty:
-			level = region.County
-		}
-		org, err := s.id.AuthorityFor(ctx, ct.Department, level, code)
+		org, err := s.id.AuthorityFor(ctx, ct.Department, regionLevel(ct.Level), code)
 		if err != nil {
 			bad[ct.RegionField] = "case.no_contributor"
 			continue

@@ -37,14 +37,7 @@ func (s *Service) route(ctx context.Context, it *catalog.Item, decideIn, receive
 				Fields: map[string]string{"decide_in": "case.scope_province"}}
 		}
 	}
-	level := region.City
-	switch it.Level {
-	case catalog.LevelProvince:
-		level = region.Province
-	case catalog.LevelCounty:
-		level = region.County
-	}
-	org, err := s.id.AuthorityFor(ctx, it.Department, level, decideIn)
+	org, err := s.id.AuthorityFor(ctx, it.Department, regionLevel(it.Level), decideIn)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.Fields(map[string]string{"decide_in": "case.no_authority"})
 	}
@@ -61,4 +54,15 @@ func has[T comparable](list []T, v T) bool {
 		}
 	}
 	return false
+}
+
+// regionLevel is the region level of a catalog level.
+func regionLevel(l catalog.Level) region.Level {
+	switch l {
+	case catalog.LevelProvince:
+		return region.Province
+	case catalog.LevelCounty:
+		return region.County
+	}
+	return region.City
 }
