@@ -499,3 +499,38 @@ func TestCounterManagement(t *testing.T) {
 		t.Errorf("booking an inactive counter: %v", err)
 	}
 }
+
+// TestBookForAPerson (代办预约): counter staff book for a person who gives
+// their ID number; the booking is the person's, the lookup is audited, and
+// staff outside the center's region cannot.
+func TestBookForAPerson(t *testing.T) {
+	e := start(t, storetest.Engines(t)[0])
+	general := counterNamed(t, e.center(t, "440106"), "综合受理1号窗")
+	elder := e.caller(t, "elder")
+	me, err := e.n.App.Identity.Me(e.ctx, elder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := e.caller(t, "counter")
+	b := appointment.Booking{CounterID: general.ID, Start: at("2026-09-29", "10:00")}
+	if _, err := e.svc.BookFor(e.ctx, counter, me.IDNumber.Clear(), "", b); !errs.Is(err, errs.Invalid) {
+		t.Errorf("without consent: %v", err)
+	}
+	a, err := e.svc.BookFor(e.ctx, counter, me.IDNumber.Clear(), "电话预约，本人同意", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.UserID != elder.UserID || a.Name != "李桂英" {
+		t.Errorf("booking holder: %+v", a)
+	}
+	mine, _ := e.svc.Mine(e.ctx, elder, 10)
+	if len(mine) != 1 || mine[0].ID != a.ID {
+		t.Errorf("the elder's bookings: %+v", mine)
+	}
+	if _, err := e.svc.BookFor(e.ctx, e.caller(t, "counter_sz"), "elder", "同意", appointment.Booking{CounterID: general.ID, Start: at("2026-09-29", "11:00")}); !errs.Is(err, errs.NotFound) {
+		t.Errorf("深圳 counter booking at 天河: %v", err)
+	}
+	if _, err := e.svc.BookFor(e.ctx, counter, "nobody_here", "同意", appointment.Booking{CounterID: general.ID, Start: at("2026-09-29", "11:00")}); !errs.Is(err, errs.Invalid) {
+		t.Errorf("unknown applicant: %v", err)
+	}
+}

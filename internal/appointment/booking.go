@@ -39,6 +39,51 @@ func (s *Service) Book(ctx context.Context, by *identity.Caller, b Booking) (*Ap
 	if by.Kind != identity.KindPerson && by.Kind != identity.KindEnterprise {
 		return nil, errs.E(errs.Forbidden, "appointment.persons_only")
 	}
+	return s.book(ctx, by, by, b)
+}
+
+// BookFor books a slot for a person at a counter or on the telephone
+// (代办预约, for those who cannot book themselves). by must be counter
+// staff whose scope covers the counter's center; the person is found by the
+// ID number they give (audited with their consent) or by username, and the
+// booking is theirs, recorded as made by by.
+func (s *Service) BookFor(ctx context.Context, by *identity.Caller, applicant, consent string, b Booking) (*Appointment, error) {
+	if strings.TrimSpace(consent) == "" {
+		return nil, errs.Fields(map[string]string{"consent": "case.consent_required"})
+	}
+	ct, err := s.store.Counter(ctx, b.CounterID)
+	if err != nil {
+		return nil, errs.E(errs.NotFound, "appointment.counter.not_found")
+	}
+	center, err := s.center(ctx, ct.CenterID)
+	if err != nil {
+		return nil, err
+	}
+	if err := identity.Authorize(by, identity.PermCaseReceive, center.Region); err != nil {
+		return nil, err
+	}
+	var u *identity.User
+	if _, perr := identity.ParseIDNumberAt(applicant, s.now()); perr == nil {
+		u, err = s.id.CounterApplicant(ctx, by, applicant, consent)
+	} else {
+		u, err = s.id.UserByUsername(ctx, strings.TrimSpace(applicant))
+		if err == nil && u.Kind != identity.KindPerson {
+			err = errs.E(errs.NotFound, "not_found")
+		}
+	}
+	if err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return nil, errs.Fields(map[string]string{"applicant": "case.applicant_unknown"})
+		}
+		return nil, err
+	}
+	person := &identity.Caller{UserID: u.ID, Username: u.Username, Name: u.DisplayName, Kind: u.Kind, PersonID: u.PersonID}
+	return s.book(ctx, by, person, b)
+}
+
+// book books for person on behalf of actor (the person themselves, or
+// counter staff).
+func (s *Service) book(ctx context.Context, actor audit.Actor, by *identity.Caller, b Booking) (*Appointment, error) {
 	ct, err := s.store.Counter(ctx, b.CounterID)
 	if errs.Is(err, errs.NotFound) || err == nil && !ct.Active {
 		return nil, errs.E(errs.NotFound, "appointment.counter.not_found")
@@ -92,7 +137,7 @@ func (s *Service) Book(ctx context.Context, by *identity.Caller, b Booking) (*Ap
 		if err := s.store.CreateAppointment(ctx, a); err != nil {
 			return err
 		}
-		return s.record(ctx, by, a, "booked", nil)
+		return s.record(ctx, actor, a, "booked", nil)
 	})
 	if err != nil {
 		return nil, err

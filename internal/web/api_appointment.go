@@ -251,6 +251,33 @@ func (s *Server) registerAppointmentBookingAPI(api huma.API) {
 		return &appointmentOutput{Body: appointmentOf(a)}, nil
 	})
 
+	type appointmentBookForInput struct {
+		Body struct {
+			Applicant string    `json:"applicant" maxLength:"64" doc:"the person's citizen ID number (or username)"`
+			Consent   string    `json:"consent" maxLength:"200" doc:"how the person consented (e.g. 电话预约，本人同意)"`
+			CounterID string    `json:"counter_id" maxLength:"36"`
+			Start     time.Time `json:"start" example:"2026-11-27T09:30:00+08:00"`
+			ItemCode  string    `json:"item_code,omitempty" maxLength:"16"`
+		}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "book-appointment-for", Method: http.MethodPost, Path: "/api/v1/appointments/for",
+		DefaultStatus: http.StatusCreated, Summary: "Book a slot for a person (代办预约)", Tags: []string{"appointments"}, Security: bearer,
+		Description: "For counter staff whose scope covers the counter's center, booking for someone who cannot book " +
+			"themselves. The person is found by ID number (the lookup is audited with the consent) or username.",
+	}, func(ctx context.Context, in *appointmentBookForInput) (*appointmentOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.appointments.BookFor(ctx, by, in.Body.Applicant, in.Body.Consent, appointment.Booking{
+			CounterID: ids.ID(in.Body.CounterID), Start: in.Body.Start, ItemCode: in.Body.ItemCode})
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &appointmentOutput{Body: appointmentOf(a)}, nil
+	})
+
 	huma.Register(api, huma.Operation{
 		OperationID: "list-my-appointments", Method: http.MethodGet, Path: "/api/v1/appointments",
 		Summary: "My bookings", Tags: []string{"appointments"}, Security: bearer,
