@@ -65,6 +65,9 @@ type Store interface {
 	// Savepoint runs fn inside a savepoint of ctx's transaction: when fn
 	// returns an error, its writes are undone and the transaction goes on.
 	Savepoint(ctx context.Context, fn func(ctx context.Context) error) error
+	// PruneOutbox deletes events processed before before (failed events
+	// are kept for people to look at) and returns how many.
+	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Transactor runs fn in a transaction carried by ctx (platform/db.DB).
@@ -79,6 +82,7 @@ type Options struct {
 	Poll         time.Duration                   // how often Run looks for due events (500 ms)
 	BatchTimeout time.Duration                   // limit on one batch's transaction (30 s)
 	Backoff      func(attempt int) time.Duration // wait after the attempt-th failure (Backoff)
+	Keep         time.Duration                   // how long processed events are kept (7 days)
 	Now          func() time.Time                // clock (time.Now)
 	Log          *slog.Logger                    // (slog.Default())
 }
@@ -115,6 +119,9 @@ func New(store Store, tx Transactor, opt Options) *Dispatcher {
 	}
 	if opt.Backoff == nil {
 		opt.Backoff = Backoff
+	}
+	if opt.Keep <= 0 {
+		opt.Keep = 7 * 24 * time.Hour
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -187,7 +194,12 @@ func (d *Dispatcher) Stats(ctx context.Context) (Stats, error) {
 // down while they last. Run returns nil when ctx is cancelled.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	wait, failures := time.Duration(0), 0
+	var pruned time.Time
 	for {
+		if now := d.opt.Now(); now.Sub(pruned) > time.Hour {
+			pruned = now
+			d.prune(ctx, now)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -210,6 +222,18 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		default:
 			failures, wait = 0, d.opt.Poll
 		}
+	}
+}
+
+// prune deletes processed events older than Keep, so the outbox does not
+// grow for ever; failures only log (the next hour tries again).
+func (d *Dispatcher) prune(ctx context.Context, now time.Time) {
+	n, err := d.store.PruneOutbox(ctx, now.Add(-d.opt.Keep))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.opt.Log.Warn("outbox: prune failed", "err", err)
+	case n > 0:
+		d.opt.Log.Info("outbox: pruned processed events", "events", n)
 	}
 }
 

@@ -144,3 +144,12 @@ func (s *Store) Savepoint(ctx context.Context, fn func(ctx context.Context) erro
 	_, err = s.db.Exec(ctx, `RELEASE SAVEPOINT outbox_event`)
 	return err
 }
+
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (n int64, err error) {
+	defer errs.Wrap(&err, "sqlstore.PruneOutbox")
+	res, err := s.db.Exec(ctx, `DELETE FROM outbox WHERE processed_at IS NOT NULL AND processed_at < ?`, before.UTC())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

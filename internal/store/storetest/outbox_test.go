@@ -295,3 +295,33 @@ func TestNotifications(t *testing.T) {
 		})
 	}
 }
+
+// TestPruneOutbox: processed events older than the cut-off go; pending,
+// failed and recent ones stay.
+func TestPruneOutbox(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			s := sqlstore.New(d)
+			old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i, row := range []struct {
+				processed, failed any
+			}{{old, nil}, {old.Add(30 * 24 * time.Hour), nil}, {nil, nil}, {nil, old}} {
+				if _, err := d.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at, processed_at, failed_at) VALUES (?, 'cases.submit', '{}', ?, ?, ?)`,
+					fmt.Sprint("ev", i), old, row.processed, row.failed); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, err := s.PruneOutbox(ctx, old.Add(7*24*time.Hour))
+			if err != nil || n != 1 {
+				t.Fatalf("pruned %d, %v; want 1", n, err)
+			}
+			var left int
+			d.QueryRow(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&left)
+			if left != 3 {
+				t.Errorf("%d events left, want 3 (recent, pending, failed)", left)
+			}
+		})
+	}
+}
