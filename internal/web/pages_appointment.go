@@ -168,8 +168,14 @@ func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) error {
 	if start, err := time.ParseInLocation(appointment.DateLayout+" 15:04", f.Get("date")+" "+at, workday.Shanghai); err == nil {
 		b.Start = start
 	}
-	_, err := s.appointments.Book(r.Context(), caller(r), b)
-	if err == nil {
+	var err error
+	if caller(r).Kind == identity.KindStaff { // 代办预约: counter staff book for a person
+		_, err = s.appointments.BookFor(r.Context(), caller(r), f.Get("applicant"), f.Get("consent"), b)
+		if err == nil {
+			http.Redirect(w, r, "/workbench/appointments?center="+url.QueryEscape(f.Get("center"))+"&date="+url.QueryEscape(f.Get("date")), http.StatusSeeOther)
+			return nil
+		}
+	} else if _, err = s.appointments.Book(r.Context(), caller(r), b); err == nil {
 		http.Redirect(w, r, "/appointments?done=booked", http.StatusSeeOther)
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
@@ -130,4 +131,35 @@ func TestJointHandlingPages(t *testing.T) {
 func identityStaff(username string, o identity.Organization) identity.NewStaff {
 	return identity.NewStaff{Username: username, Name: "深圳审批员", Password: app.DemoPassword, OrgID: o.ID,
 		Grants: []identity.Grant{{Role: identity.RoleCaseOfficer, Scope: o.Region}}}
+}
+
+// TestBookForAPersonPage: from the counter desk, staff book a slot for an
+// elderly person by the ID number on their card.
+func TestBookForAPersonPage(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	counter := n.Client(t)
+	counter.Login("counter", app.DemoPassword)
+	desk := counter.Get("/workbench/appointments")
+	href, ok := desk.Doc.Find("#book-for").Attr("href")
+	if !ok {
+		t.Fatalf("the desk has no link to book for a person")
+	}
+	day := n.App.Calendar.AddWorkdays(time.Now(), 1).Format("2006-01-02")
+	page := counter.Get(href + "&date=" + day)
+	if page.Doc.Find(`#slot-form input[name="applicant"]`).Length() != 1 {
+		t.Fatalf("the booking page offers staff no applicant field")
+	}
+	slot, _ := page.Doc.Find(`#slot-form input[name="slot"]:not([disabled])`).First().Attr("value")
+	center, _ := page.Doc.Find(`#slot-form input[name="center"]`).Attr("value")
+	id := idNumberOf(t, n, "elder").Clear()
+	r := counter.Post("/appointments", url.Values{"center": {center}, "date": {day}, "slot": {slot},
+		"applicant": {id}, "consent": {"本人到场，口头同意"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("book for a person: %d %s", r.StatusCode, r.Doc.Find("#booking-error").Text())
+	}
+	mine, err := n.App.Appointments.Mine(ctx, n.Caller(t, "elder"), 10)
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("the elder's bookings: %v %v", mine, err)
+	}
 }
