@@ -25,21 +25,42 @@ type DemoAccount struct {
 	Where    string
 }
 
-// DemoAccounts lists the demo accounts, one per role.
-var DemoAccounts = []DemoAccount{
-	{"citizen", identity.RoleCitizen, "张明", "广州市天河区"},
-	{"elder", identity.RoleCitizen, "李桂英", "广州市越秀区 (长辈版)"},
-	{"enterprise", identity.RoleEnterpriseAgent, "陈晓丽", "广州数智科技有限公司"},
-	{"counter", identity.RoleCounterStaff, "黄志强", "天河区政务服务中心"},
-	{"counter_sz", identity.RoleCounterStaff, "邓丽君", "深圳市福田区政务服务中心 (异地代收)"},
-	{"officer", identity.RoleCaseOfficer, "林晓燕", "广州市人力资源和社会保障局"},
-	{"head", identity.RoleDepartmentHead, "周建国", "广州市人力资源和社会保障局"},
-	{"cdo", identity.RoleDataOfficer, "吴海峰", "广东省政务服务和数据管理局"},
-	{"grid", identity.RoleGridWorker, "梁小芳", "天河区石牌街道"},
-	{"duty", identity.RoleDutyOfficer, "何伟", "广州市应急管理局"},
-	{"leader", identity.RoleLeader, "郑卫东", "广东省人民政府办公厅"},
-	{"admin", identity.RoleSysAdmin, "系统管理员", "广东省政务服务和数据管理局"},
+// demoStaff are the demo staff accounts: one per staff role (two counters,
+// to show receiving for another city).
+var demoStaff = []struct {
+	username, name, org string
+	role                identity.Role
+	scope               region.Code
+}{
+	{"counter", "黄志强", "th-center", identity.RoleCounterStaff, "440106"},
+	{"counter_sz", "邓丽君", "ft-center", identity.RoleCounterStaff, "440304"},
+	{"officer", "林晓燕", "gz-hrss", identity.RoleCaseOfficer, "4401"},
+	{"head", "周建国", "gz-hrss", identity.RoleDepartmentHead, "4401"},
+	{"cdo", "吴海峰", "gd-data", identity.RoleDataOfficer, "44"},
+	{"grid", "梁小芳", "th-shipai", identity.RoleGridWorker, "440106006"},
+	{"duty", "何伟", "gz-ema", identity.RoleDutyOfficer, "4401"},
+	{"leader", "郑卫东", "gd-gov", identity.RoleLeader, "44"},
+	{"admin", "系统管理员", "gd-data", identity.RoleSysAdmin, "44"},
 }
+
+// DemoAccounts lists the demo accounts, one per role, for the start-up
+// message: the citizens and the enterprise, then the staff with their
+// organisation and scope.
+var DemoAccounts = func() []DemoAccount {
+	out := []DemoAccount{
+		{"citizen", identity.RoleCitizen, "张明", "广州市天河区"},
+		{"elder", identity.RoleCitizen, "李桂英", "广州市越秀区 (长辈版)"},
+		{"enterprise", identity.RoleEnterpriseAgent, "陈晓丽", "广州数智科技有限公司"},
+	}
+	for _, st := range demoStaff {
+		for _, o := range demoOrgs {
+			if o.key == st.org {
+				out = append(out, DemoAccount{st.username, st.role, st.name, o.name + " · " + string(st.scope)})
+			}
+		}
+	}
+	return out
+}()
 
 type demoOrg struct {
 	key, name, region string
@@ -135,22 +156,7 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.seedDemoCounters(ctx, actor, orgs); err != nil {
 		return false, err
 	}
-	staff := []struct {
-		username, name, org string
-		role                identity.Role
-		scope               region.Code
-	}{
-		{"admin", "系统管理员", "gd-data", identity.RoleSysAdmin, "44"},
-		{"cdo", "吴海峰", "gd-data", identity.RoleDataOfficer, "44"},
-		{"leader", "郑卫东", "gd-gov", identity.RoleLeader, "44"},
-		{"duty", "何伟", "gz-ema", identity.RoleDutyOfficer, "4401"},
-		{"officer", "林晓燕", "gz-hrss", identity.RoleCaseOfficer, "4401"},
-		{"head", "周建国", "gz-hrss", identity.RoleDepartmentHead, "4401"},
-		{"counter", "黄志强", "th-center", identity.RoleCounterStaff, "440106"},
-		{"counter_sz", "邓丽君", "ft-center", identity.RoleCounterStaff, "440304"},
-		{"grid", "梁小芳", "th-shipai", identity.RoleGridWorker, "440106006"},
-	}
-	for _, s := range staff {
+	for _, s := range demoStaff {
 		org := orgs[s.org]
 		_, err := a.Identity.CreateStaffAs(ctx, actor, identity.NewStaff{
 			Username: s.username, Name: s.name, Password: DemoPassword, OrgID: org.ID,
