@@ -15,6 +15,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/db"
+	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 )
@@ -220,8 +221,10 @@ func userToken(ctx context.Context, e env, o any) error {
 	}
 	defer a.Close()
 	u, err := a.Identity.UserByUsername(ctx, *opts.username)
-	if err != nil {
+	if errs.Is(err, errs.NotFound) {
 		return fmt.Errorf("user token: no account %q", *opts.username)
+	} else if err != nil {
+		return fmt.Errorf("user token: %w", err) // a database failure, not a missing account
 	}
 	tok, err := a.Identity.IssueAPIToken(ctx, audit.System("command line"), u.ID, *opts.name)
 	if err != nil {

@@ -96,11 +96,20 @@ func (r VerifyResult) OK() bool { return r.BrokenAt == 0 }
 
 // Verify recomputes the chain from the first entry and reports the first
 // entry whose sequence, link or hash is wrong, and a head that does not
-// match the last entry (entries removed from the end).
+// match the chain (entries removed from the end).
+//
+// The head is read first: entries appended while Verify runs lie beyond it
+// and are checked for their links, but do not make the head look stale.
 func (s *Service) Verify(ctx context.Context) (VerifyResult, error) {
 	var res VerifyResult
+	headSeq, headHash, err := s.store.AuditHead(ctx)
+	if err != nil {
+		return res, fmt.Errorf("audit.Verify: %w", err)
+	}
+	res.HeadSeq = headSeq
 	prev, want := GenesisHash, int64(1)
-	err := s.store.AuditChain(ctx, func(e *Entry) error {
+	atHead := headSeq == 0 && headHash == GenesisHash // the hash at seq headSeq matches the head's
+	err = s.store.AuditChain(ctx, func(e *Entry) error {
 		res.Checked++
 		switch {
 		case e.Seq != want:
@@ -113,22 +122,21 @@ func (s *Service) Verify(ctx context.Context) (VerifyResult, error) {
 		if res.BrokenAt != 0 {
 			return errStop
 		}
+		if e.Seq == headSeq {
+			atHead = e.Hash == headHash
+		}
 		prev, want = e.Hash, want+1
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStop) {
 		return res, fmt.Errorf("audit.Verify: %w", err)
 	}
-	if res.BrokenAt != 0 {
-		return res, nil
-	}
-	headSeq, headHash, err := s.store.AuditHead(ctx)
-	if err != nil {
-		return res, fmt.Errorf("audit.Verify: %w", err)
-	}
-	res.HeadSeq = headSeq
-	if headSeq != want-1 || headHash != prev {
+	switch {
+	case res.BrokenAt != 0:
+	case headSeq > want-1:
 		res.BrokenAt, res.Reason = want, fmt.Sprintf("head says %d entries, chain has %d", headSeq, want-1)
+	case !atHead:
+		res.BrokenAt, res.Reason = max(headSeq, 1), fmt.Sprintf("head's hash does not match entry %d", headSeq)
 	}
 	return res, nil
 }

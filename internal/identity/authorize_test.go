@@ -103,6 +103,14 @@ func TestPasswords(t *testing.T) {
 	if !CheckPassword(h, "abc12345") || CheckPassword(h, "abc12346") || CheckPassword("garbage", "abc12345") {
 		t.Error("password check wrong")
 	}
+	for _, bad := range []string{
+		"$argon2id$v=19$m=19456,t=0,p=1$c2FsdHNhbHQ$a2V5a2V5", // zero passes: argon2 would panic
+		"$argon2id$v=19$m=19456,t=2,p=0$c2FsdHNhbHQ$a2V5a2V5", // zero lanes: argon2 would panic
+	} {
+		if CheckPassword(bad, "abc12345") {
+			t.Errorf("CheckPassword(%q) matched", bad)
+		}
+	}
 	h2, _ := HashPassword("abc12345")
 	if h == h2 {
 		t.Error("two hashes of one password are equal: salt missing")

@@ -45,7 +45,8 @@ func CheckPassword(hash, pw string) bool {
 	var m uint32
 	var t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+	// argon2.IDKey panics on zero passes or lanes: reject them here.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || t == 0 || p == 0 {
 		return false
 	}
 	b64 := base64.RawStdEncoding

@@ -40,13 +40,16 @@ type Service struct {
 	regions     *region.Tree
 	now         func() time.Time
 	log         *slog.Logger
-	tokens      tokenCache
-	authorities authorityCache
+	tokens      ttlCache[*Caller]
+	authorities ttlCache[*Organization]
 }
 
 // NewService returns a Service.
 func NewService(store Store, tx Transactor, au *audit.Service, keys *cryptox.Keyring, regions *region.Tree, now func() time.Time, log *slog.Logger) *Service {
-	return &Service{store: store, tx: tx, audit: au, keys: keys, regions: regions, now: now, log: log}
+	return &Service{store: store, tx: tx, audit: au, keys: keys, regions: regions, now: now, log: log,
+		tokens:      ttlCache[*Caller]{ttl: TokenCacheTTL},
+		authorities: ttlCache[*Organization]{ttl: AuthorityCacheTTL},
+	}
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{3,32}$`)

@@ -112,7 +112,7 @@ func (s *Service) CallerByAPIToken(ctx context.Context, token string) (*Caller, 
 	}
 	now := s.now().UTC()
 	hash := hashToken(strings.TrimPrefix(token, "dg_"))
-	if c := s.tokens.get(hash, now); c != nil {
+	if c, ok := s.tokens.get(hash, now); ok {
 		return c, nil
 	}
 	t, err := s.store.APITokenByHash(ctx, hash, now)

@@ -24,13 +24,18 @@ type NewOrganization struct {
 // CreateOrganization records a government body. by must hold
 // PermOrgManage over the body's region (use audit.System-backed
 // CreateOrganizationAs for the command line and demo data).
+//
+// A caller without PermOrgManage anywhere gets its authorization error
+// before any validation, so it learns nothing about the input; a malformed
+// region is then reported by CreateOrganizationAs as a field error.
 func (s *Service) CreateOrganization(ctx context.Context, by *Caller, in NewOrganization) (*Organization, error) {
-	code, err := s.regions.Normalize(in.Region)
-	if err == nil {
-		err = Authorize(by, PermOrgManage, code)
-	}
-	if err != nil && !errs.Is(err, errs.Invalid) {
+	if err := Authorize(by, PermOrgManage, ""); err != nil {
 		return nil, err
+	}
+	if code, err := s.regions.Normalize(in.Region); err == nil {
+		if err := Authorize(by, PermOrgManage, code); err != nil {
+			return nil, err
+		}
 	}
 	return s.CreateOrganizationAs(ctx, by, in)
 }
@@ -85,7 +90,7 @@ func (s *Service) CreateOrganizationAs(ctx context.Context, actor audit.Actor, i
 func (s *Service) AuthorityFor(ctx context.Context, department string, level region.Level, code region.Code) (*Organization, error) {
 	key := fmt.Sprintf("%s/%d/%s", department, level, code)
 	now := s.now()
-	if o := s.authorities.get(key, now); o != nil {
+	if o, ok := s.authorities.get(key, now); ok {
 		return o, nil
 	}
 	o, err := s.authorityFor(ctx, department, level, code)
@@ -136,10 +141,12 @@ func (s *Service) CreateStaff(ctx context.Context, by *Caller, in NewStaff) (*Us
 		return nil, err
 	}
 	for _, g := range in.Grants {
-		if g.Scope == "" {
-			continue // reported as a field error below
+		// Check the scope CreateStaffAs will store, not the raw input.
+		code, err := s.regions.Normalize(string(g.Scope))
+		if err != nil {
+			continue // reported as a field error by CreateStaffAs
 		}
-		if err := Authorize(by, PermUserManage, g.Scope); err != nil {
+		if err := Authorize(by, PermUserManage, code); err != nil {
 			return nil, errs.Fields(map[string]string{"scope": "grant.scope_outside"})
 		}
 	}
@@ -333,32 +340,11 @@ func (s *Service) AuditLog(ctx context.Context, by *Caller, action string, limit
 	return s.audit.Entries(ctx, audit.Filter{RegionWithin: scopes, Action: action, Limit: limit})
 }
 
-// AddGrantAs adds a grant to an existing staff account (trusted callers).
-func (s *Service) AddGrantAs(ctx context.Context, actor audit.Actor, userID ids.ID, g Grant) error {
-	if !g.Role.Valid() {
-		return errs.Fields(map[string]string{"role": "grant.role_invalid"})
-	}
-	code, err := s.regions.Normalize(string(g.Scope))
-	if err != nil {
-		return errs.Fields(map[string]string{"scope": "region.unknown"})
-	}
-	g.Scope = code
-	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.store.AddGrant(ctx, userID, g); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, actor, "grant.added", audit.Target{Type: "user", ID: string(userID), Region: string(code)},
-			map[string]any{"role": g.Role, "scope": code})
-	})
-}
-
-// User returns a user by username (trusted callers: command line, tests).
+// UserByUsername returns a user by username, errs.NotFound if there is
+// none (trusted callers: command line, demo data, tests).
 func (s *Service) UserByUsername(ctx context.Context, username string) (*User, error) {
 	return s.store.UserByUsername(ctx, username)
 }
-
-// Users lists every account (trusted callers).
-func (s *Service) Users(ctx context.Context) ([]User, error) { return s.store.Users(ctx) }
 
 // IssueAPIToken creates an API token for user, on behalf of actor (trusted
 // callers: the command line; later the administrator's page). The token is

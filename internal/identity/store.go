@@ -32,7 +32,6 @@ type Store interface {
 	// UserByPerson returns the person account of a person (errs.NotFound
 	// if they have none).
 	UserByPerson(ctx context.Context, personID ids.ID) (*User, error)
-	Users(ctx context.Context) ([]User, error)
 	// RecordLogin stores the failed-login counter and lock of a user.
 	RecordLogin(ctx context.Context, id ids.ID, failed int, lockedUntil time.Time) error
 	SetPreferences(ctx context.Context, id ids.ID, locale string, elderly bool) error

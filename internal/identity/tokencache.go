@@ -12,68 +12,45 @@ import (
 // instance needs, so instances stay interchangeable.
 const TokenCacheTTL = 30 * time.Second
 
-const tokenCacheMax = 10000
-
-type tokenCache struct {
-	mu      sync.RWMutex
-	entries map[string]tokenEntry
-}
-
-type tokenEntry struct {
-	caller  *Caller
-	expires time.Time
-}
-
-func (c *tokenCache) get(hash string, now time.Time) *Caller {
-	c.mu.RLock()
-	e, ok := c.entries[hash]
-	c.mu.RUnlock()
-	if !ok || now.After(e.expires) {
-		return nil
-	}
-	return e.caller
-}
-
-func (c *tokenCache) put(hash string, caller *Caller, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= tokenCacheMax {
-		c.entries = map[string]tokenEntry{} // crude but bounded: start over
-	}
-	c.entries[hash] = tokenEntry{caller: caller, expires: now.Add(TokenCacheTTL)}
-}
-
 // AuthorityCacheTTL is how long the competent authority found for a
 // department and region is remembered: every submission asks, and the
 // answer changes only when a body is created or reorganised (which then
 // takes effect within this time).
 const AuthorityCacheTTL = 30 * time.Second
 
-type authorityCache struct {
+// cacheMax bounds each cache: a full cache starts over (crude but bounded).
+const cacheMax = 10000
+
+// ttlCache remembers values by key for ttl. The zero value with ttl set is
+// ready to use and safe for concurrent use.
+type ttlCache[V any] struct {
+	ttl     time.Duration
 	mu      sync.RWMutex
-	entries map[string]authorityEntry
+	entries map[string]ttlEntry[V]
 }
 
-type authorityEntry struct {
-	org     *Organization
+type ttlEntry[V any] struct {
+	v       V
 	expires time.Time
 }
 
-func (c *authorityCache) get(key string, now time.Time) *Organization {
+// get returns the value of key if it was put less than ttl before now.
+func (c *ttlCache[V]) get(key string, now time.Time) (V, bool) {
 	c.mu.RLock()
 	e, ok := c.entries[key]
 	c.mu.RUnlock()
 	if !ok || now.After(e.expires) {
-		return nil
+		var zero V
+		return zero, false
 	}
-	return e.org
+	return e.v, true
 }
 
-func (c *authorityCache) put(key string, o *Organization, now time.Time) {
+func (c *ttlCache[V]) put(key string, v V, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= tokenCacheMax {
-		c.entries = map[string]authorityEntry{}
+	if c.entries == nil || len(c.entries) >= cacheMax {
+		c.entries = map[string]ttlEntry[V]{}
 	}
-	c.entries[key] = authorityEntry{org: o, expires: now.Add(AuthorityCacheTTL)}
+	c.entries[key] = ttlEntry[V]{v: v, expires: now.Add(c.ttl)}
 }

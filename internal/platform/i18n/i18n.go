@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Languages digigov speaks, default first.
@@ -29,10 +30,17 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load parses the embedded catalogs. A language's messages may be split
+// Load returns the embedded catalogs. A language's messages may be split
 // over several files, messages/<lang>.json and messages/<lang>.<part>.json
 // (one part per domain); a key defined twice is an error.
-func Load() (*Catalog, error) {
+//
+// The files are parsed once per process and the Catalog shared: it is
+// read-only, and both the web server and the jobs ask for it at start-up.
+func Load() (*Catalog, error) { return load() }
+
+var load = sync.OnceValues(parse)
+
+func parse() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	names, err := fs.Glob(files, "messages/*.json")
 	if err != nil {

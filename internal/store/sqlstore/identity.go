@@ -170,24 +170,6 @@ func (s *Store) UserByPerson(ctx context.Context, personID ids.ID) (_ *identity.
 	return u, nil
 }
 
-func (s *Store) Users(ctx context.Context) (_ []identity.User, err error) {
-	defer errs.Wrap(&err, "sqlstore.Users")
-	rows, err := s.db.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []identity.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
-}
-
 func (s *Store) RecordLogin(ctx context.Context, id ids.ID, failed int, lockedUntil time.Time) (err error) {
 	defer errs.Wrap(&err, "sqlstore.RecordLogin")
 	_, err = s.db.Exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, nullTime(lockedUntil), id)
