@@ -30,31 +30,16 @@ func (s *Service) ApplyBundle(ctx context.Context, by *identity.Caller, code, de
 	bad := map[string]string{}
 	list := make([]*Case, 0, len(items))
 	for _, it := range items {
-		c := &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ChannelOnline, State: Draft,
-			CreatedAt: now, UpdatedAt: now, BundleID: bundleID}
+		c := newCase(it, ChannelOnline, now)
+		c.BundleID = bundleID
 		if err := applicantOf(by, it, c); err != nil {
 			return "", nil, err
 		}
-		// The item's materials are the shared uploads its file fields take.
-		var mats []MaterialRef
-		for _, fl := range it.Form {
-			if fl.Kind != catalog.FieldFile {
-				continue
-			}
-			for _, m := range materials {
-				if m.Field == b.Shared(it.Code, fl.Name) {
-					m.Field = fl.Name
-					mats = append(mats, m)
-				}
-			}
-		}
-		c.Materials = mats
-		app := Application{ItemCode: it.Code, DecideIn: decideIn, Form: b.ItemForm(it, form), Materials: mats}
-		if err := s.prepare(ctx, by, it, c, app, ""); err != nil {
-			e := errs.As(err)
-			if e == nil || e.Code != errs.Invalid {
-				return "", nil, err
-			}
+		app := Application{ItemCode: it.Code, DecideIn: decideIn, Form: b.ItemForm(it, form), Materials: itemMaterials(b, it, materials)}
+		err := s.prepare(ctx, by, it, c, app, "")
+		if e := errs.As(err); e != nil && e.Code == errs.Invalid && len(e.Fields) > 0 {
+			// Name the problems by the shared form's fields; the first
+			// item's problem with a shared field stands for all.
 			for k, v := range e.Fields {
 				if k != "decide_in" {
 					k = b.Shared(it.Code, k)
@@ -65,34 +50,35 @@ func (s *Service) ApplyBundle(ctx context.Context, by *identity.Caller, code, de
 			}
 			continue
 		}
-		c.State, c.SubmittedAt, c.Version = Submitted, now, 1
+		if err != nil {
+			return "", nil, err
+		}
+		c.State = Submitted
 		list = append(list, c)
 	}
 	if len(bad) > 0 {
 		return "", nil, errs.Fields(bad) // nothing is saved
 	}
-	sealed := make([][]byte, len(list))
-	for i, c := range list {
-		if sealed[i], err = s.sealForm(c.ID, c.Form); err != nil {
-			return "", nil, err
-		}
-	}
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		for i, c := range list {
-			if err := s.number(ctx, c, items[i]); err != nil {
-				return err
-			}
-			if err := s.store.CreateCase(ctx, c, sealed[i]); err != nil {
-				return err
-			}
-			if err := s.record(ctx, by, c, ActSubmit, Draft, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.insert(ctx, by, "", list...); err != nil {
 		return "", nil, err
 	}
 	return bundleID, list, nil
+}
+
+// itemMaterials are the shared uploads an item's file fields take, named
+// by the item's fields.
+func itemMaterials(b *catalog.Bundle, it *catalog.Item, shared []MaterialRef) []MaterialRef {
+	var out []MaterialRef
+	for _, fl := range it.Form {
+		if fl.Kind != catalog.FieldFile {
+			continue
+		}
+		for _, m := range shared {
+			if m.Field == b.Shared(it.Code, fl.Name) {
+				m.Field = fl.Name
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }

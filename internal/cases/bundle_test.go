@@ -70,7 +70,10 @@ func TestApplyBundle(t *testing.T) {
 				t.Fatalf("invalid bundle saved %d cases", len(after)-len(before))
 			}
 
-			bid, list, err := cs.ApplyBundle(e.ctx, citizen, "bd-birth", "440106", f, []cases.MaterialRef{photo})
+			// The size and type of an upload are the blob store's, not the client's.
+			forged := photo
+			forged.Size, forged.ContentType = 1, "text/html"
+			bid, list, err := cs.ApplyBundle(e.ctx, citizen, "bd-birth", "440106", f, []cases.MaterialRef{forged})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +104,8 @@ func TestApplyBundle(t *testing.T) {
 			if v := byItem["MS-0001"].Form["guardian_name"]; v != "王芳" {
 				t.Errorf("MS-0001 guardian_name %q, want the declaring parent", v)
 			}
-			if h := byItem["HRSS-0001"]; h.Form["applicant_name"] != "李小宝" || len(h.Materials) != 1 || h.Materials[0].Field != "photo" {
+			if h := byItem["HRSS-0001"]; h.Form["applicant_name"] != "李小宝" || len(h.Materials) != 1 || h.Materials[0].Field != "photo" ||
+				h.Materials[0].Size != photo.Size || h.Materials[0].ContentType != "image/png" {
 				t.Errorf("HRSS-0001: form %v materials %v", h.Form, h.Materials)
 			}
 			if len(byItem["HE-0001"].Materials) != 0 {

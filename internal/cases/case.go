@@ -101,8 +101,9 @@ type Event struct {
 	At        time.Time
 }
 
-// Steps returns the item's handling steps; a case stores the item code and
-// looks its steps up in the catalog.
+// stageOf is the handling stage of the item's steps that a case in state s
+// is at ("" in other states); a case stores the item code and looks its
+// steps up in the catalog.
 func stageOf(s State) catalog.Stage {
 	switch s {
 	case Submitted:

@@ -15,6 +15,7 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -225,6 +226,19 @@ func TestScopes(t *testing.T) {
 	if _, _, err := e.n.App.Cases.Get(ctx, e.caller(t, "citizen"), c.ID); !errs.Is(err, errs.NotFound) {
 		t.Errorf("another citizen reading the case: %v, want NotFound", err)
 	}
+	// A malformed id is not found, whatever the engine makes of it.
+	for _, id := range []ids.ID{"", "x", "nul\x00", ids.ID(strings.Repeat("9", 5000))} {
+		if _, _, err := e.n.App.Cases.Get(ctx, e.caller(t, "officer"), id); !errs.Is(err, errs.NotFound) {
+			t.Errorf("Get(%.20q): %v, want NotFound", id, err)
+		}
+	}
+	// Drafts are their applicants' alone: no queue lists them.
+	if _, err := e.n.App.Cases.SaveDraft(ctx, e.caller(t, "citizen"), "", 0, cases.Application{ItemCode: "TST-0001", DecideIn: "440106", Form: form()}); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := e.n.App.Cases.Queue(ctx, e.caller(t, "officer"), []cases.State{cases.Draft}, 50); err != nil || len(q) != 0 {
+		t.Errorf("an officer's queue of drafts: %d cases, %v", len(q), err)
+	}
 	q, _ := e.n.App.Cases.Queue(ctx, e.caller(t, "th_officer"), nil, 50)
 	if len(q) != 0 {
 		t.Errorf("天河区 officer's queue shows %d cases of 越秀区", len(q))
@@ -373,6 +387,11 @@ func TestJointHandling(t *testing.T) {
 			citizen, officer, head := e.caller(t, "citizen"), e.caller(t, "officer"), e.caller(t, "head")
 			if _, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0010", DecideIn: "440106", Form: form("origin_region", "110101")}); errs.As(err) == nil || errs.As(err).Fields["origin_region"] != "case.no_contributor" {
 				t.Errorf("contributor region without an authority on this node: %v", err)
+			}
+			// A problem elsewhere in the form does not make a good contributor region wrong.
+			_, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0010", DecideIn: "440106", Form: form("origin_region", "440304", "phone", "123")})
+			if got := errs.As(err); got == nil || got.Fields["phone"] == "" || got.Fields["origin_region"] != "" {
+				t.Errorf("bad phone, good contributor region: %v (fields %v)", err, got)
 			}
 			c, err := cs.Apply(e.ctx, citizen, cases.Application{ItemCode: "TST-0010", DecideIn: "440106", Form: form("origin_region", "440304")})
 			if err != nil {

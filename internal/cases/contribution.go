@@ -40,28 +40,49 @@ type ContributionStore interface {
 // contributors resolves the contributing authorities of an application:
 // for each of the item's contributors, the department's body at its level
 // for the region the form names. A region with no such body on this node
-// (another province, before federation) refuses the application.
-func (s *Service) contributors(ctx context.Context, it *catalog.Item, form Form, caseID ids.ID) ([]Contribution, map[string]string) {
+// (another province, before federation) refuses the application, as
+// errs.Invalid naming the region field.
+func (s *Service) contributors(ctx context.Context, it *catalog.Item, form Form, caseID ids.ID) ([]Contribution, error) {
 	var out []Contribution
 	bad := map[string]string{}
 	for _, ct := range it.Contributors {
 		code := region.Code(form[ct.RegionField])
-		org, err := s.id.AuthorityFor(ctx, ct.Department, regionLevel(ct.Level), code)
-		if err != nil {
+		if code == "" { // the field is required: the form check names it
 			bad[ct.RegionField] = "case.no_contributor"
 			continue
 		}
+		org, err := s.id.AuthorityFor(ctx, ct.Department, regionLevel(ct.Level), code)
+		if errs.Is(err, errs.NotFound) {
+			bad[ct.RegionField] = "case.no_contributor"
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, Contribution{CaseID: caseID, AuthorityID: org.ID, Authority: org.Name, Region: org.Region})
 	}
-	return out, bad
+	if len(bad) > 0 {
+		return nil, errs.Fields(bad)
+	}
+	return out, nil
 }
 
-func (s *Service) contribStore() ContributionStore { return s.store.(ContributionStore) }
+// addContributions writes the contributions prepare resolved for a case
+// being submitted, in the transaction of ctx.
+func (s *Service) addContributions(ctx context.Context, c *Case) error {
+	for i := range c.pending {
+		if err := s.store.AddContribution(ctx, &c.pending[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Contribute records the opinion of a contributing authority. by must hold
 // case_officer or department_head at that authority over its region.
-// Returns errs.NotFound if by contributes nothing to the case, errs.Conflict
-// if the opinion was already given.
+// Returns errs.NotFound if by contributes nothing to the case or the case
+// is closed (withdrawn, rejected), errs.Conflict if the opinion was already
+// given.
 func (s *Service) Contribute(ctx context.Context, by *identity.Caller, id ids.ID, opinion string) (*Contribution, error) {
 	opinion = strings.TrimSpace(opinion)
 	if opinion == "" || len([]rune(opinion)) > 2000 {
@@ -71,7 +92,10 @@ func (s *Service) Contribute(ctx context.Context, by *identity.Caller, id ids.ID
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.contribStore().Contributions(ctx, id)
+	if !c.Open() {
+		return nil, errs.E(errs.NotFound, "not_found")
+	}
+	list, err := s.store.Contributions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +110,7 @@ func (s *Service) Contribute(ctx context.Context, by *identity.Caller, id ids.ID
 		_, ct.ActorName = by.AuditActor()
 		c.UpdatedAt = ct.DoneAt
 		err := s.tx.Transact(ctx, func(ctx context.Context) error {
-			if err := s.contribStore().CompleteContribution(ctx, &ct); err != nil {
+			if err := s.store.CompleteContribution(ctx, &ct); err != nil {
 				return err
 			}
 			// The case's version numbers its events, so the opinion is a
@@ -115,7 +139,7 @@ func contributes(by *identity.Caller, ct *Contribution) bool {
 // ContributionsOf lists the contributions of a case the caller has already
 // read through Get (which checked and audited the read).
 func (s *Service) ContributionsOf(ctx context.Context, c *Case) ([]Contribution, error) {
-	return s.contribStore().Contributions(ctx, c.ID)
+	return s.store.Contributions(ctx, c.ID)
 }
 
 // ContributionQueue lists the cases waiting for an opinion from the
@@ -130,18 +154,18 @@ func (s *Service) ContributionQueue(ctx context.Context, by *identity.Caller, li
 	if len(orgs) == 0 {
 		return nil, nil
 	}
-	return s.contribStore().PendingContributions(ctx, orgs, limit)
+	return s.store.PendingContributions(ctx, orgs, limit)
 }
 
 // pendingContributors names the authorities whose opinion a case still
 // awaits (empty when none or when the item has no contributors).
-func (s *Service) pendingContributors(ctx context.Context, it *catalog.Item, id ids.ID) ([]errs.Key, []string, error) {
+func (s *Service) pendingContributors(ctx context.Context, it *catalog.Item, id ids.ID) ([]string, error) {
 	if len(it.Contributors) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
-	list, err := s.contribStore().Contributions(ctx, id)
+	list, err := s.store.Contributions(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var names []string
 	for _, ct := range list {
@@ -149,5 +173,5 @@ func (s *Service) pendingContributors(ctx context.Context, it *catalog.Item, id 
 			names = append(names, ct.Authority)
 		}
 	}
-	return nil, names, nil
+	return names, nil
 }

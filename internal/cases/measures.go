@@ -81,11 +81,7 @@ func (s *Service) Measures(ctx context.Context, by *identity.Caller, g Grouping)
 	default:
 		return nil, errs.Fields(map[string]string{"by": "measures.grouping_invalid"})
 	}
-	ms, ok := s.store.(MeasureStore)
-	if !ok {
-		return nil, errs.E(errs.Internal, "error.internal")
-	}
-	return ms.CaseMeasures(ctx, scopes, g, s.now().UTC())
+	return s.store.CaseMeasures(ctx, scopes, g, s.now().UTC())
 }
 
 // Total sums measures into one.

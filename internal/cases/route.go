@@ -9,19 +9,13 @@ import (
 	"github.com/digigov/digigov/internal/region"
 )
 
-// routing is where a case goes: the competent authority and whether the
-// application crosses a boundary that the item must allow.
-type routing struct {
-	Authority *identity.Organization
-}
-
 // route finds the authority competent for item in region decideIn, and
 // checks that an application received in receivedAt may be decided there:
 // another city of the province needs the item's 省内通办 scope, another
 // province its 跨省通办 scope. This is the one seam where cross-province
 // hand-off (federation) will join: for now an authority must be on this
 // node.
-func (s *Service) route(ctx context.Context, it *catalog.Item, decideIn, receivedAt region.Code) (*routing, error) {
+func (s *Service) route(ctx context.Context, it *catalog.Item, decideIn, receivedAt region.Code) (*identity.Organization, error) {
 	if _, ok := s.regions.Lookup(decideIn); !ok {
 		return nil, errs.Fields(map[string]string{"decide_in": "region.unknown"})
 	}
@@ -41,10 +35,7 @@ func (s *Service) route(ctx context.Context, it *catalog.Item, decideIn, receive
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.Fields(map[string]string{"decide_in": "case.no_authority"})
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &routing{Authority: org}, nil
+	return org, err
 }
 
 func has[T comparable](list []T, v T) bool {

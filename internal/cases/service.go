@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,58 +112,109 @@ func applicantOf(by *identity.Caller, it *catalog.Item, c *Case) error {
 // was typed, checked later at submission, so an applicant can resume on
 // another device. version is the draft's version the applicant saw.
 func (s *Service) SaveDraft(ctx context.Context, by *identity.Caller, id ids.ID, version int, app Application) (*Case, error) {
+	if id != "" {
+		return s.updateDraft(ctx, by, id, version, app)
+	}
 	it, err := s.catalog.Item(ctx, app.ItemCode)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	if id == "" {
-		c := &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ChannelOnline, State: Draft,
-			Form: trimForm(app.Form), Materials: app.Materials, Version: 1, CreatedAt: now, UpdatedAt: now,
-			DecidedAt: region.Code(app.DecideIn)}
-		if err := applicantOf(by, it, c); err != nil {
-			return nil, err
-		}
-		sealed, err := s.sealForm(c.ID, c.Form)
-		if err != nil {
-			return nil, err
-		}
-		err = s.tx.Transact(ctx, func(ctx context.Context) error {
-			if err := s.store.CreateCase(ctx, c, sealed); err != nil {
-				return err
-			}
-			return s.audit.Record(ctx, by, "case.draft_saved", s.target(c), nil)
-		})
-		return c, err
+	c := newCase(it, ChannelOnline, s.now().UTC())
+	c.Form, c.Materials, c.DecidedAt, c.Version = draftForm(it, app.Form), draftMaterials(app.Materials), draftRegion(app.DecideIn), 1
+	if err := applicantOf(by, it, c); err != nil {
+		return nil, err
 	}
+	sealed, err := s.sealForm(c.ID, c.Form)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateCase(ctx, c, sealed); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, by, "case.draft_saved", s.target(c), nil)
+	})
+	return c, err
+}
+
+// updateDraft is SaveDraft of an existing draft: only its applicant may
+// change it, and it stays a draft of its item (app.ItemCode is ignored).
+func (s *Service) updateDraft(ctx context.Context, by *identity.Caller, id ids.ID, version int, app Application) (*Case, error) {
 	c, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.ApplicantID != by.UserID || c.State != Draft {
+	if by.Anonymous() || c.ApplicantID != by.UserID || c.State != Draft {
 		return nil, errs.E(errs.NotFound, "not_found")
 	}
 	if c.Version != version {
 		return nil, errs.E(errs.Conflict, "case.changed")
 	}
-	c.Form, c.DecidedAt, c.UpdatedAt = trimForm(app.Form), region.Code(app.DecideIn), now
+	it, err := s.catalog.Item(ctx, c.ItemCode)
+	if err != nil {
+		return nil, err
+	}
+	c.Form, c.DecidedAt, c.UpdatedAt = draftForm(it, app.Form), draftRegion(app.DecideIn), s.now().UTC()
 	if app.Materials != nil {
-		c.Materials = app.Materials
+		c.Materials = draftMaterials(app.Materials)
 	}
 	return c, s.save(ctx, by, c, nil, "case.draft_saved")
 }
 
-func trimForm(f map[string]string) Form {
+// Bounds on what a draft keeps: it is checked only at submission, so these
+// only keep a draft from growing without limit.
+const (
+	maxDraftValue     = 4000 // bytes of one form value
+	maxDraftMaterials = 50
+	maxMaterialName   = 100 // runes of a material's file name
+)
+
+// draftForm keeps the values typed into the item's form fields, trimmed;
+// values for names the form does not have, and oversized ones, are dropped.
+func draftForm(it *catalog.Item, f map[string]string) Form {
 	out := Form{}
-	for k, v := range f {
-		if len(out) >= 100 {
-			break
-		}
-		if v = strings.TrimSpace(v); v != "" && len(k) <= 40 && len(v) <= 4000 {
-			out[k] = v
+	for _, fl := range it.Form {
+		if v := strings.TrimSpace(f[fl.Name]); v != "" && len(v) <= maxDraftValue {
+			out[fl.Name] = v
 		}
 	}
 	return out
+}
+
+// draftRegion keeps the typed region (checked at submission) if it is no
+// longer than a region code.
+func draftRegion(s string) region.Code {
+	if s = strings.TrimSpace(s); len(s) > 12 {
+		return ""
+	}
+	return region.Code(s)
+}
+
+// draftMaterials bounds the uploads a draft remembers; they are checked
+// against the blob store at submission.
+func draftMaterials(mats []MaterialRef) []MaterialRef {
+	if len(mats) > maxDraftMaterials {
+		mats = mats[:maxDraftMaterials]
+	}
+	out := make([]MaterialRef, len(mats))
+	for i, m := range mats {
+		m.Name = truncate(m.Name, maxMaterialName)
+		out[i] = m
+	}
+	return out
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// newCase starts a case of item it, a draft until it is submitted.
+func newCase(it *catalog.Item, ch Channel, now time.Time) *Case {
+	return &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ch, State: Draft, CreatedAt: now, UpdatedAt: now}
 }
 
 // Apply creates and submits an application in one step.
@@ -171,110 +223,146 @@ func (s *Service) Apply(ctx context.Context, by *identity.Caller, app Applicatio
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	c := &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ChannelOnline, State: Draft,
-		Materials: app.Materials, CreatedAt: now, UpdatedAt: now}
+	c := newCase(it, ChannelOnline, s.now().UTC())
 	if err := applicantOf(by, it, c); err != nil {
 		return nil, err
 	}
 	if err := s.prepare(ctx, by, it, c, app, ""); err != nil {
 		return nil, err
 	}
-	c.State, c.SubmittedAt, c.Version = Submitted, now, 1
-	sealed, err := s.sealForm(c.ID, c.Form)
-	if err != nil {
-		return nil, err
-	}
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.number(ctx, c, it); err != nil {
-			return err
-		}
-		if err := s.store.CreateCase(ctx, c, sealed); err != nil {
-			return err
-		}
-		return s.record(ctx, by, c, ActSubmit, Draft, "")
-	})
-	if err != nil {
+	c.State = Submitted
+	if err := s.insert(ctx, by, "", c); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// prepare validates the form and materials of an application and routes it.
+// insert writes new cases, each in the state its caller gave it and
+// submitted when it was created, numbered, with its submission event and
+// contributions, in one transaction: all or none. The forms are sealed
+// before the transaction starts, to keep the write short.
+func (s *Service) insert(ctx context.Context, by audit.Actor, comment string, list ...*Case) error {
+	sealed := make([][]byte, len(list))
+	for i, c := range list {
+		c.SubmittedAt, c.Version = c.CreatedAt, 1
+		var err error
+		if sealed[i], err = s.sealForm(c.ID, c.Form); err != nil {
+			return err
+		}
+	}
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		for i, c := range list {
+			if err := s.number(ctx, c); err != nil {
+				return err
+			}
+			if err := s.store.CreateCase(ctx, c, sealed[i]); err != nil {
+				return err
+			}
+			if err := s.record(ctx, by, c, ActSubmit, Draft, comment); err != nil {
+				return err
+			}
+			if err := s.addContributions(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// prepare validates the form and materials of an application and routes
+// it. Every check runs, so that every problem is reported at once (as
+// errs.Invalid, field → message key); nothing of c changes then.
 func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.Item, c *Case, app Application, receivedAt region.Code) error {
 	decideIn := strings.TrimSpace(app.DecideIn)
 	if decideIn == "" {
 		decideIn = s.defaultRegion(ctx, by)
 	}
 	code, _ := s.regions.Normalize(decideIn)
-	form, ferr := it.CheckForm(app.Form, s.regions, s.now())
 	bad := map[string]string{}
-	if e := errs.As(ferr); e != nil {
-		for k, v := range e.Fields {
-			bad[k] = v
-		}
-	} else if ferr != nil {
-		return ferr
+	form, err := it.CheckForm(app.Form, s.regions, s.now())
+	if err = addFields(bad, err); err != nil {
+		return err
 	}
-	if err := s.checkMaterials(ctx, it, form, app.Materials); err != nil {
-		for k, v := range errs.As(err).Fields {
-			bad[k] = v
-		}
+	mats, err := s.checkMaterials(ctx, it, form, app.Materials)
+	if err = addFields(bad, err); err != nil {
+		return err
 	}
-	contribs, cbad := s.contributors(ctx, it, form, c.ID)
-	for k, v := range cbad {
-		if _, ok := bad[k]; !ok {
-			bad[k] = v
-		}
+	contribs, err := s.contributors(ctx, it, form, c.ID)
+	if err = addFields(bad, err); err != nil {
+		return err
 	}
-	rt, rerr := s.route(ctx, it, code, receivedAt)
-	if e := errs.As(rerr); e != nil && e.Code == errs.Invalid {
-		for k, v := range e.Fields {
-			bad[k] = v
-		}
-	} else if rerr != nil {
-		return rerr
-	}
-	if len(bad) > 0 {
-		return errs.Fields(bad) // every problem at once; nothing is saved as submitted
-	}
-	c.Form, c.DecidedAt, c.pending = form, code, contribs
-	c.AuthorityID, c.Authority = rt.Authority.ID, rt.Authority.Name
-	if receivedAt == "" {
-		receivedAt = code
-	}
-	c.ReceivedAt = receivedAt
-	return nil
-}
-
-// checkMaterials requires a stored upload for every file field that has a
-// value, and that the form's file fields point at the uploads.
-func (s *Service) checkMaterials(ctx context.Context, it *catalog.Item, form Form, mats []MaterialRef) error {
-	bad := map[string]string{}
-	byField := map[string]MaterialRef{}
-	for _, m := range mats {
-		byField[m.Field] = m
-	}
-	for _, fl := range it.Form {
-		if fl.Kind != catalog.FieldFile || form[fl.Name] == "" {
-			continue
-		}
-		m, ok := byField[fl.Name]
-		if !ok || m.SHA256 != form[fl.Name] {
-			bad[fl.Name] = "form.file"
-			continue
-		}
-		rc, _, err := s.blobs.Open(ctx, m.SHA256)
-		if err != nil {
-			bad[fl.Name] = "form.file"
-			continue
-		}
-		rc.Close()
+	org, err := s.route(ctx, it, code, receivedAt)
+	if err = addFields(bad, err); err != nil {
+		return err
 	}
 	if len(bad) > 0 {
 		return errs.Fields(bad)
 	}
+	if receivedAt == "" {
+		receivedAt = code
+	}
+	c.Form, c.Materials, c.DecidedAt, c.ReceivedAt, c.pending = form, mats, code, receivedAt, contribs
+	c.AuthorityID, c.Authority = org.ID, org.Name
 	return nil
+}
+
+// addFields adds the field problems of err, if it is errs.Invalid naming
+// fields, to bad (a field keeps the first problem found) and returns nil;
+// any other error it returns.
+func addFields(bad map[string]string, err error) error {
+	e := errs.As(err)
+	if err == nil || e == nil || e.Code != errs.Invalid || len(e.Fields) == 0 {
+		return err
+	}
+	for k, v := range e.Fields {
+		if _, ok := bad[k]; !ok {
+			bad[k] = v
+		}
+	}
+	return nil
+}
+
+// checkMaterials requires, for every file field that has a value, the
+// upload that value names, stored. It returns those uploads, one per
+// field, as the case's materials: other uploads are not kept.
+func (s *Service) checkMaterials(ctx context.Context, it *catalog.Item, form Form, mats []MaterialRef) ([]MaterialRef, error) {
+	bad := map[string]string{}
+	var out []MaterialRef
+	for _, fl := range it.Form {
+		if fl.Kind != catalog.FieldFile || form[fl.Name] == "" {
+			continue
+		}
+		i := slices.IndexFunc(mats, func(m MaterialRef) bool { return m.Field == fl.Name && m.SHA256 == form[fl.Name] })
+		if i < 0 {
+			bad[fl.Name] = "form.file"
+			continue
+		}
+		m, err := s.stored(ctx, mats[i])
+		if err = addFields(bad, err); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if len(bad) > 0 {
+		return nil, errs.Fields(bad)
+	}
+	return out, nil
+}
+
+// stored describes an upload as the blob store has it: its size and type
+// are the store's, never the client's. A missing or malformed blob is
+// errs.Invalid, "form.file" for the upload's field.
+func (s *Service) stored(ctx context.Context, m MaterialRef) (MaterialRef, error) {
+	rc, info, err := s.blobs.Open(ctx, m.SHA256)
+	if errs.Is(err, errs.NotFound) || errs.Is(err, errs.Invalid) {
+		return m, errs.Fields(map[string]string{m.Field: "form.file"})
+	}
+	if err != nil {
+		return m, err
+	}
+	rc.Close()
+	m.Name, m.Size, m.ContentType = truncate(m.Name, maxMaterialName), info.Size, info.ContentType
+	return m, nil
 }
 
 // defaultRegion is where an applicant's case is decided unless they say:
@@ -291,9 +379,9 @@ func (s *Service) defaultRegion(ctx context.Context, by *identity.Caller) string
 // sequence of that prefix, region and day (HRSS440106-20261126-0007). One
 // authority decides one department's matters in a region, so the numbers
 // are unique per authority, and consecutive.
-func (s *Service) number(ctx context.Context, c *Case, it *catalog.Item) error {
+func (s *Service) number(ctx context.Context, c *Case) error {
 	day := c.SubmittedAt.In(workday.Shanghai).Format("20060102")
-	prefix, _, _ := strings.Cut(it.Code, "-")
+	prefix, _, _ := strings.Cut(c.ItemCode, "-")
 	series := prefix + string(c.DecidedAt)
 	n, err := s.store.NextCaseNumber(ctx, series, day)
 	if err != nil {
@@ -322,14 +410,15 @@ func (s *Service) Upload(ctx context.Context, by *identity.Caller, field, name s
 		}
 		return MaterialRef{}, err
 	}
-	if len([]rune(name)) > 100 {
-		name = string([]rune(name)[:100])
-	}
-	return MaterialRef{Field: field, Name: name, SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil
+	return MaterialRef{Field: field, Name: truncate(name, maxMaterialName), SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil
 }
 
-// load reads a case with its form opened.
+// load reads a case with its form opened. A malformed id is errs.NotFound,
+// without asking the store.
 func (s *Service) load(ctx context.Context, id ids.ID) (*Case, error) {
+	if !ids.Valid(string(id)) {
+		return nil, errs.E(errs.NotFound, "not_found")
+	}
 	c, sealed, err := s.store.Case(ctx, id)
 	if err != nil {
 		return nil, err
@@ -340,8 +429,8 @@ func (s *Service) load(ctx context.Context, id ids.ID) (*Case, error) {
 	return c, nil
 }
 
-// save writes c (version already bumped by the caller through save) with
-// its audit entry.
+// save bumps c's version and writes it, with its transition's event (ev)
+// or, for a change that is no transition, an audit entry named action.
 func (s *Service) save(ctx context.Context, by audit.Actor, c *Case, ev *Event, action string) error {
 	c.Version++
 	sealed, err := s.sealForm(c.ID, c.Form)
@@ -368,13 +457,6 @@ func (s *Service) record(ctx context.Context, by audit.Actor, c *Case, a Action,
 	ev := &Event{CaseID: c.ID, Seq: c.Version, Action: a, From: from, To: c.State, ActorID: id, ActorName: name, Comment: comment, At: c.UpdatedAt}
 	if err := s.store.AddCaseEvent(ctx, ev); err != nil {
 		return err
-	}
-	if a == ActSubmit {
-		for i := range c.pending {
-			if err := s.contribStore().AddContribution(ctx, &c.pending[i]); err != nil {
-				return err
-			}
-		}
 	}
 	if err := s.audit.Record(ctx, by, "case."+string(a), s.target(c), map[string]any{"number": c.Number, "from": from, "to": c.State}); err != nil {
 		return err

@@ -11,14 +11,15 @@ import (
 // Store is the persistence cases need. Form values arrive already sealed
 // (encrypted); the store never sees them in clear.
 type Store interface {
+	ContributionStore
+	MeasureStore
 	CreateCase(ctx context.Context, c *Case, sealedForm []byte) error
 	// UpdateCase writes c if the stored version is c.Version-1, else
 	// returns errs.Conflict ("case.changed").
 	UpdateCase(ctx context.Context, c *Case, sealedForm []byte) error
 	// Case returns a case and its sealed form; errs.NotFound if absent.
 	Case(ctx context.Context, id ids.ID) (*Case, []byte, error)
-	// AddCaseEvent records a transition; e.Seq numbers it within its case
-	// (0: the store picks the next number).
+	// AddCaseEvent records a transition; e.Seq numbers it within its case.
 	AddCaseEvent(ctx context.Context, e *Event) error
 	CaseEvents(ctx context.Context, id ids.ID) ([]Event, error)
 	// NextCaseNumber returns the next sequence number of a series of case

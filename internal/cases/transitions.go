@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,10 +39,13 @@ func (s *Service) Submit(ctx context.Context, by *identity.Caller, id ids.ID, ve
 	now := s.now().UTC()
 	c.State, c.SubmittedAt, c.UpdatedAt = Submitted, now, now
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.number(ctx, c, it); err != nil {
+		if err := s.number(ctx, c); err != nil {
 			return err
 		}
-		return s.save(ctx, by, c, &Event{Action: ActSubmit, From: Draft}, "")
+		if err := s.save(ctx, by, c, &Event{Action: ActSubmit, From: Draft}, ""); err != nil {
+			return err
+		}
+		return s.addContributions(ctx, c)
 	})
 	if err != nil {
 		return nil, err
@@ -79,34 +83,19 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, by *identity.Caller, in 
 		return nil, err
 	}
 	applicant := &identity.Caller{UserID: u.ID, Name: u.DisplayName, Kind: u.Kind, PersonID: u.PersonID}
-	now := s.now().UTC()
-	c := &Case{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Channel: ChannelCounter, State: Draft,
-		Materials: in.Materials, ProxyID: by.UserID, Consent: strings.TrimSpace(in.Consent), Trips: 1,
-		CreatedAt: now, UpdatedAt: now}
+	c := newCase(it, ChannelCounter, s.now().UTC())
+	c.ProxyID, c.Consent, c.Trips = by.UserID, strings.TrimSpace(in.Consent), 1
 	if err := applicantOf(applicant, it, c); err != nil {
 		return nil, err
 	}
 	if err := s.prepare(ctx, applicant, it, c, in.Application, counterAt); err != nil {
 		return nil, err
 	}
-	c.State, c.SubmittedAt, c.Version = Submitted, now, 1
+	c.State = Submitted
 	if !region.Within(c.DecidedAt, counterAt) {
 		c.State = Received // 异地代收: the authority is elsewhere; forward after checking
 	}
-	sealed, err := s.sealForm(c.ID, c.Form)
-	if err != nil {
-		return nil, err
-	}
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.number(ctx, c, it); err != nil {
-			return err
-		}
-		if err := s.store.CreateCase(ctx, c, sealed); err != nil {
-			return err
-		}
-		return s.record(ctx, by, c, ActSubmit, Draft, "代办："+c.Consent)
-	})
-	if err != nil {
+	if err := s.insert(ctx, by, "代办："+c.Consent, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -175,8 +164,12 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, versi
 // first). It is the correct step, taken by the applicant, with materials.
 func (s *Service) Supplement(ctx context.Context, by *identity.Caller, id ids.ID, version int, comment string, mats []MaterialRef) (*Case, error) {
 	return s.act(ctx, by, id, version, ActCorrect, comment, func(c *Case, it *catalog.Item) error {
-		if err := s.checkUploads(ctx, it, mats); err != nil {
+		mats, err := s.checkUploads(ctx, it, mats)
+		if err != nil {
 			return err
+		}
+		if c.Form == nil {
+			c.Form = Form{}
 		}
 		for _, m := range mats {
 			replaced := false
@@ -195,40 +188,39 @@ func (s *Service) Supplement(ctx context.Context, by *identity.Caller, id ids.ID
 }
 
 // checkUploads requires every upload to be for a file field of the item
-// and stored.
-func (s *Service) checkUploads(ctx context.Context, it *catalog.Item, mats []MaterialRef) error {
+// and stored, and returns them as the store describes them.
+func (s *Service) checkUploads(ctx context.Context, it *catalog.Item, mats []MaterialRef) ([]MaterialRef, error) {
 	bad := map[string]string{}
+	out := make([]MaterialRef, 0, len(mats))
 	for _, m := range mats {
-		isFile := false
-		for _, fl := range it.Form {
-			isFile = isFile || (fl.Name == m.Field && fl.Kind == catalog.FieldFile)
-		}
-		if !isFile {
+		if !slices.ContainsFunc(it.Form, func(fl catalog.Field) bool { return fl.Name == m.Field && fl.Kind == catalog.FieldFile }) {
 			bad[m.Field] = "form.file"
 			continue
 		}
-		if ok, err := s.blobs.Exists(ctx, m.SHA256); err != nil || !ok {
-			bad[m.Field] = "form.file"
+		m, err := s.stored(ctx, m)
+		if err = addFields(bad, err); err != nil {
+			return nil, err
 		}
+		out = append(out, m)
 	}
 	if len(bad) > 0 {
-		return errs.Fields(bad)
+		return nil, errs.Fields(bad)
 	}
-	return nil
+	return out, nil
 }
 
 func (s *Service) act(ctx context.Context, by *identity.Caller, id ids.ID, version int, a Action, comment string,
 	change func(c *Case, it *catalog.Item) error) (*Case, error) {
+	r, ok := rules[a]
+	if !ok || a == ActSubmit {
+		return nil, errs.E(errs.Invalid, "case.action_unknown")
+	}
 	c, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !s.canSee(by, c) {
 		return nil, errs.E(errs.NotFound, "not_found")
-	}
-	r, ok := rules[a]
-	if !ok || a == ActSubmit {
-		return nil, errs.E(errs.Invalid, "case.action_unknown")
 	}
 	if err := s.check(c, a, version); err != nil {
 		return nil, err
@@ -248,7 +240,7 @@ func (s *Service) act(ctx context.Context, by *identity.Caller, id ids.ID, versi
 		return nil, errs.Fields(map[string]string{"comment": "form.too_long"})
 	}
 	if a == ActApprove || a == ActDeny {
-		_, waiting, err := s.pendingContributors(ctx, it, c.ID)
+		waiting, err := s.pendingContributors(ctx, it, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -372,7 +364,7 @@ func (s *Service) contributesTo(ctx context.Context, by *identity.Caller, id ids
 	if by.Anonymous() || by.Kind != identity.KindStaff {
 		return false
 	}
-	list, err := s.contribStore().Contributions(ctx, id)
+	list, err := s.store.Contributions(ctx, id)
 	if err != nil {
 		return false
 	}
@@ -415,17 +407,25 @@ func (s *Service) Mine(ctx context.Context, by *identity.Caller, limit int) ([]C
 	return s.store.CasesOf(ctx, by.UserID, limit)
 }
 
+// openStates are the states of the cases being handled, in workflow order.
+var openStates = []State{Received, Submitted, Correction, InReview, InDecision, Decided}
+
 // Queue lists the open cases in the caller's reach in the given states
-// (all open states if none), oldest deadline first.
+// (all open states if none), oldest deadline first. Other states (drafts,
+// which are their applicants' alone, and finished cases) list nothing.
 func (s *Service) Queue(ctx context.Context, by *identity.Caller, states []State, limit int) ([]Case, error) {
-	q := QueueQuery{States: states, Limit: limit}
+	q := QueueQuery{Limit: limit}
 	q.DecidedWithin = append(by.Scopes(identity.PermCaseHandle), by.Scopes(identity.PermCaseDecide)...)
 	q.ReceivedWithin = by.Scopes(identity.PermCaseReceive)
 	if len(q.DecidedWithin)+len(q.ReceivedWithin) == 0 {
 		return nil, identity.Authorize(by, identity.PermCaseHandle, "")
 	}
-	if len(q.States) == 0 {
-		q.States = []State{Received, Submitted, Correction, InReview, InDecision, Decided}
+	q.States = openStates
+	if len(states) > 0 {
+		q.States = slices.DeleteFunc(slices.Clone(states), func(st State) bool { return !slices.Contains(openStates, st) })
+		if len(q.States) == 0 {
+			return nil, nil
+		}
 	}
 	return s.store.CaseQueue(ctx, q)
 }

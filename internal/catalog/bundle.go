@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/digigov/digigov/internal/platform/errs"
 )
@@ -76,20 +77,25 @@ func (b *Bundle) ItemForm(it *Item, shared map[string]string) map[string]string 
 var demoBundles []byte
 
 // DemoBundles returns the bundled matters of the demo catalog
-// (data/bundles.json).
+// (data/bundles.json), decoded afresh.
 func DemoBundles() ([]Bundle, error) {
 	var bs []Bundle
 	err := json.Unmarshal(demoBundles, &bs)
 	return bs, err
 }
 
+// bundles is DemoBundles decoded once: the embedded data never changes.
+var bundles = sync.OnceValues(DemoBundles)
+
 // Bundles returns the bundled matters. They are served from the embedded
-// data for now; maintaining them like items comes later.
+// data for now; maintaining them like items comes later. They are shared,
+// so the caller must not modify them.
 func (s *Service) Bundles(ctx context.Context) ([]Bundle, error) {
-	return DemoBundles()
+	return bundles()
 }
 
 // Bundle returns one bundled matter by code; errs.NotFound if there is none.
+// The caller must not modify it.
 func (s *Service) Bundle(ctx context.Context, code string) (*Bundle, error) {
 	bs, err := s.Bundles(ctx)
 	if err != nil {

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -124,7 +125,9 @@ func allOf[T comparable](vs []T, set []T) bool {
 // normalised; region codes normalised). Every field's problem is reported at
 // once, as errs.Invalid with field → message key. File fields hold the
 // SHA-256 of an uploaded blob; checking that it exists is the caller's.
-// Values for names the form does not have are dropped.
+// Values for names the form does not have are dropped. With the error come
+// the cleaned values of the fields that passed, so that the caller can check
+// what depends on them and report its problems in the same answer.
 func (it *Item) CheckForm(values map[string]string, regions *region.Tree, now time.Time) (map[string]string, error) {
 	out := map[string]string{}
 	bad := map[string]string{}
@@ -144,7 +147,7 @@ func (it *Item) CheckForm(values map[string]string, regions *region.Tree, now ti
 		out[fl.Name] = clean
 	}
 	if len(bad) > 0 {
-		return nil, errs.Fields(bad)
+		return out, errs.Fields(bad)
 	}
 	return out, nil
 }
@@ -167,7 +170,7 @@ func (fl *Field) check(v string, regions *region.Tree, now time.Time) (string, s
 		}
 	case FieldNumber:
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 			return "", "form.number"
 		}
 		if (fl.Min != nil && n < *fl.Min) || (fl.Max != nil && n > *fl.Max) {

@@ -19,6 +19,17 @@ const caseCols = `id, number, item_code, item_name, applicant_id, person_id, ent
 	channel, received_at, authority_id, authority, decided_at, state, resume_state, materials, submitted_at, accepted_at,
 	deadline, paused_at, decision, outcome, completed_at, trips, version, created_at, updated_at, bundle_id`
 
+// The statements derived from caseCols, built once rather than per call.
+var (
+	caseColList = strings.Split(strings.Join(strings.Fields(caseCols), ""), ",")
+	// caseInsert inserts caseCols and the sealed form.
+	caseInsert = `INSERT INTO cases (` + caseCols + `, form) VALUES (?` + strings.Repeat(", ?", len(caseColList)) + `)`
+	// caseUpdate sets every column but id, and the form, of the case at a version.
+	caseUpdate = `UPDATE cases SET ` + strings.Join(caseColList[1:], " = ?, ") + ` = ?, form = ? WHERE id = ? AND version = ?`
+	// caseColsOfC is caseCols qualified by the table alias c.
+	caseColsOfC = "c." + strings.Join(caseColList, ", c.")
+)
+
 func caseArgs(c *cases.Case) ([]any, error) {
 	mats, err := json.Marshal(c.Materials)
 	if err != nil {
@@ -64,8 +75,7 @@ func (s *Store) CreateCase(ctx context.Context, c *cases.Case, form []byte) (err
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO cases (`+caseCols+`, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append(args, form)...)
+	_, err = s.db.Exec(ctx, caseInsert, append(args, form)...)
 	return conflict(err, "case")
 }
 
@@ -75,15 +85,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *cases.Case, form []byte) (err
 	if err != nil {
 		return err
 	}
-	cols := strings.Split(strings.Join(strings.Fields(caseCols), ""), ",")
-	var set []string
-	for _, col := range cols[1:] {
-		set = append(set, col+" = ?")
-	}
 	// The version check makes concurrent changes safe: of two officers who
 	// loaded version n, only the first update finds it.
-	res, err := s.db.Exec(ctx, `UPDATE cases SET `+strings.Join(set, ", ")+`, form = ? WHERE id = ? AND version = ?`,
-		append(append(args[1:], form), c.ID, c.Version-1)...)
+	res, err := s.db.Exec(ctx, caseUpdate, append(append(args[1:], form), c.ID, c.Version-1)...)
 	if err != nil {
 		return err
 	}
@@ -104,11 +108,6 @@ func (s *Store) Case(ctx context.Context, id ids.ID) (_ *cases.Case, form []byte
 
 func (s *Store) AddCaseEvent(ctx context.Context, e *cases.Event) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddCaseEvent")
-	if e.Seq == 0 {
-		if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?`, e.CaseID).Scan(&e.Seq); err != nil {
-			return err
-		}
-	}
 	_, err = s.db.Exec(ctx, `INSERT INTO case_events (case_id, seq, action, from_state, to_state, actor_id, actor_name, comment, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CaseID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.ActorName, e.Comment, e.At.UTC())
 	return err
@@ -307,11 +306,9 @@ func (s *Store) PendingContributions(ctx context.Context, authorities []ids.ID, 
 		ph[i], args = "?", append(args, a)
 	}
 	args = append(args, limit)
-	cols := strings.ReplaceAll(caseCols, "\n", " ")
-	var qualified []string
-	for _, c := range strings.Split(cols, ",") {
-		qualified = append(qualified, "c."+strings.TrimSpace(c))
-	}
-	return s.caseList(ctx, `SELECT `+strings.Join(qualified, ", ")+` FROM cases c JOIN case_contributions k ON k.case_id = c.id
-		WHERE k.state = 'pending' AND k.authority_id IN (`+strings.Join(ph, ", ")+`) ORDER BY c.submitted_at LIMIT ?`, args...)
+	// A withdrawn or rejected case waits for no opinion, though its
+	// contributions stay pending.
+	return s.caseList(ctx, `SELECT `+caseColsOfC+` FROM cases c JOIN case_contributions k ON k.case_id = c.id
+		WHERE k.state = 'pending' AND c.state NOT IN ('withdrawn', 'rejected') AND k.authority_id IN (`+strings.Join(ph, ", ")+`)
+		ORDER BY c.submitted_at LIMIT ?`, args...)
 }
