@@ -39,7 +39,11 @@ func (s *Service) Book(ctx context.Context, by *identity.Caller, b Booking) (*Ap
 	if by.Kind != identity.KindPerson && by.Kind != identity.KindEnterprise {
 		return nil, errs.E(errs.Forbidden, "appointment.persons_only")
 	}
-	return s.book(ctx, by, by, b)
+	ct, center, err := s.openCounter(ctx, b.CounterID)
+	if err != nil {
+		return nil, err
+	}
+	return s.book(ctx, by, by, ct, center, b)
 }
 
 // BookFor books a slot for a person at a counter or on the telephone
@@ -47,20 +51,23 @@ func (s *Service) Book(ctx context.Context, by *identity.Caller, b Booking) (*Ap
 // staff whose scope covers the counter's center; the person is found by the
 // ID number they give (audited with their consent) or by username, and the
 // booking is theirs, recorded as made by by.
+//
+// Returns errs.NotFound for an unknown or closed counter or one outside by's
+// scope, errs.Invalid without consent or for an applicant not found, and
+// otherwise as Book.
 func (s *Service) BookFor(ctx context.Context, by *identity.Caller, applicant, consent string, b Booking) (*Appointment, error) {
-	if strings.TrimSpace(consent) == "" {
-		return nil, errs.Fields(map[string]string{"consent": "case.consent_required"})
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
 	}
-	ct, err := s.store.Counter(ctx, b.CounterID)
-	if err != nil {
-		return nil, errs.E(errs.NotFound, "appointment.counter.not_found")
-	}
-	center, err := s.center(ctx, ct.CenterID)
+	ct, center, err := s.openCounter(ctx, b.CounterID)
 	if err != nil {
 		return nil, err
 	}
 	if err := identity.Authorize(by, identity.PermCaseReceive, center.Region); err != nil {
 		return nil, err
+	}
+	if strings.TrimSpace(consent) == "" {
+		return nil, errs.Fields(map[string]string{"consent": "case.consent_required"})
 	}
 	var u *identity.User
 	if _, perr := identity.ParseIDNumberAt(applicant, s.now()); perr == nil {
@@ -78,23 +85,29 @@ func (s *Service) BookFor(ctx context.Context, by *identity.Caller, applicant, c
 		return nil, err
 	}
 	person := &identity.Caller{UserID: u.ID, Username: u.Username, Name: u.DisplayName, Kind: u.Kind, PersonID: u.PersonID}
-	return s.book(ctx, by, person, b)
+	return s.book(ctx, by, person, ct, center, b)
 }
 
-// book books for person on behalf of actor (the person themselves, or
-// counter staff).
-func (s *Service) book(ctx context.Context, actor audit.Actor, by *identity.Caller, b Booking) (*Appointment, error) {
-	ct, err := s.store.Counter(ctx, b.CounterID)
+// openCounter loads an active counter and its center; errs.NotFound
+// ("appointment.counter.not_found") for an unknown or inactive counter.
+func (s *Service) openCounter(ctx context.Context, id ids.ID) (*Counter, *Center, error) {
+	ct, err := s.store.Counter(ctx, id)
 	if errs.Is(err, errs.NotFound) || err == nil && !ct.Active {
-		return nil, errs.E(errs.NotFound, "appointment.counter.not_found")
+		return nil, nil, errs.E(errs.NotFound, "appointment.counter.not_found")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	center, err := s.center(ctx, ct.CenterID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return ct, center, nil
+}
+
+// book books a slot of ct at center for the person by, on behalf of actor
+// (the person themselves, or counter staff).
+func (s *Service) book(ctx context.Context, actor audit.Actor, by *identity.Caller, ct *Counter, center *Center, b Booking) (*Appointment, error) {
 	a := &Appointment{ID: ids.New(), CounterID: ct.ID, CenterID: center.ID, Region: center.Region,
 		CounterName: ct.Name, CenterName: center.Name, UserID: by.UserID, PersonID: by.PersonID,
 		EnterpriseID: by.EnterpriseID, Name: by.Name, State: Booked}
@@ -130,7 +143,7 @@ func (s *Service) book(ctx context.Context, actor audit.Actor, by *identity.Call
 	}
 	now := s.now().UTC()
 	a.CreatedAt, a.UpdatedAt = now, now
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.TakeSeat(ctx, ct.ID, a.Day, a.Time.String(), ct.Capacity); err != nil {
 			return err
 		}

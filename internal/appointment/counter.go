@@ -91,23 +91,28 @@ func (s *Service) CreateCounter(ctx context.Context, by *identity.Caller, center
 	if err := mayManage(by, center); err != nil {
 		return nil, err
 	}
-	return s.CreateCounterAs(ctx, by, centerID, in)
+	return s.createCounter(ctx, by, center, in)
 }
 
 // CreateCounterAs opens a counter without an authorization check, on
-// behalf of actor. Only trusted callers (demo data, command line,
-// CreateCounter after its check) use it.
+// behalf of actor. Only trusted callers (demo data, command line) use it.
 func (s *Service) CreateCounterAs(ctx context.Context, actor audit.Actor, centerID ids.ID, in CounterInput) (*Counter, error) {
 	center, err := s.center(ctx, centerID)
 	if err != nil {
 		return nil, err
 	}
+	return s.createCounter(ctx, actor, center, in)
+}
+
+// createCounter opens a counter at center, which the caller has loaded and,
+// for people, checked.
+func (s *Service) createCounter(ctx context.Context, actor audit.Actor, center *Center, in CounterInput) (*Counter, error) {
 	now := s.now().UTC()
 	c := &Counter{ID: ids.New(), CenterID: center.ID, Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := in.check(c); err != nil {
 		return nil, err
 	}
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateCounter(ctx, c); err != nil {
 			return nameTaken(err)
 		}

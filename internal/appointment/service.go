@@ -1,7 +1,9 @@
 package appointment
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,8 +29,9 @@ type Store interface {
 	UpdateCounter(ctx context.Context, c *Counter) error
 	// Counter returns one counter; errs.NotFound if absent.
 	Counter(ctx context.Context, id ids.ID) (*Counter, error)
-	// CountersOf lists a center's counters by name, inactive ones too.
-	CountersOf(ctx context.Context, centerID ids.ID) ([]Counter, error)
+	// CountersOf lists the counters of the given centers, inactive ones
+	// too, by center and then by name (one query for a list of centers).
+	CountersOf(ctx context.Context, centerIDs ...ids.ID) ([]Counter, error)
 
 	// TakeSeat takes one seat of a counter's slot (day "2006-01-02", at
 	// "09:00") if fewer than capacity are taken, atomically: concurrent
@@ -132,24 +135,36 @@ func (s *Service) Center(ctx context.Context, id ids.ID) (*Center, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Counters, err = s.activeCounters(ctx, c.ID); err != nil {
+	if err := s.withCounters(ctx, []*Center{c}, true); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func (s *Service) activeCounters(ctx context.Context, centerID ids.ID) ([]Counter, error) {
-	all, err := s.store.CountersOf(ctx, centerID)
-	if err != nil {
-		return nil, err
+// withCounters fills the centers' counters (only the active ones if
+// activeOnly) with one query for all of them.
+func (s *Service) withCounters(ctx context.Context, cs []*Center, activeOnly bool) error {
+	if len(cs) == 0 {
+		return nil
 	}
-	var out []Counter
-	for _, c := range all {
-		if c.Active {
-			out = append(out, c)
+	centerIDs := make([]ids.ID, len(cs))
+	for i, c := range cs {
+		centerIDs[i] = c.ID
+	}
+	all, err := s.store.CountersOf(ctx, centerIDs...)
+	if err != nil {
+		return err
+	}
+	byCenter := map[ids.ID][]Counter{}
+	for _, ct := range all {
+		if ct.Active || !activeOnly {
+			byCenter[ct.CenterID] = append(byCenter[ct.CenterID], ct)
 		}
 	}
-	return out, nil
+	for _, c := range cs {
+		c.Counters = byCenter[c.ID]
+	}
+	return nil
 }
 
 // Centers lists the service centers that lie within code or whose region
@@ -157,26 +172,9 @@ func (s *Service) activeCounters(ctx context.Context, centerID ids.ID) ([]Counte
 // active counters, in region order. An empty code lists every center.
 // Public information: no caller needed.
 func (s *Service) Centers(ctx context.Context, code region.Code) ([]Center, error) {
-	orgs, err := s.id.Organizations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []Center
-	for _, o := range orgs {
-		if o.Kind != identity.OrgCenter {
-			continue
-		}
-		if code != "" && !region.Within(o.Region, code) && !region.Within(code, o.Region) {
-			continue
-		}
-		c := Center{ID: o.ID, Name: o.Name, Region: o.Region}
-		if c.Counters, err = s.activeCounters(ctx, o.ID); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	sortCenters(out)
-	return out, nil
+	return s.centers(ctx, true, func(o *identity.Organization) bool {
+		return code == "" || region.Within(o.Region, code) || region.Within(code, o.Region)
+	}, "")
 }
 
 // StaffCenters lists the centers within the regions where by holds one of
@@ -196,36 +194,40 @@ func (s *Service) StaffCenters(ctx context.Context, by *identity.Caller, perms .
 	if !holds("") {
 		return nil, identity.Authorize(by, perms[0], "")
 	}
+	return s.centers(ctx, false, func(o *identity.Organization) bool { return holds(o.Region) }, by.OrgID)
+}
+
+// centers lists the centers that pass keep, with their counters (only the
+// active ones if activeOnly), first the one with ID first (if any), then
+// in region order.
+func (s *Service) centers(ctx context.Context, activeOnly bool, keep func(*identity.Organization) bool, first ids.ID) ([]Center, error) {
 	orgs, err := s.id.Organizations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []Center
-	for _, o := range orgs {
-		if o.Kind != identity.OrgCenter || !holds(o.Region) {
-			continue
+	var out []*Center
+	for i := range orgs {
+		if o := &orgs[i]; o.Kind == identity.OrgCenter && keep(o) {
+			out = append(out, &Center{ID: o.ID, Name: o.Name, Region: o.Region})
 		}
-		c := Center{ID: o.ID, Name: o.Name, Region: o.Region}
-		if c.Counters, err = s.store.CountersOf(ctx, o.ID); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
 	}
-	sortCenters(out)
+	if err := s.withCounters(ctx, out, activeOnly); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b *Center) int {
+		if (a.ID == first) != (b.ID == first) {
+			if a.ID == first {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Region, b.Region)
+	})
+	list := make([]Center, len(out))
 	for i, c := range out {
-		if c.ID == by.OrgID && i > 0 {
-			out[0], out[i] = out[i], out[0]
-		}
+		list[i] = *c
 	}
-	return out, nil
-}
-
-func sortCenters(cs []Center) {
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].Region < cs[j-1].Region; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+	return list, nil
 }
 
 // day parses a day and checks the booking window: not before today, at

@@ -3,6 +3,7 @@ package rating_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,6 +189,40 @@ func TestRateCompletedCase(t *testing.T) {
 }
 
 func firstErr[T any](_ T, err error) error { return err }
+
+// TestRateConcurrently: of two ratings of one case given at the same
+// moment, exactly one is stored; the other is told the case is rated.
+func TestRateConcurrently(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := start(t, eng)
+			citizen := e.caller("citizen")
+			c := e.completed()
+			var wg sync.WaitGroup
+			results := make([]error, 4)
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, results[i] = e.n.App.Rating.Rate(e.ctx, citizen, c.ID, rating.Input{Score: rating.VeryDissatisfied})
+				}()
+			}
+			wg.Wait()
+			won := 0
+			for _, err := range results {
+				if err == nil {
+					won++
+				} else {
+					wantCode(t, "a concurrent second rating", err, errs.Conflict, "rating.exists")
+				}
+			}
+			if won != 1 || e.outbox("ratings.given") != 1 || e.outbox("ratings.rectification_opened") != 1 {
+				t.Errorf("%d ratings stored, outbox given %d, opened %d; want 1 each", won,
+					e.outbox("ratings.given"), e.outbox("ratings.rectification_opened"))
+			}
+		})
+	}
+}
 
 func TestRateRules(t *testing.T) {
 	e := start(t, storetest.Engines(t)[0])

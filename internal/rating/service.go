@@ -127,11 +127,8 @@ func (s *Service) Rate(ctx context.Context, by *identity.Caller, caseID ids.ID, 
 	if c.State != cases.Completed {
 		return nil, nil, errs.E(errs.Conflict, "rating.not_completed")
 	}
-	if _, err := s.store.CaseRating(ctx, c.ID); err == nil {
-		return nil, nil, errs.E(errs.Conflict, "rating.exists")
-	} else if !errs.Is(err, errs.NotFound) {
-		return nil, nil, err
-	}
+	// No look for an earlier rating first: the insert's primary key answers
+	// "rating.exists", also for two ratings given at the same moment.
 	if err := in.check(); err != nil {
 		return nil, nil, err
 	}

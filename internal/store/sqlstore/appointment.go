@@ -92,9 +92,18 @@ func (s *Store) Counter(ctx context.Context, id ids.ID) (_ *appointment.Counter,
 	return c, nil
 }
 
-func (s *Store) CountersOf(ctx context.Context, centerID ids.ID) (_ []appointment.Counter, err error) {
-	defer errs.Wrap(&err, "sqlstore.CountersOf(%q)", centerID)
-	rows, err := s.db.Query(ctx, `SELECT `+counterCols+` FROM appointment_counters WHERE center_id = ? ORDER BY name`, centerID)
+func (s *Store) CountersOf(ctx context.Context, centerIDs ...ids.ID) (_ []appointment.Counter, err error) {
+	defer errs.Wrap(&err, "sqlstore.CountersOf(%d centers)", len(centerIDs))
+	if len(centerIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(centerIDs))
+	for i, id := range centerIDs {
+		args[i] = id
+	}
+	marks := strings.Repeat(", ?", len(centerIDs))[2:]
+	rows, err := s.db.Query(ctx, `SELECT `+counterCols+` FROM appointment_counters WHERE center_id IN (`+marks+`)
+		ORDER BY center_id, name`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,8 @@ func (s *Store) Rectifications(ctx context.Context, q rating.TaskQuery) (_ []rat
 	var or []string
 	var args []any
 	for _, r := range q.Reach {
-		or, args = append(or, "(x.authority_id = ? AND x.region LIKE ?)"), append(args, r.AuthorityID, string(r.Within)+"%")
+		cond, a := within("x.region", string(r.Within))
+		or, args = append(or, "(x.authority_id = ? AND "+cond+")"), append(append(args, r.AuthorityID), a...)
 	}
 	where := "(" + strings.Join(or, " OR ") + ")"
 	if q.State != "" {
@@ -144,13 +145,14 @@ func (s *Store) RatingStats(ctx context.Context, q rating.StatsQuery) (_ []ratin
 	var or []string
 	var args []any
 	for _, w := range q.Within {
-		or, args = append(or, "r.region LIKE ?"), append(args, string(w)+"%")
+		cond, a := within("r.region", string(w))
+		or, args = append(or, cond), append(args, a...)
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+key+`, `+name+`, COUNT(*), SUM(r.score),
 		SUM(CASE WHEN r.score >= 4 THEN 1 ELSE 0 END), SUM(CASE WHEN r.score <= 2 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN x.state = 'closed' THEN 1 ELSE 0 END)
 		FROM ratings r LEFT JOIN rectifications x ON x.case_id = r.case_id
-		WHERE `+strings.Join(or, " OR ")+` GROUP BY 1 ORDER BY 3 DESC, 1`, args...)
+		WHERE (`+strings.Join(or, " OR ")+`) GROUP BY 1 ORDER BY 3 DESC, 1`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,41 @@ func TestAppointmentStore(t *testing.T) {
 			if err != nil || len(list) != 1 || list[0].Capacity != 3 || list[0].Departments != nil {
 				t.Errorf("counters of the center: %+v %v", list, err)
 			}
+			// Several centers in one query, by center and then by name.
+			szCenter := newOrg("深圳市福田区政务服务数据管理局", "440304", 8)
+			szCenter.Kind = identity.OrgCenter
+			if err := s.CreateOrganization(ctx, szCenter); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"综合窗B", "综合窗A"} {
+				c := *ct
+				c.ID, c.CenterID, c.Name = ids.New(), szCenter.ID, name
+				if err := s.CreateCounter(ctx, &c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			both, err := s.CountersOf(ctx, szCenter.ID, center.ID)
+			var names []string
+			for _, c := range both {
+				names = append(names, string(c.CenterID)+" "+c.Name)
+			}
+			first, second := center.ID, szCenter.ID
+			if second < first {
+				first, second = second, first
+			}
+			byCenter := map[ids.ID][]string{center.ID: {ct.Name}, szCenter.ID: {"综合窗A", "综合窗B"}}
+			var wantNames []string
+			for _, id := range []ids.ID{first, second} {
+				for _, n := range byCenter[id] {
+					wantNames = append(wantNames, string(id)+" "+n)
+				}
+			}
+			if err != nil || !cmp.Equal(names, wantNames) {
+				t.Errorf("counters of two centers: %v %v, want %v", names, err, wantNames)
+			}
+			if none, err := s.CountersOf(ctx); none != nil || err != nil {
+				t.Errorf("counters of no center: %v %v", none, err)
+			}
 
 			// Seats: never more than capacity; released seats are free again.
 			for i := range 3 {
