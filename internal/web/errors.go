@@ -143,3 +143,18 @@ func translateArgs(msgs *i18n.Catalog, lang string, in []any) []any {
 	}
 	return out
 }
+
+// parseForm parses a POST form, urlencoded or multipart (files up to 1 MB
+// in memory, the rest on disk). A malformed body is the client's fault: it
+// answers 400, not 500; a body over the limit still answers 413.
+func parseForm(r *http.Request) error {
+	err := r.ParseMultipartForm(1 << 20)
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, http.ErrNotMultipart):
+		return nil
+	case errors.As(err, &mbe):
+		return err
+	}
+	return &errs.Error{Code: errs.Invalid, Err: err}
+}

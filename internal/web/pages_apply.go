@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -80,7 +79,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	af := &applyForm{Item: it, Materials: map[string]cases.MaterialRef{}, CaseID: r.PostFormValue("case_id"),

@@ -146,10 +146,7 @@ func (s *Server) handleBookingPage(w http.ResponseWriter, r *http.Request) error
 func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, v *bookingView, err error, form url.Values) error {
 	p := &page{Title: "appointment.book_title", Face: identity.FacePortal, Data: v, Form: form}
 	if e := errs.As(err); e != nil && e.Code != errs.Internal {
-		p.Status, p.Errors, p.Args = status(err), map[string]string{"form": e.Msg}, e.Args
-		for k, m := range e.Fields {
-			p.Errors[k] = m
-		}
+		p.Status, p.Errors, p.Args = status(err), errorsOf(e), e.Args
 	} else if err != nil {
 		return err
 	}
@@ -159,7 +156,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, v *bookin
 // handleBook books the chosen slot and shows the person's bookings; on a
 // refusal the booking page comes back with the reason and the choices kept.
 func (s *Server) handleBook(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -241,7 +238,7 @@ func (s *Server) handleCounterDesk(w http.ResponseWriter, r *http.Request) error
 // the day's list.
 func (s *Server) handleDeskAction(check bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := r.ParseForm(); err != nil {
+		if err := parseForm(r); err != nil {
 			return err
 		}
 		var a *appointment.Appointment

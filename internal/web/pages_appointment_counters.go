@@ -89,7 +89,7 @@ func counterInput(f url.Values) appointment.CounterInput {
 // one (POST /workbench/counters/{id}); invalid settings bring the form back
 // with every problem marked.
 func (s *Server) handleSaveCounter(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	f, id := r.PostForm, r.PathValue("id")
@@ -109,12 +109,8 @@ func (s *Server) handleSaveCounter(w http.ResponseWriter, r *http.Request) error
 		for _, d := range f["departments"] {
 			v.Chosen[d] = true
 		}
-		bad := map[string]string{"form": e.Msg}
-		for k, m := range e.Fields {
-			bad[k] = m
-		}
 		return s.rd.render(w, r, "appointment_counters", &page{Title: "appointment.counters_title", Face: identity.FaceWorkbench,
-			Status: status(err), Data: v, Form: f, Errors: bad, Args: e.Args})
+			Status: status(err), Data: v, Form: f, Errors: errorsOf(e), Args: e.Args})
 	}
 	if err != nil {
 		return err

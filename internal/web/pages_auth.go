@@ -32,7 +32,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 // handleLogin signs a person in. Every failure gets the same sentence, so
 // the page does not reveal whether an account exists.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	token, c, err := s.id.SignIn(r.Context(), strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password"))
@@ -90,7 +90,7 @@ func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) erro
 // come back marked, each with a sentence saying what is wrong; nothing is
 // written until every field is valid.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -124,7 +124,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 // kept in cookies for visitors and saved to the account for people signed
 // in, so it follows them to another device.
 func (s *Server) handlePreferences(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	st := state(r.Context())

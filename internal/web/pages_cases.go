@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -64,15 +63,36 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) error {
 // handleCase shows one case: where it stands, who has it now, the promised
 // date, the timeline, the materials, and the steps the caller may take.
 func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
-	c, evs, err := s.cases.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
+	return s.renderCase(w, r, ids.ID(r.PathValue("id")), nil)
+}
+
+// renderCase renders the case page, with the error of a refused step on it
+// when refused is not nil (the form comes back as it was sent). Staff see
+// it in the workbench, applicants in the portal.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id ids.ID, refused *errs.Error) error {
+	c, evs, err := s.cases.Get(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	face := identity.FacePortal
+	p := &page{Title: "case.title", Face: identity.FacePortal, Data: s.casePageData(r, c, evs)}
 	if caller(r).Kind == identity.KindStaff {
-		face = identity.FaceWorkbench
+		p.Face = identity.FaceWorkbench
 	}
-	return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Data: s.casePageData(r, c, evs)})
+	if refused != nil {
+		p.Status, p.Errors, p.Args, p.Form = status(refused), errorsOf(refused), refused.Args, r.PostForm
+	}
+	return s.rd.render(w, r, "case", p)
+}
+
+// fileFields is the file fields of an item's form.
+func fileFields(it *catalog.Item) []catalog.Field {
+	var files []catalog.Field
+	for _, fl := range it.Form {
+		if fl.Kind == catalog.FieldFile {
+			files = append(files, fl)
+		}
+	}
+	return files
 }
 
 // casePageData is what the case page shows besides the case: its history,
@@ -81,11 +101,7 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event) map[string]any {
 	var files []catalog.Field
 	if it, err := s.catalog.Item(r.Context(), c.ItemCode); err == nil {
-		for _, fl := range it.Form {
-			if fl.Kind == catalog.FieldFile {
-				files = append(files, fl)
-			}
-		}
+		files = fileFields(it)
 	}
 	contribs, _ := s.cases.ContributionsOf(r.Context(), c)
 	return map[string]any{
@@ -99,7 +115,7 @@ func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event)
 // the person saw, so a step on a case someone else changed meanwhile is
 // refused with a sentence, not applied.
 func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -112,16 +128,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 		_, err = s.cases.Act(r.Context(), caller(r), id, version, action, comment)
 	}
 	if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.Conflict || e.Code == errs.Forbidden) {
-		c, evs, gerr := s.cases.Get(r.Context(), caller(r), id)
-		if gerr != nil {
-			return gerr
-		}
-		face := identity.FacePortal
-		if caller(r).Kind == identity.KindStaff {
-			face = identity.FaceWorkbench
-		}
-		return s.rd.render(w, r, "case", &page{Title: "case.title", Face: face, Status: status(err),
-			Errors: errorsOf(e), Args: e.Args, Form: r.PostForm, Data: s.casePageData(r, c, evs)})
+		return s.renderCase(w, r, id, e)
 	}
 	if err != nil {
 		return err
@@ -168,12 +175,7 @@ func (s *Server) supplement(r *http.Request, id ids.ID, version int, comment str
 	if err != nil {
 		return err
 	}
-	var files []catalog.Field
-	for _, fl := range it.Form {
-		if fl.Kind == catalog.FieldFile {
-			files = append(files, fl)
-		}
-	}
+	files := fileFields(it)
 	_, byField, bad, badArgs, err := s.collectForm(r, caller(r), files)
 	if err != nil {
 		return err
@@ -191,17 +193,14 @@ func (s *Server) supplement(r *http.Request, id ids.ID, version int, comment str
 	return err
 }
 
-// errorsOf is the page's field errors for a refused step: the fields', or
-// the whole form's.
+// errorsOf is a form page's errors for a refusal: the sentence on the
+// whole form ("form") and the fields' own.
 func errorsOf(e *errs.Error) map[string]string {
-	if len(e.Fields) > 0 {
-		out := map[string]string{"form": e.Msg}
-		for k, v := range e.Fields {
-			out[k] = v
-		}
-		return out
+	out := map[string]string{"form": e.Msg}
+	for k, v := range e.Fields {
+		out[k] = v
 	}
-	return map[string]string{"form": e.Msg}
+	return out
 }
 
 // mayContribute reports whether the caller acts for a contributing
@@ -223,12 +222,7 @@ func (s *Server) handleContribute(w http.ResponseWriter, r *http.Request) error 
 	id := ids.ID(r.PathValue("id"))
 	_, err := s.cases.Contribute(r.Context(), caller(r), id, r.PostFormValue("opinion"))
 	if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
-		c, evs, gerr := s.cases.Get(r.Context(), caller(r), id)
-		if gerr != nil {
-			return gerr
-		}
-		return s.rd.render(w, r, "case", &page{Title: "case.title", Face: identity.FaceWorkbench, Status: status(err),
-			Errors: errorsOf(e), Args: e.Args, Form: r.PostForm, Data: s.casePageData(r, c, evs)})
+		return s.renderCase(w, r, id, e)
 	}
 	if err != nil {
 		return err

@@ -73,19 +73,28 @@ func ratingInput(f url.Values) rating.Input {
 // handleRatingForm is the rating page of a case (a link in a completion
 // notice leads here): the form, or the rating once given.
 func (s *Server) handleRatingForm(w http.ResponseWriter, r *http.Request) error {
-	c, _, err := s.cases.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
+	return s.renderRatingForm(w, r, ids.ID(r.PathValue("id")), nil)
+}
+
+// renderRatingForm renders the rating page of a case, with the error of a
+// refused rating on it when refused is not nil.
+func (s *Server) renderRatingForm(w http.ResponseWriter, r *http.Request, id ids.ID, refused *errs.Error) error {
+	c, _, err := s.cases.Get(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	return s.rd.render(w, r, "rating_form", &page{Title: "rating.title", Face: identity.FacePortal,
-		Data: map[string]any{"Case": c, "Rating": s.ratingPanelOf(r, c)}})
+	p := &page{Title: "rating.title", Face: identity.FacePortal, Data: map[string]any{"Case": c, "Rating": s.ratingPanelOf(r, c)}}
+	if refused != nil {
+		p.Status, p.Errors, p.Args, p.Form = status(refused), errorsOf(refused), refused.Args, r.PostForm
+	}
+	return s.rd.render(w, r, "rating_form", p)
 }
 
 // handleRate records the applicant's rating and returns to the case. A
 // form with errors, or a case that cannot be rated (not completed, rated
 // meanwhile), comes back on the rating page with a sentence.
 func (s *Server) handleRate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	id := ids.ID(r.PathValue("id"))
@@ -98,16 +107,7 @@ func (s *Server) handleRate(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/cases/"+string(id)+"#rating", http.StatusSeeOther)
 		return nil
 	}
-	c, _, gerr := s.cases.Get(r.Context(), caller(r), id)
-	if gerr != nil {
-		return gerr
-	}
-	bad := map[string]string{"form": e.Msg}
-	for k, v := range e.Fields {
-		bad[k] = v
-	}
-	return s.rd.render(w, r, "rating_form", &page{Title: "rating.title", Face: identity.FacePortal, Status: status(err),
-		Errors: bad, Args: e.Args, Form: r.PostForm, Data: map[string]any{"Case": c, "Rating": s.ratingPanelOf(r, c)}})
+	return s.renderRatingForm(w, r, id, e)
 }
 
 // ratingTaskRow is a rectification task with its traffic light.
@@ -159,11 +159,7 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, x *rating.Re
 	p := &page{Title: "rating.task_title", Face: identity.FaceWorkbench,
 		Data: ratingTaskRow{Rectification: *x, Light: s.rating.Light(x).String()}}
 	if e := errs.As(err); e != nil {
-		p.Status, p.Form, p.Args = status(err), r.PostForm, e.Args
-		p.Errors = map[string]string{"form": e.Msg}
-		for k, v := range e.Fields {
-			p.Errors[k] = v
-		}
+		p.Status, p.Errors, p.Args, p.Form = status(e), errorsOf(e), e.Args, r.PostForm
 	}
 	return s.rd.render(w, r, "rating_rectification", p)
 }
@@ -172,7 +168,7 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, x *rating.Re
 // closes the task; with a missing text, or a task closed meanwhile, the
 // task page comes back with the reason.
 func (s *Server) handleCloseRectification(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	id := ids.ID(r.PathValue("id"))

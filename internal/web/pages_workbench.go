@@ -19,7 +19,7 @@ func (s *Server) handlePersonLookupForm(w http.ResponseWriter, r *http.Request) 
 // number travels in a POST body, never in a URL (URLs end up in logs), and
 // the read is audited with its purpose.
 func (s *Server) handlePersonLookup(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	f := url.Values{"id_number": {r.PostForm.Get("id_number")}, "purpose": {r.PostForm.Get("purpose")}}

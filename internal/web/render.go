@@ -35,7 +35,16 @@ type renderer struct {
 func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer, error) {
 	rd := &renderer{pages: map[string]*template.Template{}, msgs: msgs, assets: a, regions: regions}
 	funcs := template.FuncMap{
-		"regionName": func(c region.Code) string {
+		// regionName takes a region.Code or a plain string (audit entries
+		// keep their region as a string).
+		"regionName": func(v any) string {
+			var c region.Code
+			switch v := v.(type) {
+			case region.Code:
+				c = v
+			case string:
+				c = region.Code(v)
+			}
 			if n := regions.FullName(c); n != "" {
 				return n
 			}

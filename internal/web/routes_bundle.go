@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -114,7 +113,7 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := parseForm(r); err != nil {
 		return err
 	}
 	decideIn := pickedRegion(r.PostForm, "decide_in")
