@@ -136,10 +136,31 @@ func contributes(by *identity.Caller, ct *Contribution) bool {
 	return false
 }
 
-// ContributionsOf lists the contributions of a case the caller has already
-// read through Get (which checked and audited the read).
-func (s *Service) ContributionsOf(ctx context.Context, c *Case) ([]Contribution, error) {
-	return s.store.Contributions(ctx, c.ID)
+// Contributions lists the contributions of c for someone who may read it,
+// and reports whether by may give its authority's opinion now (the case is
+// open and their authority's opinion pending).
+func (s *Service) Contributions(ctx context.Context, by *identity.Caller, c *Case) ([]Contribution, bool, error) {
+	list, err := s.store.Contributions(ctx, c.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if !s.canSee(by, c) && !anyContributes(by, list) {
+		return nil, false, errs.E(errs.NotFound, "not_found")
+	}
+	may := false
+	for i := range list {
+		may = may || (c.Open() && !list[i].Done && contributes(by, &list[i]))
+	}
+	return list, may, nil
+}
+
+func anyContributes(by *identity.Caller, list []Contribution) bool {
+	for i := range list {
+		if contributes(by, &list[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // ContributionQueue lists the cases waiting for an opinion from the

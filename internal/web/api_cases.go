@@ -236,7 +236,7 @@ func (s *Server) registerCaseAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		_, evs, err := s.cases.Get(ctx, by, c.ID)
+		evs, err := s.cases.History(ctx, by, c)
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}

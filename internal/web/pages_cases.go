@@ -103,9 +103,9 @@ func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event)
 	if it, err := s.catalog.Item(r.Context(), c.ItemCode); err == nil {
 		files = fileFields(it)
 	}
-	contribs, _ := s.cases.ContributionsOf(r.Context(), c)
+	contribs, mayContribute, _ := s.cases.Contributions(r.Context(), caller(r), c)
 	return map[string]any{
-		"Contributions": contribs, "MayContribute": s.mayContribute(r, contribs),
+		"Contributions": contribs, "MayContribute": mayContribute,
 		"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
 		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c), "FileFields": files,
 	}
@@ -201,20 +201,6 @@ func errorsOf(e *errs.Error) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// mayContribute reports whether the caller acts for a contributing
-// authority whose opinion is still pending.
-func (s *Server) mayContribute(r *http.Request, list []cases.Contribution) bool {
-	c := caller(r)
-	for _, ct := range list {
-		for _, g := range c.Grants {
-			if !ct.Done && g.OrgID == ct.AuthorityID {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // handleContribute records a contributing authority's opinion (多地联办).
