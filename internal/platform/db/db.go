@@ -20,6 +20,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/digigov/digigov/internal/platform/errs"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -215,8 +218,26 @@ func (d *DB) conn(ctx context.Context, write bool) querier {
 	return d.R
 }
 
+// errBadText refuses text no database should store: a NUL byte or bytes
+// that are not UTF-8. PostgreSQL rejects both (as a server error); SQLite
+// would keep them. Checking here gives one answer, a person's "invalid
+// text", on both engines, wherever the text came from.
+var errBadText = errs.E(errs.Invalid, "text.invalid")
+
+func checkText(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return errBadText
+		}
+	}
+	return nil
+}
+
 // Exec runs a statement, in ctx's transaction if there is one.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	if st := d.prepared(ctx, query, true); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -225,6 +246,9 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 
 // Query runs a query, in ctx's transaction if there is one.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	if st := d.prepared(ctx, query, false); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -233,6 +257,11 @@ func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // QueryRow runs a query expected to return at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if checkText(args) != nil {
+		// No stored row can hold such text: the lookup finds nothing
+		// (sql.ErrNoRows), which callers already answer as not found.
+		return d.conn(ctx, false).QueryRowContext(ctx, "SELECT 1 WHERE 1 = 0")
+	}
 	if st := d.prepared(ctx, query, false); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

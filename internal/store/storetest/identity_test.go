@@ -181,3 +181,24 @@ func TestTransactionRollsBack(t *testing.T) {
 		})
 	}
 }
+
+// TestTextNoDatabaseCanStore: a NUL byte or broken UTF-8 is refused as
+// invalid input on writes and finds nothing on lookups, on both engines
+// (PostgreSQL would otherwise fail with a server error).
+func TestTextNoDatabaseCanStore(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := sqlstore.New(storetest.Open(t, e))
+			for _, bad := range []string{"a\x00b", "a\xffb"} {
+				if _, err := s.UserByUsername(ctx, bad); !errs.Is(err, errs.NotFound) {
+					t.Errorf("lookup of %q: %v, want NotFound", bad, err)
+				}
+				o := newOrg(bad, "440100", 3)
+				if err := s.CreateOrganization(ctx, o); !errs.Is(err, errs.Invalid) {
+					t.Errorf("organisation named %q: %v, want Invalid", bad, err)
+				}
+			}
+		})
+	}
+}
