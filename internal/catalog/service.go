@@ -58,6 +58,8 @@ const revisionCheckEvery = 500 * time.Millisecond
 // revisionCheckEvery, and rebuilds when another request or another instance
 // changed the catalog.
 func (s *Service) index(ctx context.Context) (*Index, error) {
+	// Wall-clock time on purpose, not the injected clock: this is a cache's
+	// freshness, and a frozen test clock would never look again.
 	now := time.Now()
 	s.mu.Lock()
 	if s.ix != nil && now.Sub(s.checked) < revisionCheckEvery {
