@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/db"
@@ -31,7 +32,7 @@ func main() {
 	if _, err := d.Exec(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMP NOT NULL)`); err != nil {
 		log.Fatal(err)
 	}
-	payload := string(make([]byte, 200))
+	payload := strings.Repeat("x", 200)
 	start := time.Now()
 	for i := 0; i < *n; i++ {
 		err := d.Transact(ctx, func(ctx context.Context) error {
