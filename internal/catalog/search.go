@@ -1,7 +1,7 @@
 package catalog
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -81,8 +81,9 @@ type doc struct {
 // Index answers catalog searches. It is immutable; the Service builds a new
 // one when the catalog changes.
 type Index struct {
-	docs   []doc
-	byCode map[string]*Item
+	docs    []doc
+	byCode  map[string]*Item
+	bigrams map[string][]int32 // two-character sequence → the docs whose text holds it, ascending
 }
 
 // Item returns the item with code, or nil.
@@ -90,7 +91,7 @@ func (ix *Index) Item(code string) *Item { return ix.byCode[code] }
 
 // NewIndex prepares items for searching.
 func NewIndex(items []Item) *Index {
-	ix := &Index{docs: make([]doc, len(items)), byCode: make(map[string]*Item, len(items))}
+	ix := &Index{docs: make([]doc, len(items)), byCode: make(map[string]*Item, len(items)), bigrams: map[string][]int32{}}
 	for i := range items {
 		it := &items[i]
 		ix.byCode[it.Code] = it
@@ -109,8 +110,55 @@ func NewIndex(items []Item) *Index {
 			topics: normalize(strings.Join(topics, "|")), materials: normalize(strings.Join(mats, "|"))}
 		d.all = d.name + "|" + d.aliases + "|" + d.topics + "|" + d.materials
 		ix.docs[i] = d
+		r := []rune(d.all)
+		for j := 0; j+1 < len(r); j++ {
+			bg := string(r[j : j+2])
+			if l := ix.bigrams[bg]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				ix.bigrams[bg] = append(l, int32(i))
+			}
+		}
 	}
 	return ix
+}
+
+// candidatesOf narrows a search to the candidates of its first term.
+func (ix *Index) candidatesOf(terms [][]string) ([]int32, bool) {
+	if len(terms) == 0 {
+		return nil, false
+	}
+	c, ok := ix.candidates(terms[0])
+	slices.Sort(c)
+	return c, ok
+}
+
+// candidates returns the docs that may contain one of a term's variants:
+// for each variant, the docs holding its rarest two-character sequence
+// (a text containing the variant contains all of them). It returns nil,
+// false when a variant is one character long: then every doc is a
+// candidate.
+func (ix *Index) candidates(variants []string) ([]int32, bool) {
+	seen := make([]bool, len(ix.docs))
+	var out []int32
+	for _, v := range variants {
+		r := []rune(v)
+		if len(r) < 2 {
+			return nil, false
+		}
+		var rarest []int32
+		for j := 0; j+1 < len(r); j++ {
+			l := ix.bigrams[string(r[j:j+2])]
+			if j == 0 || len(l) < len(rarest) {
+				rarest = l
+			}
+		}
+		for _, d := range rarest {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out, true
 }
 
 // Filter narrows a search.
@@ -137,8 +185,18 @@ func (ix *Index) Search(q string, f Filter, limit int) []Hit {
 			terms = append(terms, expand(n))
 		}
 	}
+	// Only docs that may hold the first term are scored; the others would
+	// score 0 (every term must match).
+	docs := make([]int32, 0, len(ix.docs))
+	if cand, ok := ix.candidatesOf(terms); ok {
+		docs = cand
+	} else {
+		for i := range ix.docs {
+			docs = append(docs, int32(i))
+		}
+	}
 	var hits []Hit
-	for i := range ix.docs {
+	for _, i := range docs {
 		d := &ix.docs[i]
 		if !f.matches(d.item) {
 			continue
@@ -165,11 +223,11 @@ func (ix *Index) Search(q string, f Filter, limit int) []Hit {
 			hits = append(hits, Hit{Item: d.item, Score: score})
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score
 		}
-		return hits[i].Item.Code < hits[j].Item.Code
+		return strings.Compare(a.Item.Code, b.Item.Code)
 	})
 	if limit > 0 && len(hits) > limit {
 		hits = hits[:limit]
