@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/digigov/digigov/internal/appointment"
@@ -94,7 +95,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	au := audit.NewService(st, d, now)
 	id := identity.NewService(st, d, au, keys, regions, now, log)
 	cat := catalog.NewService(st, d, au, now)
-	cal := workday.Embedded()
+	cal, err := calendar(cfg)
+	if err != nil {
+		return nil, err
+	}
 	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
@@ -108,6 +112,23 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	return a, nil
+}
+
+// calendar is the embedded working-day calendar, with the schedules of
+// the configured calendar file added.
+func calendar(cfg *config.Config) (*workday.Calendar, error) {
+	if cfg.CalendarFile == "" {
+		return workday.Embedded(), nil
+	}
+	b, err := os.ReadFile(cfg.CalendarFile)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file: %w", err)
+	}
+	c, err := workday.EmbeddedWith(b)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file %s: %w", cfg.CalendarFile, err)
+	}
+	return c, nil
 }
 
 // loadRegions is the embedded tree plus any towns and villages imported

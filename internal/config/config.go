@@ -23,6 +23,7 @@ type Config struct {
 	LogFormat    string // "text" or "json"
 	LogLevel     string // "debug", "info", "warn", "error"
 	MaxBodyBytes int64  // request body limit
+	CalendarFile string // extra holiday schedules (workday format); "" for the embedded years only
 
 	// Notifications by e-mail (internal/notify): used when SMTPAddr is set.
 	SMTPAddr     string // relay host:port
@@ -48,6 +49,7 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("DIGIGOV_SMTP_ADDR"), "SMTP relay host:port for e-mail notifications; off when empty (DIGIGOV_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("DIGIGOV_SMTP_FROM"), "sender address of e-mail notifications (DIGIGOV_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
+	fs.StringVar(&c.CalendarFile, "calendar", env("DIGIGOV_CALENDAR_FILE"), "holiday schedules to add to the embedded years, in the format of internal/platform/workday/data/calendar.txt (DIGIGOV_CALENDAR_FILE)")
 	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
