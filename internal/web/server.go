@@ -25,6 +25,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/seal"
 )
 
 // Deps is what the web server needs from the composition root.
@@ -44,6 +45,7 @@ type Deps struct {
 	Version      string
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
+	Seals        *seal.Service                             // 电子印章
 }
 
 // Server is digigov's HTTP face.
@@ -68,6 +70,7 @@ type Server struct {
 	appointments *appointment.Service
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
+	seals        *seal.Service
 }
 
 // NewServer builds the server and its routes.
@@ -92,6 +95,7 @@ func NewServer(d Deps) (*Server, error) {
 		appointments: d.Appointments,
 		notify:       d.Notify,
 		outbox:       d.Outbox,
+		seals:        d.Seals,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
