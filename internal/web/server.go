@@ -20,6 +20,7 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
@@ -46,6 +47,7 @@ type Deps struct {
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
 	Seals        *seal.Service                             // 电子印章
+	Licenses     *license.Service                          // 电子证照
 }
 
 // Server is digigov's HTTP face.
@@ -71,6 +73,7 @@ type Server struct {
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
 	seals        *seal.Service
+	licenses     *license.Service
 }
 
 // NewServer builds the server and its routes.
@@ -96,6 +99,7 @@ func NewServer(d Deps) (*Server, error) {
 		notify:       d.Notify,
 		outbox:       d.Outbox,
 		seals:        d.Seals,
+		licenses:     d.Licenses,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
