@@ -79,6 +79,7 @@ type Deps struct {
 	People  People
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
+	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
 	Now     func() time.Time
 }
 
@@ -93,12 +94,21 @@ type Service struct {
 	base   string
 	now    func() time.Time
 	lists  sync.Map // list URL → *cachedList: signed status list credentials
+	font   string
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, keys: d.Keys,
-		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now}
+		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
+}
+
+// FontFile is the font PDFs are set in.
+func (s *Service) FontFile() string {
+	if s.font == "" {
+		return DefaultFontFile
+	}
+	return s.font
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
