@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
@@ -265,11 +266,31 @@ func (s *Service) Uses(ctx context.Context, by *identity.Caller) ([]Use, error) 
 	return s.store.LicenseUses(ctx, holder, 200)
 }
 
+// keyCacheTTL is how long the node's verifier reuses a key it read: a
+// seal's revocation reaches the verifier within this time.
+const keyCacheTTL = 5 * time.Second
+
 // nodeKeys finds keys among this node's seals, revoked ones included (they
-// verify only with a proof from the audit chain).
-type nodeKeys struct{ seals *seal.Service }
+// verify only with a proof from the audit chain). Parsed keys are cached
+// for keyCacheTTL, or until a seal of this process changes.
+type nodeKeys struct {
+	seals *seal.Service
+	now   func() time.Time
+	cache *sync.Map // kid → cachedKey
+}
+
+type cachedKey struct {
+	k   *KeyInfo
+	at  time.Time
+	gen uint64
+}
 
 func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
+	now := k.now()
+	gen := k.seals.Generation()
+	if v, ok := k.cache.Load(kid); ok && now.Sub(v.(cachedKey).at) < keyCacheTTL && v.(cachedKey).gen == gen {
+		return v.(cachedKey).k, nil
+	}
 	key, se, err := k.seals.KeyInfo(ctx, kid)
 	if err != nil {
 		return nil, err
@@ -278,24 +299,37 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt}, nil
+	ki := &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt}
+	k.cache.Store(kid, cachedKey{ki, now, gen})
+	return ki, nil
 }
 
-// nodeStatuses reads this node's licence states directly: no cache, so a
-// revocation shows at once.
-type nodeStatuses struct{ s *Service }
+// nodeStatuses reads this node's licence states directly, without a cache
+// across verifications, so a revocation shows at once. Within one
+// verification the state is read once for both entries (revocation and
+// suspension point at the same licence).
+type nodeStatuses struct {
+	s    *Service
+	memo map[[2]int64]State
+}
 
-func (n nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bool, error) {
+func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bool, error) {
 	list, purpose, ok := n.s.parseStatusURL(url)
 	if !ok {
 		return false, errs.E(errs.NotFound, "license.status_unknown")
 	}
-	st, err := n.s.store.LicenseAt(ctx, list, index)
-	if errs.Is(err, errs.NotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
+	key := [2]int64{list, int64(index)}
+	st, seen := n.memo[key]
+	if !seen {
+		var err error
+		st, err = n.s.store.LicenseAt(ctx, list, index)
+		if errs.Is(err, errs.NotFound) {
+			st, err = StateValid, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		n.memo[key] = st
 	}
 	if purpose == PurposeRevocation {
 		return st == StateRevoked, nil
@@ -329,7 +363,7 @@ func ParseListID(id string) (int64, string, bool) {
 // (revoked ones with the audit chain's proof) and keys imported from
 // trust lists, and this node's licence states read directly.
 func (s *Service) Verifier() *Verifier {
-	return &Verifier{Keys: nodeKeys{s.seals}, Statuses: nodeStatuses{s}, Prover: s.seals, Now: s.now}
+	return &Verifier{Keys: nodeKeys{s.seals, s.now, &s.keyCache}, Statuses: &nodeStatuses{s, map[[2]int64]State{}}, Prover: s.seals, Now: s.now}
 }
 
 // Verify checks a licence JWS or 亮证 code with the node's online verifier

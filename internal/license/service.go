@@ -85,16 +85,17 @@ type Deps struct {
 
 // Service issues, manages and verifies licences.
 type Service struct {
-	store  Store
-	tx     Transactor
-	audit  *audit.Service
-	seals  *seal.Service
-	people People
-	keys   *cryptox.Keyring
-	base   string
-	now    func() time.Time
-	lists  sync.Map // list URL → *cachedList: signed status list credentials
-	font   string
+	store    Store
+	tx       Transactor
+	audit    *audit.Service
+	seals    *seal.Service
+	people   People
+	keys     *cryptox.Keyring
+	base     string
+	now      func() time.Time
+	lists    sync.Map // list URL → *cachedList: signed status list credentials
+	keyCache sync.Map // kid → cachedKey: the online verifier's parsed keys
+	font     string
 }
 
 // NewService returns a Service.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
@@ -91,8 +92,14 @@ type Service struct {
 	orgs    Organizations
 	keys    *cryptox.Keyring
 	now     func() time.Time
-	signers sync.Map // kid → Signer: decrypted keys, so that signing does not open one per use
+	signers sync.Map      // kid → Signer: decrypted keys, so that signing does not open one per use
+	gen     atomic.Uint64 // bumped by every lifecycle change in this process (Generation)
 }
+
+// Generation changes whenever a seal of this process changes state or key,
+// so that caches of keys (the licence verifier's) can drop what they hold
+// at once; other processes' changes reach them when their entries expire.
+func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
@@ -315,6 +322,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	if err != nil {
 		return nil, err
 	}
+	s.gen.Add(1)
 	return se, nil
 }
 
