@@ -22,6 +22,7 @@ import (
 	"github.com/digigov/digigov/internal/config"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
@@ -29,6 +30,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/workday"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
 )
@@ -53,6 +55,8 @@ type App struct {
 	Appointments *appointment.Service // 窗口预约
 	Notify       *notify.Service      // inboxes (消息) and e-mail
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
+	Seals        *seal.Service        // 电子印章
+	Licenses     *license.Service     // 电子证照
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -108,9 +112,17 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
+	a.Seals = seal.NewService(seal.Deps{Store: st, Tx: d, Audit: au, Orgs: id, Keys: keys, Now: now})
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://localhost"
+	}
+	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Keys: keys,
+		BaseURL: base, Now: now})
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
+	a.handleLicenseJobs()
 	return a, nil
 }
 
@@ -177,6 +189,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Appointments: a.Appointments,
 		Notify:       a.Notify,
 		Outbox:       a.Jobs.Stats,
+		Seals:        a.Seals,
+		Licenses:     a.Licenses,
 	})
 }
 

@@ -216,6 +216,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo account enterprise: %w", err)
 	}
+	if err := a.seedDemoLicensing(ctx, actor, orgs); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

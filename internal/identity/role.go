@@ -53,19 +53,21 @@ const (
 	PermEventHandle   Permission = "event.handle"   // report and handle events
 	PermEventCommand  Permission = "event.command"  // dispatch events, command emergencies
 	PermCatalogManage Permission = "catalog.manage" // maintain the service catalog
+	PermSealManage    Permission = "seal.manage"    // create, suspend, revoke, rotate seals; read their use log
+	PermLicenseIssue  Permission = "license.issue"  // issue, suspend, revoke, reinstate licences as one's organisation
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:   {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle},
-	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead},
+	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue},
+	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue},
 	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead},
 	RoleGridWorker:     {PermWorkbench, PermEventHandle},
 	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand},
 	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},
-	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage},
+	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage},
 }
 
 // Allows reports whether r carries p.

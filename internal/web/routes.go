@@ -54,6 +54,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.appointmentRoutes(mux, api)
 	s.notificationRoutes(mux, api)
 	s.bundleRoutes(mux, api)
+	s.sealRoutes(mux, api)
+	s.licenseRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -20,11 +20,13 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/seal"
 )
 
 // Deps is what the web server needs from the composition root.
@@ -44,6 +46,8 @@ type Deps struct {
 	Version      string
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
+	Seals        *seal.Service                             // 电子印章
+	Licenses     *license.Service                          // 电子证照
 }
 
 // Server is digigov's HTTP face.
@@ -68,6 +72,8 @@ type Server struct {
 	appointments *appointment.Service
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
+	seals        *seal.Service
+	licenses     *license.Service
 }
 
 // NewServer builds the server and its routes.
@@ -92,6 +98,8 @@ func NewServer(d Deps) (*Server, error) {
 		appointments: d.Appointments,
 		notify:       d.Notify,
 		outbox:       d.Outbox,
+		seals:        d.Seals,
+		licenses:     d.Licenses,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
