@@ -31,8 +31,8 @@ var demoGovernanceOrgs = []demoOrg{
 	{"gd-ema", "广东省应急管理厅", "44", identity.OrgDepartment, "emergency"},
 	{"th-ema", "广州市天河区应急管理局", "440106", identity.OrgDepartment, "emergency"},
 	{"sp-ema", "石牌街道应急管理办公室", "440106006", identity.OrgStreet, "emergency"},
-	{"th-ops", "广州市天河区城市运行管理中心", "440106", identity.OrgCenter, ""},
-	{"gz-12345", "广州市12345政务服务便民热线", "4401", identity.OrgCenter, ""},
+	{"th-ops", "广州市天河区城市运行管理中心", "440106", identity.OrgDepartment, ""},
+	{"gz-12345", "广州市12345政务服务便民热线", "4401", identity.OrgDepartment, ""},
 }
 
 // demoGovernanceStaff are the demo accounts of event handling.

@@ -23,6 +23,7 @@ const (
 	MaxName        = 50
 	MaxPhotos      = 9
 	MaxExternalID  = 100
+	MaxPhotoBytes  = 5 << 20 // one photo, JPEG or PNG
 )
 
 // Input is a report as it arrives from any source.
