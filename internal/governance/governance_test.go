@@ -1,7 +1,11 @@
 package governance_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"sync"
 	"testing"
@@ -64,6 +68,23 @@ func (v *env) staff(username string, role identity.Role, org string, scope regio
 		v.t.Fatal(err)
 	}
 	return v.as(username)
+}
+
+// photo uploads a small PNG as the grid worker and returns its SHA-256.
+func (v *env) photo() string {
+	v.t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	img.Set(2, 3, color.RGBA{G: 180, A: 255})
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	sha, err := v.gov.UploadPhoto(v.ctx, v.as("grid"), &b)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	if _, err := v.gov.UploadPhoto(v.ctx, v.as("grid"), strings.NewReader("%PDF-1.4 not a photo")); !errs.Is(err, errs.Invalid) {
+		v.t.Fatalf("a PDF as a photo: %v", err)
+	}
+	return sha
 }
 
 // with is v reporting failures to t (a subtest).
@@ -167,7 +188,7 @@ func TestEventFlow(t *testing.T) {
 			dispatch := func(lead ids.ID, assist ...ids.ID) governance.Act {
 				return governance.Act{Action: governance.ActDispatch, Lead: lead, Assist: assist}
 			}
-			photo := strings.Repeat("ab", 32)
+			photo := v.photo()
 			cases := []struct {
 				name  string
 				steps []step

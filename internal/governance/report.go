@@ -73,6 +73,9 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkPhotos(ctx, e.Photos); err != nil {
+		return nil, nil, err
+	}
 	now := s.clock()
 	e.ID, e.Version, e.State, e.CreatedAt, e.UpdatedAt = ids.New(), 1, Reported, now, now
 	r := s.route(ctx, e.Category, e.Region)

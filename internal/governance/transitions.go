@@ -82,6 +82,9 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}
+	if err := s.checkPhotos(ctx, in.Photos); err != nil {
+		return nil, err
+	}
 	from := e.State
 	e.UpdatedAt, e.Version = s.clock(), e.Version+1
 	st := &Step{Action: in.Action, From: from, Comment: in.Comment, Photos: in.Photos, Detail: map[string]any{}}
@@ -386,4 +389,18 @@ func (s *Service) split(ctx context.Context, by *identity.Caller, e *Event, in A
 		}
 		return nil
 	}, nil
+}
+
+// Allowed lists the steps by may take on e now, in flow order (for buttons).
+func (s *Service) Allowed(by *identity.Caller, e *Event) []Action {
+	if by.Anonymous() || !canSee(by, e) {
+		return nil
+	}
+	var out []Action
+	for _, a := range NextActions(e.State) {
+		if s.may(by, e, rules[a].by) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }

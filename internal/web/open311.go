@@ -440,7 +440,7 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 			if err != nil {
 				return err
 			}
-			sum, err := s.storePhoto(r, fl)
+			sum, err := s.governance.UploadPhoto(r.Context(), by, fl)
 			fl.Close()
 			if err != nil {
 				return err
@@ -466,19 +466,6 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 	out := []created{{ServiceRequestID: string(e.ID), ServiceNotice: s.msgs.T(lang, "open311.notice", e.Number, s.limitText(lang, c))}}
 	writeOpen311(w, f, http.StatusCreated, out, open311RequestsXML{Requests: out})
 	return nil
-}
-
-// storePhoto keeps an uploaded photo (JPEG or PNG) in the blob store.
-func (s *Server) storePhoto(r *http.Request, fl io.Reader) (string, error) {
-	info, err := s.blobs.Put(r.Context(), fl, governance.MaxPhotoBytes, []string{"image/jpeg", "image/png"})
-	if err != nil {
-		if e := errs.As(err); e != nil && (e.Code == errs.TooLarge || e.Code == errs.Invalid) {
-			return "", &errs.Error{Code: errs.Invalid, Msg: "event.photo_type", Args: []any{governance.MaxPhotoBytes >> 20},
-				Fields: map[string]string{"photos": "event.photo_type"}}
-		}
-		return "", err
-	}
-	return info.SHA256, nil
 }
 
 // Open311 lists: the spec's 90-day window and 1,000 results, with the

@@ -10,4 +10,5 @@ import (
 // (一网统管).
 func (s *Server) governanceRoutes(mux *http.ServeMux, api huma.API) {
 	s.open311Routes(mux)
+	s.registerEventAPI(api)
 }
