@@ -97,6 +97,14 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			return nil, nil, err
 		}
 	}
+	if lead != nil {
+		// The rule accepts and dispatches it at once: the event is
+		// written in its final state, with the three steps that led there.
+		e.State, e.AcceptedAt, e.Version = Dispatched, now, 3
+		e.Lead = OrgRef{ID: lead.ID, Name: lead.Name}
+		e.Deadline = cat(e).Limit.Deadline(s.cal, now).UTC().Truncate(time.Microsecond)
+		out.AutoRouted = true
+	}
 	sealed, idx := s.sealPhone(e)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		n, err := s.store.NextCaseNumber(ctx, "SJ", now.In(shanghai).Format("20060102"))
@@ -107,7 +115,8 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if err := s.store.CreateEvent(ctx, e, sealed, idx); err != nil {
 			return err
 		}
-		st := &Step{Action: ActReport, Photos: e.Photos, Detail: map[string]any{"source": e.Source, "category": e.Category}}
+		st := &Step{Seq: 1, Action: ActReport, To: Reported, Photos: e.Photos,
+			Detail: map[string]any{"source": e.Source, "category": e.Category}}
 		if len(out.Duplicates) > 0 {
 			st.Detail["duplicates"] = eventIDs(out.Duplicates)
 		}
@@ -120,13 +129,22 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if lead == nil {
 			return nil
 		}
-		out.AutoRouted = true
-		return s.autoDispatch(ctx, e, r, lead)
+		rule := map[string]any{"rule": r.RuleID}
+		if err := s.record(ctx, router, e, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: rule}); err != nil {
+			return err
+		}
+		return s.record(ctx, router, e, &Step{Seq: 3, Action: ActDispatch, From: Accepted, To: Dispatched,
+			Detail: map[string]any{"rule": r.RuleID, "lead": e.Lead.ID, "lead_name": e.Lead.Name, "deadline": e.Deadline}})
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return e, out, nil
+}
+
+func cat(e *Event) Category {
+	c, _ := CategoryOf(e.Category)
+	return c
 }
 
 // check validates a report into an event, every problem at once.
@@ -248,22 +266,69 @@ const (
 	DuplicateWindow = 24 * time.Hour
 )
 
+// Nearby selects duplicate candidates: open events of a category created
+// since a time, in grid cells (when the report has a point) or else in
+// one region exactly.
+type Nearby struct {
+	Category string
+	Cells    []string
+	Region   region.Code
+	Since    time.Time
+	Limit    int
+}
+
+// cellSize is the grid of CellOf, in degrees (about 1.1 km north–south).
+const cellSize = 0.01
+
+func cellKey(lat, lng float64) string {
+	return fmt.Sprintf("%d:%d", int(math.Floor(lat/cellSize)), int(math.Floor(lng/cellSize)))
+}
+
+// CellOf is the grid cell of an event's point, "" without one. Stored
+// with the event, it lets the duplicate search read a few cells through
+// an index instead of every recent event of the category.
+func CellOf(e *Event) string {
+	if !e.HasGeo {
+		return ""
+	}
+	return cellKey(e.Lat, e.Lng)
+}
+
+// cellsAround lists the cells a box of DuplicateMeters around a point
+// touches (one to four).
+func cellsAround(lat, lng float64) []string {
+	dLat := DuplicateMeters / 111000.0
+	dLng := dLat / math.Max(0.1, math.Cos(lat*math.Pi/180))
+	seen := map[string]bool{}
+	var out []string
+	for _, la := range []float64{lat - dLat, lat + dLat} {
+		for _, lo := range []float64{lng - dLng, lng + dLng} {
+			if k := cellKey(la, lo); !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
 // duplicates finds open events of e's category reported within the window
 // near e: within DuplicateMeters when both have a point, else in the same
 // region (village or town, whatever e names).
 func (s *Service) duplicates(ctx context.Context, e *Event) ([]Event, error) {
-	within := AtLevel(e.Region, region.County)
-	list, err := s.store.NearbyEvents(ctx, e.Category, within, e.CreatedAt.Add(-DuplicateWindow), 200)
+	q := Nearby{Category: e.Category, Region: e.Region, Since: e.CreatedAt.Add(-DuplicateWindow), Limit: 50}
+	if e.HasGeo {
+		q.Cells = cellsAround(e.Lat, e.Lng)
+	}
+	list, err := s.store.NearbyEvents(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	var out []Event
 	for _, o := range list {
-		near := false
+		near := o.Region == e.Region
 		if e.HasGeo && o.HasGeo {
 			near = Distance(e.Lat, e.Lng, o.Lat, o.Lng) <= DuplicateMeters
-		} else {
-			near = o.Region == e.Region
 		}
 		if near && o.ID != e.ID {
 			out = append(out, o)
@@ -283,19 +348,6 @@ func Distance(lat1, lng1, lat2, lng2 float64) float64 {
 
 // router is the actor of automatic steps.
 const router = audit.System("智能分拨")
-
-// autoDispatch accepts e and dispatches it to lead, as the routing rule says.
-func (s *Service) autoDispatch(ctx context.Context, e *Event, r Route, lead *identity.Organization) error {
-	from := e.State
-	e.State, e.AcceptedAt, e.Version = Accepted, e.UpdatedAt, e.Version+1
-	if err := s.store.UpdateEvent(ctx, e); err != nil {
-		return err
-	}
-	if err := s.record(ctx, router, e, &Step{Action: ActAccept, From: from, Detail: map[string]any{"rule": r.RuleID}}); err != nil {
-		return err
-	}
-	return s.dispatchTo(ctx, router, e, OrgRef{ID: lead.ID, Name: lead.Name}, nil, "", map[string]any{"rule": r.RuleID})
-}
 
 // dispatchTo sends an accepted event to its lead (and assisting)
 // departments and starts its clock.

@@ -32,10 +32,9 @@ type Store interface {
 	NextCaseNumber(ctx context.Context, series, day string) (int, error)
 	// Events lists the events q selects, without phones.
 	Events(ctx context.Context, q Query) ([]Event, error)
-	// NearbyEvents lists open events of a category in a region, created
-	// since a time (candidates for a duplicate; the distance is judged by
-	// the caller).
-	NearbyEvents(ctx context.Context, category string, within region.Code, since time.Time, limit int) ([]Event, error)
+	// NearbyEvents lists the open events q selects, newest first
+	// (candidates for a duplicate; the distance is judged by the caller).
+	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
 	// ClaimOverdueEvents returns up to limit open, dispatched events whose
 	// deadline passed before now and that were not escalated or supervised
 	// by the timer since their deadline. It must run in a transaction; on
@@ -235,17 +234,24 @@ func target(e *Event) audit.Target {
 	return audit.Target{Type: "event", ID: string(e.ID), Region: string(e.Region)}
 }
 
-// payload is what the outbox carries about an event.
-func payload(e *Event, a Action, from State, actor string) map[string]any {
-	return map[string]any{"id": e.ID, "number": e.Number, "action": a, "from": from, "to": e.State,
+// payload is what the outbox carries about a step of an event.
+func payload(e *Event, st *Step) map[string]any {
+	return map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
 		"category": e.Category, "region": e.Region, "level": int(e.Level), "lead": e.Lead.ID, "source": e.Source,
-		"version": e.Version, "actor": actor}
+		"version": st.Seq, "actor": st.ActorID}
 }
 
 // record writes a step, its audit entry and its outbox event, inside the
-// transaction in ctx. e is already updated; st.Seq is e.Version.
+// transaction in ctx. e is already updated; the step's number and target
+// state default to e's version and state.
 func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *Step) error {
-	st.EventID, st.Seq, st.To, st.At = e.ID, e.Version, e.State, e.UpdatedAt
+	if st.Seq == 0 {
+		st.Seq = e.Version
+	}
+	if st.To == "" {
+		st.To = e.State
+	}
+	st.EventID, st.At = e.ID, e.UpdatedAt
 	st.ActorID, st.ActorName = actorOf(actor)
 	if err := s.store.AddEventStep(ctx, st); err != nil {
 		return err
@@ -260,7 +266,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	if err := s.audit.Record(ctx, actor, "event."+string(st.Action), target(e), detail); err != nil {
 		return err
 	}
-	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st.Action, st.From, string(st.ActorID)), e.UpdatedAt)
+	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
 }
 
 func actorOf(a audit.Actor) (ids.ID, string) {

@@ -16,7 +16,7 @@ import (
 var _ governance.Store = (*Store)(nil)
 
 // eventCols are the columns of gov_events lists read (no phone).
-const eventCols = `id, number, version, source, external_id, category, description, region, address, lat, lng, urgency,
+const eventCols = `id, number, version, source, external_id, category, description, region, address, lat, lng, cell, urgency,
 	reporter_id, reporter_name, photos, state, level, department, lead_id, lead_name, assist, deadline, pending,
 	parent_id, merged_into, reply, rating, supervised, escalated, timer_at, created_at, updated_at, accepted_at, closed_at, rated_at`
 
@@ -43,7 +43,7 @@ func eventArgs(e *governance.Event) ([]any, error) {
 		lat, lng = sql.NullFloat64{Float64: e.Lat, Valid: true}, sql.NullFloat64{Float64: e.Lng, Valid: true}
 	}
 	return []any{e.ID, e.Number, e.Version, e.Source, e.ExternalID, e.Category, e.Description, e.Region, e.Address, lat, lng,
-		e.Urgency, e.ReporterID, e.ReporterName, string(photos), e.State, int(e.Level), e.Department, e.Lead.ID, e.Lead.Name,
+		governance.CellOf(e), e.Urgency, e.ReporterID, e.ReporterName, string(photos), e.State, int(e.Level), e.Department, e.Lead.ID, e.Lead.Name,
 		string(assist), nullTime(e.Deadline), pending, e.ParentID, e.MergedInto, e.Reply, e.Rating, e.Supervised, e.Escalated,
 		nullTime(e.TimerAt), e.CreatedAt.UTC(), e.UpdatedAt.UTC(), nullTime(e.AcceptedAt), nullTime(e.ClosedAt), nullTime(e.RatedAt)}, nil
 }
@@ -67,9 +67,10 @@ func scanEvent(sc interface{ Scan(...any) error }, extra ...any) (*governance.Ev
 	var lat, lng sql.NullFloat64
 	var photos, assist, pending string
 	var level int
+	var cell string
 	var deadline, timerAt, accepted, closed, rated sql.NullTime
 	dest := []any{&e.ID, &e.Number, &e.Version, &e.Source, &e.ExternalID, &e.Category, &e.Description, &e.Region, &e.Address,
-		&lat, &lng, &e.Urgency, &e.ReporterID, &e.ReporterName, &photos, &e.State, &level, &e.Department, &e.Lead.ID, &e.Lead.Name,
+		&lat, &lng, &cell, &e.Urgency, &e.ReporterID, &e.ReporterName, &photos, &e.State, &level, &e.Department, &e.Lead.ID, &e.Lead.Name,
 		&assist, &deadline, &pending, &e.ParentID, &e.MergedInto, &e.Reply, &e.Rating, &e.Supervised, &e.Escalated, &timerAt,
 		&e.CreatedAt, &e.UpdatedAt, &accepted, &closed, &rated}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
@@ -117,7 +118,7 @@ func (s *Store) CreateEvent(ctx context.Context, e *governance.Event, sealedPhon
 		return err
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO gov_events (`+eventCols+`, phone_enc, phone_idx) VALUES (`+
-		strings.Repeat("?, ", 35)+`?, ?)`, append(args, sealedPhone, phoneIndex)...)
+		strings.Repeat("?, ", 36)+`?, ?)`, append(args, sealedPhone, phoneIndex)...)
 	return conflict(err, "event")
 }
 
@@ -135,8 +136,8 @@ func (s *Store) UpdateEvent(ctx context.Context, e *governance.Event) (err error
 	// The version check makes concurrent steps safe: of two dispatchers who
 	// loaded version n, only the first update finds it.
 	res, err := s.db.Exec(ctx, eventUpdate, e.Version, e.State, int(e.Level), e.Department, e.Lead.ID, e.Lead.Name,
-		a[20], a[21], a[22], e.MergedInto, e.Reply, e.Rating, e.Supervised, e.Escalated, a[29],
-		e.UpdatedAt.UTC(), a[32], a[33], a[34], e.ID, e.Version-1)
+		a[21], a[22], a[23], e.MergedInto, e.Reply, e.Rating, e.Supervised, e.Escalated, a[30],
+		e.UpdatedAt.UTC(), a[33], a[34], a[35], e.ID, e.Version-1)
 	if err != nil {
 		return err
 	}
@@ -298,11 +299,17 @@ func (s *Store) eventList(ctx context.Context, query string, args ...any) ([]gov
 	return out, rows.Err()
 }
 
-func (s *Store) NearbyEvents(ctx context.Context, category string, in region.Code, since time.Time, limit int) (_ []governance.Event, err error) {
+func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Event, err error) {
 	defer errs.Wrap(&err, "sqlstore.NearbyEvents")
-	cond, args := within("region", string(in))
-	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE category = ? AND created_at >= ? AND `+cond+
-		` AND `+openCond+` ORDER BY created_at DESC LIMIT ?`, append(append([]any{category, since.UTC()}, args...), limit)...)
+	where, args := "region = ?", []any{q.Region}
+	if len(q.Cells) > 0 {
+		where, args = "cell IN ("+marks(len(q.Cells))+")", nil
+		for _, c := range q.Cells {
+			args = append(args, c)
+		}
+	}
+	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+
+		openCond+` ORDER BY created_at DESC LIMIT ?`, append(append([]any{q.Category}, args...), q.Since.UTC(), q.Limit)...)
 }
 
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {

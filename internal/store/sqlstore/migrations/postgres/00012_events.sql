@@ -14,6 +14,7 @@ CREATE TABLE gov_events (
     address       TEXT NOT NULL,
     lat           DOUBLE PRECISION,
     lng           DOUBLE PRECISION,
+    cell          TEXT NOT NULL,            -- the point's grid cell (0.01°, about 1 km), '' without a point
     urgency       TEXT NOT NULL,
     reporter_id   TEXT NOT NULL,
     reporter_name TEXT NOT NULL,
@@ -49,16 +50,16 @@ CREATE INDEX gov_events_created ON gov_events(created_at, region, state);
 -- events (the great majority over time) are left out of the index.
 CREATE INDEX gov_events_open ON gov_events(deadline, region)
     WHERE state NOT IN ('closed', 'rejected', 'merged', 'split');
-CREATE INDEX gov_events_open_region ON gov_events(region, state)
-    WHERE state NOT IN ('closed', 'rejected', 'merged', 'split');
 -- Satisfaction over the last 30 days.
 CREATE INDEX gov_events_rated ON gov_events(rated_at, region, rating) WHERE rated_at IS NOT NULL;
 -- A department's queue, a reporter's list, a sender's own IDs, following changes.
 CREATE INDEX gov_events_lead ON gov_events(lead_id, state);
 CREATE INDEX gov_events_reporter ON gov_events(reporter_id, created_at);
 CREATE INDEX gov_events_updated ON gov_events(updated_at);
--- Duplicate suggestions: same category, recent, nearby.
-CREATE INDEX gov_events_category ON gov_events(category, created_at);
+-- Duplicate suggestions: same category, recent, in the same grid cells
+-- (reports with a point) or the same region (reports without one).
+CREATE INDEX gov_events_dup_cell ON gov_events(category, cell, created_at);
+CREATE INDEX gov_events_dup_region ON gov_events(category, region, created_at);
 
 CREATE TABLE gov_event_steps (
     event_id   TEXT NOT NULL REFERENCES gov_events(id),
