@@ -43,6 +43,10 @@ type Input struct {
 	// (自行处置). Its note is OnSpotNote.
 	OnSpot     bool
 	OnSpotNote string
+	// Answer closes a hotline ticket at once: the operator answered the
+	// caller (from the knowledge base, say) and nothing needs dispatching
+	// (直接答复办结). The answer is the reply.
+	Answer string
 }
 
 // Outcome is what a report led to besides the event.
@@ -84,13 +88,14 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		e.Level = l // reported higher up than the category's level: handled there
 	}
 	out := &Outcome{}
-	if !in.OnSpot {
+	answer := strings.TrimSpace(in.Answer)
+	if !in.OnSpot && answer == "" {
 		if out.Duplicates, err = s.duplicates(ctx, e); err != nil {
 			return nil, nil, err
 		}
 	}
 	var lead *identity.Organization
-	if r.Auto && len(out.Duplicates) == 0 && !in.OnSpot {
+	if r.Auto && len(out.Duplicates) == 0 && !in.OnSpot && answer == "" {
 		if o, err := s.dir.AuthorityFor(ctx, e.Department, e.Level, e.Region); err == nil {
 			lead = o
 		} else if !errs.Is(err, errs.NotFound) {
@@ -124,7 +129,10 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			return err
 		}
 		if in.OnSpot {
-			return s.closeOnSpot(ctx, by, e, strings.TrimSpace(in.OnSpotNote))
+			return s.closeAtOnce(ctx, by, e, ActCloseOnSpot, strings.TrimSpace(in.OnSpotNote))
+		}
+		if answer != "" {
+			return s.closeAtOnce(ctx, by, e, ActAnswer, answer)
 		}
 		if lead == nil {
 			return nil
@@ -171,6 +179,12 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 	}
 	if in.OnSpot && utf8.RuneCountInString(strings.TrimSpace(in.OnSpotNote)) < 2 {
 		fe["on_spot_note"] = "event.comment_required"
+	}
+	if strings.TrimSpace(in.Answer) != "" && e.Source != SourceHotline {
+		fe["answer"] = "event.answer_hotline_only"
+	}
+	if utf8.RuneCountInString(in.Answer) > MaxComment || utf8.RuneCountInString(in.OnSpotNote) > MaxComment {
+		fe["answer"] = "form.too_long"
 	}
 	c, ok := CategoryOf(e.Category)
 	if !ok || !c.Leaf() {
@@ -370,12 +384,17 @@ func (s *Service) dispatchTo(ctx context.Context, actor audit.Actor, e *Event, l
 	return s.record(ctx, actor, e, &Step{Action: ActDispatch, From: from, Comment: comment, Detail: detail})
 }
 
-// closeOnSpot closes a grid worker's report at once.
-func (s *Service) closeOnSpot(ctx context.Context, by *identity.Caller, e *Event, note string) error {
+// closeAtOnce closes a report as it is made: a grid worker fixed it on
+// patrol, or a hotline operator answered the caller.
+func (s *Service) closeAtOnce(ctx context.Context, by *identity.Caller, e *Event, a Action, note string) error {
 	from := e.State
 	e.State, e.Reply, e.ClosedAt, e.AcceptedAt, e.Version = Closed, note, e.UpdatedAt, e.UpdatedAt, e.Version+1
 	if err := s.store.UpdateEvent(ctx, e); err != nil {
 		return err
 	}
-	return s.record(ctx, by, e, &Step{Action: ActCloseOnSpot, From: from, Comment: note, Photos: e.Photos})
+	st := &Step{Action: a, From: from, Comment: note}
+	if a == ActCloseOnSpot {
+		st.Photos = e.Photos
+	}
+	return s.record(ctx, by, e, st)
 }

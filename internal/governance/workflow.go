@@ -27,6 +27,7 @@ const (
 	ActEscalate        Action = "escalate"         // 上报上级
 	ActSupervise       Action = "supervise"        // 督办; the state stays
 	ActCloseOnSpot     Action = "close_on_spot"    // a grid worker fixes it on patrol (自行处置)
+	ActAnswer          Action = "answer"           // a hotline operator answers the caller at once (直接答复)
 )
 
 // who may take an action.
