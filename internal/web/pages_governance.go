@@ -414,5 +414,3 @@ func (s *Server) handleMyEvents(w http.ResponseWriter, r *http.Request) error {
 	return s.rd.render(w, r, "event_list", &page{Title: "event.mine_title", Face: face,
 		Data: &eventListPage{Kind: "mine", Rows: s.eventRows(list)}})
 }
-
-
