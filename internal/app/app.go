@@ -20,6 +20,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
@@ -57,6 +58,7 @@ type App struct {
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 	Seals        *seal.Service        // 电子印章
 	Licenses     *license.Service     // 电子证照
+	Governance   *governance.Service  // 一网统管 events
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -119,6 +121,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Keys: keys,
 		BaseURL: base, Now: now})
+	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
+		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
@@ -191,6 +195,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Outbox:       a.Jobs.Stats,
 		Seals:        a.Seals,
 		Licenses:     a.Licenses,
+		Governance:   a.Governance,
 	})
 }
 
@@ -210,6 +215,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
+	defer a.startGovernanceTimer(ctx)()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -207,6 +207,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.setElderly(ctx, "elder"); err != nil {
 		return false, err
 	}
+	if err := a.seedDemoGovernance(ctx, actor); err != nil {
+		return false, err
+	}
 	_, err = a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{
 		Username: "enterprise", EnterpriseName: "广州数智科技有限公司",
 		USCC:      string(identity.MakeUSCC('9', '1', "440106", "MA5D0K7X")),

@@ -59,6 +59,7 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 			return fieldView{Name: name, Label: p.T(label), Type: typ, Auto: auto, Value: p.Val(name), Error: p.Err(name)}
 		},
 		"pickerPage": func(p *page, pk *picker) *page { c := *p; c.Data = pk; return &c },
+		"withData":   func(p *page, d any) *page { c := *p; c.Data = d; return &c },
 		"formFields": func(p *page, fields []catalog.Field, mats map[string]cases.MaterialRef) formFieldsView {
 			return formFieldsView{Page: p, Fields: fields, Materials: mats}
 		},

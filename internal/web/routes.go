@@ -56,6 +56,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.bundleRoutes(mux, api)
 	s.sealRoutes(mux, api)
 	s.licenseRoutes(mux, api)
+	s.governanceRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -18,6 +18,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
@@ -48,6 +49,7 @@ type Deps struct {
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
 	Seals        *seal.Service                             // 电子印章
 	Licenses     *license.Service                          // 电子证照
+	Governance   *governance.Service                       // 一网统管 events
 }
 
 // Server is digigov's HTTP face.
@@ -74,6 +76,7 @@ type Server struct {
 	outbox       func(context.Context) (jobs.Stats, error)
 	seals        *seal.Service
 	licenses     *license.Service
+	governance   *governance.Service
 }
 
 // NewServer builds the server and its routes.
@@ -100,6 +103,7 @@ func NewServer(d Deps) (*Server, error) {
 		outbox:       d.Outbox,
 		seals:        d.Seals,
 		licenses:     d.Licenses,
+		governance:   d.Governance,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
