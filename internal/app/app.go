@@ -28,6 +28,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/workday"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
 )
@@ -52,6 +53,7 @@ type App struct {
 	Appointments *appointment.Service // 窗口预约
 	Notify       *notify.Service      // inboxes (消息) and e-mail
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
+	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -107,6 +109,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
+	if err := a.buildSensing(ctx); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -156,6 +161,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Appointments: a.Appointments,
 		Notify:       a.Notify,
 		Outbox:       a.Jobs.Stats,
+		Sensing:      a.Sensing,
+		CockpitMaps:  a.Cfg.Sensing.CockpitMaps,
 	})
 }
 
@@ -175,6 +182,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
+	stopSensing, err := a.startSensing(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSensing()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

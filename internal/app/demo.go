@@ -196,6 +196,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo account enterprise: %w", err)
 	}
+	if err := a.seedDemoSensing(ctx, actor); err != nil { // demo_sensing.go
+		return false, err
+	}
 	return true, nil
 }
 

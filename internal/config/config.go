@@ -29,6 +29,8 @@ type Config struct {
 	SMTPFrom     string // sender address
 	SMTPUser     string // "" for no authentication
 	SMTPPassword string // read from DIGIGOV_SMTP_PASSWORD_FILE; never a flag
+
+	Sensing Sensing // indicators' MQTT/NATS bus and cockpit maps (sensing.go)
 }
 
 // Env is how config reads the environment (os.Getenv in production).
@@ -48,6 +50,7 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("DIGIGOV_SMTP_ADDR"), "SMTP relay host:port for e-mail notifications; off when empty (DIGIGOV_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("DIGIGOV_SMTP_FROM"), "sender address of e-mail notifications (DIGIGOV_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
+	sensingFlags(fs, env, &c.Sensing)
 	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
@@ -75,6 +78,9 @@ func (c *Config) Finish(env Env) error {
 		c.NodeKeyFile = filepath.Join(c.DataDir, "node.key")
 	}
 	if err := c.finishSMTP(env); err != nil {
+		return err
+	}
+	if err := c.Sensing.finish(); err != nil {
 		return err
 	}
 	switch c.LogFormat {

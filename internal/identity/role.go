@@ -53,6 +53,8 @@ const (
 	PermEventHandle   Permission = "event.handle"   // report and handle events
 	PermEventCommand  Permission = "event.command"  // dispatch events, command emergencies
 	PermCatalogManage Permission = "catalog.manage" // maintain the service catalog
+	PermSensingIngest Permission = "sensing.ingest" // send indicator readings (sensor gateways' tokens)
+	PermSensingManage Permission = "sensing.manage" // stations, alert rules; acknowledge and close alerts
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
@@ -63,9 +65,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead},
 	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead},
 	RoleGridWorker:     {PermWorkbench, PermEventHandle},
-	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand},
+	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermSensingIngest, PermSensingManage},
 	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},
-	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage},
+	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSensingIngest},
 }
 
 // Allows reports whether r carries p.

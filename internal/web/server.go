@@ -25,6 +25,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/sensing"
 )
 
 // Deps is what the web server needs from the composition root.
@@ -44,6 +45,12 @@ type Deps struct {
 	Version      string
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
+	Sensing      *sensing.Service                          // 感知 indicators and alerts; nil: cockpit without them
+	CockpitMaps  string                                    // directory of GeoJSON maps overriding the embedded ones
+	// CockpitEvents is the events engine's read method for the cockpit's
+	// events figures (today's events, closure rate, overdue, satisfaction);
+	// nil until governance provides it: the cockpit then shows an empty slot.
+	CockpitEvents CockpitEventsFunc
 }
 
 // Server is digigov's HTTP face.
@@ -68,6 +75,11 @@ type Server struct {
 	appointments *appointment.Service
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
+
+	sensing       *sensing.Service
+	live          *liveHub // the cockpit's live stream (live.go)
+	cockpitMaps   string
+	cockpitEvents CockpitEventsFunc
 }
 
 // NewServer builds the server and its routes.
@@ -92,6 +104,12 @@ func NewServer(d Deps) (*Server, error) {
 		appointments: d.Appointments,
 		notify:       d.Notify,
 		outbox:       d.Outbox,
+
+		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
+	}
+	if d.Sensing != nil {
+		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents)
+		d.Sensing.OnChange(s.live.Changed)
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
