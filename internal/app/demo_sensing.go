@@ -77,7 +77,11 @@ func (a *App) seedDemoSensing(ctx context.Context, actor audit.Actor) error {
 		for _, m := range d.metrics {
 			for k := 24; k >= 0; k-- {
 				at := now - int64(k)*300
-				v := demoBase[m] * (1 + 0.15*math.Sin(float64(i+k)/3))
+				noise := 0.15
+				if m == "river_level" || m == "reservoir_level" {
+					noise = 0.01 // water levels move slowly
+				}
+				v := demoBase[m] * (1 + noise*math.Sin(float64(i+k)/3))
 				switch {
 				case m == "rainfall" && (d.code == "GZ-TH-RAIN-01" || d.code == "GZ-NS-RAIN-01") && k < 6:
 					v = 18 + float64(6-k)*7 // 25 … 60 mm/h: yellow to orange

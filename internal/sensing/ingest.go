@@ -231,23 +231,27 @@ func (s *Service) evaluate(ctx context.Context, actor audit.Actor, rules *ruleSe
 	}
 	for k, idx := range ratePairs {
 		st := sts[idx[0]]
-		m := metricByID[k.metric]
-		rule := rules.applying(m.Code, Rate, st.Region)
+		rule := rules.applying(metricByID[k.metric].Code, Rate, st.Region)
 		if rule == nil {
 			continue
 		}
-		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(rs[a].At, rs[b].At) })
-		prev, ok, err := s.store.PreviousReading(ctx, k.station, k.metric, rs[idx[0]].At)
+		// The rise is measured at the pair's latest reading of the batch,
+		// against the earliest stored reading within the rule's window.
+		last := idx[0]
+		for _, i := range idx[1:] {
+			if rs[i].At > rs[last].At {
+				last = i
+			}
+		}
+		cur := rs[last]
+		first, ok, err := s.store.EarliestReading(ctx, k.station, k.metric, cur.At-int64(rule.Window), cur.At)
 		if err != nil {
 			return nil, err
 		}
-		for _, i := range idx {
-			if ok {
-				if rise := risePerHour(prev, rs[i], rule.Window); !math.IsNaN(rise) {
-					consider(rule, st, rise, rs[i].At)
-				}
+		if ok {
+			if rise := risePerHour(first, cur, rule.Window); !math.IsNaN(rise) {
+				consider(rule, st, rise, cur.At)
 			}
-			prev, ok = rs[i], true
 		}
 	}
 	if len(best) == 0 {

@@ -15,8 +15,10 @@ type RuleKind string
 const (
 	// Threshold compares each reading's value.
 	Threshold RuleKind = "threshold"
-	// Rate compares the rise per hour since the station's previous reading
-	// of the metric, if that reading is at most Window seconds older.
+	// Rate compares the rise per hour of a station's metric over the rule's
+	// window: from the earliest reading within Window seconds before the
+	// latest one to the latest, when they are at least MinRateSpan apart
+	// (over shorter spans, sensor noise would look like a flood).
 	Rate RuleKind = "rate"
 )
 
@@ -30,7 +32,7 @@ type Rule struct {
 	Scope     region.Code `json:"scope"`
 	Kind      RuleKind    `json:"kind"`
 	Levels    Levels      `json:"levels"`
-	Window    int         `json:"window_seconds"` // Rate only: how old the previous reading may be
+	Window    int         `json:"window_seconds"` // Rate only: the span the rise is measured over
 	Enabled   bool        `json:"enabled"`
 	UpdatedAt time.Time   `json:"updated_at"`
 }
@@ -61,7 +63,7 @@ func (in RuleInput) check(t *region.Tree) (*Rule, error) {
 	if !in.Levels.valid() {
 		f["levels"] = "sensing.levels_invalid"
 	}
-	if in.Kind == Rate && (in.Window < 60 || in.Window > 86400) {
+	if in.Kind == Rate && (in.Window < MinRateSpan || in.Window > 86400) {
 		f["window_seconds"] = "sensing.window_invalid"
 	}
 	if in.Kind == Threshold {
@@ -82,7 +84,7 @@ func DefaultRules(province region.Code) []Rule {
 			Kind: Threshold, Levels: m.Default, Enabled: true})
 		if m.Rise != (Levels{}) {
 			out = append(out, Rule{ID: ids.ID("default-" + m.Code + "-rise-" + string(province)), Metric: m.Code, Scope: province,
-				Kind: Rate, Levels: m.Rise, Window: 3 * 3600, Enabled: true})
+				Kind: Rate, Levels: m.Rise, Window: 3600, Enabled: true})
 		}
 	}
 	return out
@@ -131,11 +133,14 @@ func (rs *ruleSet) hasRate(metric string) bool {
 	return false
 }
 
+// MinRateSpan is the shortest span, in seconds, a rise is measured over.
+const MinRateSpan = 600
+
 // risePerHour is the rise from prev to cur per hour; NaN when prev is not
-// usable (not older than cur, or older than window seconds).
+// usable (less than MinRateSpan before cur, or more than window).
 func risePerHour(prev, cur Reading, window int) float64 {
 	dt := cur.At - prev.At
-	if dt <= 0 || dt > int64(window) {
+	if dt < MinRateSpan || dt > int64(window) {
 		return math.NaN()
 	}
 	return (cur.Value - prev.Value) * 3600 / float64(dt)

@@ -26,9 +26,9 @@ type Store interface {
 	// InsertReadings stores rs. A reading whose station, metric and time
 	// are stored already is skipped; its index in rs is returned in dups.
 	InsertReadings(ctx context.Context, rs []Reading) (dups []int, err error)
-	// PreviousReading returns the station's latest reading of the metric
-	// before the time at; false if none.
-	PreviousReading(ctx context.Context, stationID int64, metricID int, at int64) (Reading, bool, error)
+	// EarliestReading returns the station's earliest reading of the metric
+	// in [from, before); false if none.
+	EarliestReading(ctx context.Context, stationID int64, metricID int, from, before int64) (Reading, bool, error)
 	// Readings returns a station's readings of a metric in [from, to), in
 	// time order, at most limit.
 	Readings(ctx context.Context, stationID int64, metricID int, from, to int64, limit int) ([]Reading, error)

@@ -416,7 +416,7 @@ func (s *Server) registerSensingAPI(api huma.API) {
 		Scope   string     `json:"scope" maxLength:"12"`
 		Kind    string     `json:"kind" enum:"threshold,rate"`
 		Levels  [4]float64 `json:"levels" doc:"blue, yellow, orange, red (0: unused; used ones must rise)"`
-		Window  int        `json:"window_seconds,omitempty" doc:"rate rules: 60–86400"`
+		Window  int        `json:"window_seconds,omitempty" doc:"rate rules: the span the rise is measured over, 600–86400"`
 		Enabled bool       `json:"enabled"`
 	}
 	ruleInputOf := func(b ruleFields) sensing.RuleInput {

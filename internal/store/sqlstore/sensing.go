@@ -179,11 +179,11 @@ func (s *Store) insertReadings(ctx context.Context, part []sensing.Reading, args
 	return dups, nil
 }
 
-func (s *Store) PreviousReading(ctx context.Context, stationID int64, metricID int, at int64) (_ sensing.Reading, _ bool, err error) {
-	defer errs.Wrap(&err, "sqlstore.PreviousReading")
+func (s *Store) EarliestReading(ctx context.Context, stationID int64, metricID int, from, before int64) (_ sensing.Reading, _ bool, err error) {
+	defer errs.Wrap(&err, "sqlstore.EarliestReading")
 	r := sensing.Reading{StationID: stationID, MetricID: metricID}
-	err = s.db.QueryRow(ctx, `SELECT ts, value FROM sensing_readings WHERE station_id = ? AND metric_id = ? AND ts < ?
-		ORDER BY ts DESC LIMIT 1`, stationID, metricID, at).Scan(&r.At, &r.Value)
+	err = s.db.QueryRow(ctx, `SELECT ts, value FROM sensing_readings WHERE station_id = ? AND metric_id = ? AND ts >= ? AND ts < ?
+		ORDER BY ts LIMIT 1`, stationID, metricID, from, before).Scan(&r.At, &r.Value)
 	if err == sql.ErrNoRows {
 		return r, false, nil
 	}
