@@ -52,7 +52,7 @@
           var d = new Date(p.t * 1000); return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
         }), axisLabel: { color: "#9fb3c8" } },
         yAxis: { type: "value", name: s.unit, axisLabel: { color: "#9fb3c8" }, splitLine: { lineStyle: { color: "#17345a" } } },
-        series: [{ type: "line", smooth: true, connectNulls: false, showSymbol: false, areaStyle: { opacity: 0.2 },
+        series: [{ type: "line", smooth: true, connectNulls: true, showSymbol: true, symbolSize: 4, areaStyle: { opacity: 0.2 },
           data: pts.map(function (p) { return p.v; }) }]
       });
     }
@@ -94,7 +94,7 @@
         }
       }
       var at = document.getElementById("cockpit-at");
-      if (at) { var d = new Date(s.at * 1000); at.textContent = d.toLocaleTimeString(); at.dataset.at = String(s.at); }
+      if (at) { var d = new Date(s.at * 1000); at.textContent = d.toLocaleTimeString(document.documentElement.lang || "zh-CN"); at.dataset.at = String(s.at); }
     }
 
     function drawEvents(ev) {
