@@ -111,8 +111,10 @@ func (s *Service) Summary(ctx context.Context, by *identity.Caller, c region.Cod
 		a := areaValue(mm, r, cur[c])
 		sum.Indicators = append(sum.Indicators, Indicator{Metric: mm.Code, Unit: mm.Unit, N: a.N, Value: a.Value, Level: a.Level})
 	}
-	if sum.Trend, err = s.trend(ctx, m, c, Minute, from, now); err != nil {
-		return nil, err
+	if grainOf(c) == Minute {
+		if sum.Trend, err = s.trend(ctx, m, c, Minute, from, now); err != nil {
+			return nil, err
+		}
 	}
 	dayFrom := now - now%int64(Hour) - 23*int64(Hour)
 	if sum.TrendDay, err = s.trend(ctx, m, c, Hour, dayFrom, now); err != nil {
@@ -148,14 +150,19 @@ func widest(scopes []region.Code) region.Code {
 	return w
 }
 
-// current folds the minute roll-ups of metric m since from into one per
-// region.
+// current folds the roll-ups of metric m since from into one per region:
+// minute roll-ups, or for towns (which have hourly ones only) those of the
+// hours that overlap the window.
 func (s *Service) current(ctx context.Context, m Metric, codes []region.Code, from, now int64) (map[region.Code]Rollup, error) {
 	out := map[region.Code]Rollup{}
 	if len(codes) == 0 {
 		return out, nil
 	}
-	rs, err := s.store.Rollups(ctx, Minute, m.ID, codes, from, now+1)
+	g := grainOf(codes[0]) // codes are of one level
+	if g == Hour {
+		from -= from % int64(Hour)
+	}
+	rs, err := s.store.Rollups(ctx, g, m.ID, codes, from, now+1)
 	if err != nil {
 		return nil, err
 	}

@@ -17,9 +17,11 @@ import (
 const MaxBatchLines = 50000
 
 // TxReadings is how many readings are stored per transaction: large enough
-// that a commit and the roll-ups' upserts are shared by many readings,
-// small enough that SQLite's single writer is not held for long.
-const TxReadings = 2000
+// that a commit and the roll-ups' upserts are shared by many readings (a
+// batch of one minute's readings of a thousand stations adds into a few
+// hundred roll-ups), small enough that SQLite's single writer is not held
+// for more than some tens of milliseconds.
+const TxReadings = 10000
 
 // MaxAge and MaxAhead bound a reading's time against the clock: older
 // readings belong in a bulk import, later ones come from a wrong clock.

@@ -65,14 +65,33 @@ type rollupKey struct {
 	bucket int64
 }
 
+// MinuteLevel is the lowest level with minute roll-ups; counties and towns
+// have hourly ones only. A province has some 120 counties and 1,750 towns:
+// a row per county (town), metric and minute would be 1.6 (22) million rows
+// a day, and writing them would cost more than the readings themselves.
+// Minute roll-ups serve the live trends of the province and its cities.
+const MinuteLevel = region.City
+
+// grainOf is the finest grain kept for a region.
+func grainOf(c region.Code) Grain {
+	if region.LevelOf(c) > MinuteLevel {
+		return Hour
+	}
+	return Minute
+}
+
 // rollups folds readings (with their stations) into roll-ups for every
-// grain and every region of each station's chain, in key order.
+// region of each station's chain, by the hour and, down to MinuteLevel, by
+// the minute, in key order.
 func rollups(rs []Reading, stations []*Station) []Rollup {
 	acc := make(map[rollupKey]*Rollup, len(rs))
 	for i, r := range rs {
 		for _, g := range [...]Grain{Minute, Hour} {
 			b := r.At - r.At%int64(g)
 			for _, c := range stations[i].Rollup {
+				if g == Minute && grainOf(c) == Hour {
+					continue
+				}
 				k := rollupKey{g, r.MetricID, c, b}
 				if x := acc[k]; x != nil {
 					x.merge(Rollup{N: 1, Sum: r.Value, Lo: r.Value, Hi: r.Value})
