@@ -22,7 +22,7 @@ type cockpitSensing struct {
 	Metrics []sensing.Metric
 	Events  *CockpitEventFigures // nil: the events engine has not provided its figures
 	Live    string               // the stream's URL
-	MapBase string               // where maps are fetched: MapBase + "44.json"
+	MapURL  string               // the region's map, "" if there is none (a table only)
 }
 
 // cockpitSensingData reads the cockpit's indicator figures for the region
@@ -42,8 +42,11 @@ func (s *Server) cockpitSensingData(ctx context.Context, by *identity.Caller, q 
 	if err != nil {
 		return nil, err
 	}
-	d := &cockpitSensing{Summary: sum, Metrics: sensing.Metrics, MapBase: "/cockpit/maps/",
+	d := &cockpitSensing{Summary: sum, Metrics: sensing.Metrics,
 		Live: "/cockpit/live?region=" + string(sum.Region) + "&metric=" + sum.Metric}
+	if s.mapFile(sum.Region) != nil {
+		d.MapURL = "/cockpit/maps/" + string(sum.Region) + ".json"
+	}
 	if s.cockpitEvents != nil {
 		if d.Events, err = s.cockpitEvents(ctx, by, sum.Region); err != nil {
 			return nil, err
@@ -61,19 +64,28 @@ func (s *Server) handleCockpitMap(w http.ResponseWriter, r *http.Request) error 
 	if code == name || region.LevelOf(region.Code(code)) == 0 || region.LevelOf(region.Code(code)) > region.City {
 		return errs.E(errs.NotFound, "error.page_not_found")
 	}
+	b := s.mapFile(region.Code(code))
+	if b == nil {
+		return errs.E(errs.NotFound, "error.page_not_found")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(b)
+	return nil
+}
+
+// mapFile is the GeoJSON map of a region: the configured directory's file,
+// else the embedded Guangdong map for 44; nil if there is none.
+func (s *Server) mapFile(c region.Code) []byte {
 	if s.cockpitMaps != "" {
-		if b, err := os.ReadFile(filepath.Join(s.cockpitMaps, code+".json")); err == nil {
-			w.Write(b)
-			return nil
+		if b, err := os.ReadFile(filepath.Join(s.cockpitMaps, string(c)+".json")); err == nil {
+			return b
 		}
 	}
-	if code == "44" {
-		w.Write(s.assets.files["vendor/guangdong.json"])
-		return nil
+	if c == "44" {
+		return s.assets.files["vendor/guangdong.json"]
 	}
-	return errs.E(errs.NotFound, "error.page_not_found")
+	return nil
 }
 
 // handleSensingDesk is the duty officer's desk: the indicators of their

@@ -116,8 +116,11 @@
       trendChart = window.echarts.init(trendEl, null, { renderer: "canvas" });
       drawTrend(state.sensing);
     }
-    if (window.echarts && mapEl) {
-      fetch(root.dataset.mapBase + region + ".json", { credentials: "same-origin" }).then(function (r) {
+    if (!root.dataset.mapUrl && mapEl) {
+      mapEl.hidden = true; // no geometry at this level: the table shows the areas
+      root.dataset.map = "table";
+    } else if (window.echarts && mapEl) {
+      fetch(root.dataset.mapUrl, { credentials: "same-origin" }).then(function (r) {
         if (!r.ok) { throw new Error("no map"); }
         return r.json();
       }).then(function (geo) {
@@ -131,7 +134,7 @@
         drawMap(state.sensing);
         root.dataset.map = "drawn";
       }).catch(function () {
-        mapEl.hidden = true; // no geometry below this level: the table shows the areas
+        mapEl.hidden = true; // the map could not be read: the table shows the areas
         root.dataset.map = "table";
       });
     }
