@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/testenv.sh — prepare this Debian 12 machine for digigov's tests.
 #
-# Installs Chromium, CJK fonts, zbar-tools and poppler-utils if missing,
-# node and npm if missing (and the pinned modules of scripts/verify-node),
+# Installs Chromium, CJK fonts, zbar-tools, poppler-utils and mosquitto-clients
+# (an MQTT client for the sensing test) if missing, node and npm if missing
+# (and the pinned modules of scripts/verify-node),
 # starts the PostgreSQL 15 cluster, and makes sure role/password
 # digigov/digigov and database digigov_test exist. Safe to run repeatedly;
 # a second run installs nothing and only checks.
@@ -16,7 +17,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(chromium fonts-wqy-microhei zbar-tools poppler-utils)
+PACKAGES=(chromium fonts-wqy-microhei zbar-tools poppler-utils mosquitto-clients)
 PG_VERSION=15
 PG_CLUSTER=main
 PG_HOST=127.0.0.1

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 HTMX=2.0.11          # 2.x: matches the documentation people know; 4.x is a breaking rewrite
 SWAGGER_UI=5.35.0    # the offline API docs page at /api/docs
+ECHARTS=6.1.0        # the cockpit's charts and map: the full build (the "common" build cannot draw maps)
+ECHARTS_MAP=3.0.1    # the default Guangdong map (21 cities keyed by code); configurable with --cockpit-map
 
 out=internal/web/static/vendor
 tmp="$(mktemp -d)"
@@ -26,6 +28,8 @@ mkdir -p "$out"
 fetch htmx.org "$HTMX" dist/htmx.min.js htmx.min.js
 fetch swagger-ui-dist "$SWAGGER_UI" swagger-ui-bundle.js swagger-ui-bundle.js
 fetch swagger-ui-dist "$SWAGGER_UI" swagger-ui.css swagger-ui.css
+fetch echarts "$ECHARTS" dist/echarts.min.js echarts.min.js
+fetch echarts-map "$ECHARTS_MAP" json/province/guangdong.json guangdong.json
 
 {
   echo "# Vendored front-end files"
@@ -37,5 +41,7 @@ fetch swagger-ui-dist "$SWAGGER_UI" swagger-ui.css swagger-ui.css
   echo "| htmx.min.js | htmx.org | $HTMX | 0BSD | $(sha256sum $out/htmx.min.js | cut -c1-64) |"
   echo "| swagger-ui-bundle.js | swagger-ui-dist | $SWAGGER_UI | Apache-2.0 | $(sha256sum $out/swagger-ui-bundle.js | cut -c1-64) |"
   echo "| swagger-ui.css | swagger-ui-dist | $SWAGGER_UI | Apache-2.0 | $(sha256sum $out/swagger-ui.css | cut -c1-64) |"
+  echo "| echarts.min.js | echarts | $ECHARTS | Apache-2.0 | $(sha256sum $out/echarts.min.js | cut -c1-64) |"
+  echo "| guangdong.json | echarts-map | $ECHARTS_MAP | none declared (a deployment needs a reviewed map, 审图号) | $(sha256sum $out/guangdong.json | cut -c1-64) |"
 } > "$out/SOURCES.md"
 echo "vendored into $out"

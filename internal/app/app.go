@@ -32,6 +32,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
 )
@@ -59,6 +60,7 @@ type App struct {
 	Seals        *seal.Service        // 电子印章
 	Licenses     *license.Service     // 电子证照
 	Governance   *governance.Service  // 一网统管 events
+	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -127,6 +129,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	if err := a.buildSensing(ctx); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -196,6 +201,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Seals:        a.Seals,
 		Licenses:     a.Licenses,
 		Governance:   a.Governance,
+		Sensing:      a.Sensing,
+		CockpitMaps:  a.Cfg.Sensing.CockpitMaps,
 	})
 }
 
@@ -216,6 +223,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	stopSensing, err := a.startSensing(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSensing()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -222,6 +222,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.seedDemoLicensing(ctx, actor, orgs); err != nil {
 		return false, err
 	}
+	if err := a.seedDemoSensing(ctx, actor); err != nil { // demo_sensing.go
+		return false, err
+	}
 	return true, nil
 }
 

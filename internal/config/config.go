@@ -31,6 +31,8 @@ type Config struct {
 	SMTPFrom     string // sender address
 	SMTPUser     string // "" for no authentication
 	SMTPPassword string // read from DIGIGOV_SMTP_PASSWORD_FILE; never a flag
+
+	Sensing Sensing // indicators' MQTT/NATS bus and cockpit maps (sensing.go)
 }
 
 // Env is how config reads the environment (os.Getenv in production).
@@ -52,6 +54,7 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
 	fs.StringVar(&c.CalendarFile, "calendar", env("DIGIGOV_CALENDAR_FILE"), "holiday schedules to add to the embedded years, in the format of internal/platform/workday/data/calendar.txt (DIGIGOV_CALENDAR_FILE)")
 	fs.StringVar(&c.PublicURL, "public-url", env("DIGIGOV_PUBLIC_URL"), "public URL of the node, in licences' issuer and status list IDs (DIGIGOV_PUBLIC_URL); default http://ADDR")
+	sensingFlags(fs, env, &c.Sensing)
 	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
@@ -87,6 +90,9 @@ func (c *Config) Finish(env Env) error {
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if err := c.finishSMTP(env); err != nil {
+		return err
+	}
+	if err := c.Sensing.finish(); err != nil {
 		return err
 	}
 	switch c.LogFormat {

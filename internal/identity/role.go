@@ -64,6 +64,8 @@ const (
 	PermEventRules     Permission = "event.rules"     // maintain event routing rules
 	PermSealManage     Permission = "seal.manage"     // create, suspend, revoke, rotate seals; read their use log
 	PermLicenseIssue   Permission = "license.issue"   // issue, suspend, revoke, reinstate licences as one's organisation
+	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
+	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
@@ -74,9 +76,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue},
 	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead},
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
-	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise},
+	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
-	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage},
+	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest},
 	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
 	RoleHotlineOperator: {PermWorkbench, PermEventReport},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},

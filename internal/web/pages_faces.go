@@ -66,6 +66,9 @@ func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.rd.render(w, r, "cockpit", &page{Title: "cockpit.title", Face: identity.FaceCockpit,
-		Data: map[string]any{"Overview": o, "Scopes": scopes, "Measures": cases.Total(byCity), "ByCity": byCity}})
+	data := map[string]any{"Overview": o, "Scopes": scopes, "Measures": cases.Total(byCity), "ByCity": byCity}
+	if err := s.addCockpitSensing(r, data); err != nil { // pages_sensing.go
+		return err
+	}
+	return s.rd.render(w, r, "cockpit", &page{Title: "cockpit.title", Face: identity.FaceCockpit, Data: data})
 }

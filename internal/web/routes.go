@@ -57,6 +57,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.sealRoutes(mux, api)
 	s.licenseRoutes(mux, api)
 	s.governanceRoutes(mux, api)
+	s.sensingRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

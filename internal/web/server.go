@@ -28,6 +28,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sensing"
 )
 
 // Deps is what the web server needs from the composition root.
@@ -50,6 +51,12 @@ type Deps struct {
 	Seals        *seal.Service                             // 电子印章
 	Licenses     *license.Service                          // 电子证照
 	Governance   *governance.Service                       // 一网统管 events
+	Sensing      *sensing.Service                          // 感知 indicators and alerts; nil: cockpit without them
+	CockpitMaps  string                                    // directory of GeoJSON maps overriding the embedded ones
+	// CockpitEvents is the events engine's read method for the cockpit's
+	// events figures (today's events, closure rate, overdue, satisfaction);
+	// nil until governance provides it: the cockpit then shows an empty slot.
+	CockpitEvents CockpitEventsFunc
 }
 
 // Server is digigov's HTTP face.
@@ -77,6 +84,11 @@ type Server struct {
 	seals        *seal.Service
 	licenses     *license.Service
 	governance   *governance.Service
+
+	sensing       *sensing.Service
+	live          *liveHub // the cockpit's live stream (live.go)
+	cockpitMaps   string
+	cockpitEvents CockpitEventsFunc
 }
 
 // NewServer builds the server and its routes.
@@ -104,6 +116,12 @@ func NewServer(d Deps) (*Server, error) {
 		seals:        d.Seals,
 		licenses:     d.Licenses,
 		governance:   d.Governance,
+
+		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
+	}
+	if d.Sensing != nil {
+		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents)
+		d.Sensing.OnChange(s.live.Changed)
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20

@@ -118,7 +118,12 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 	// which SQLite's date functions understand (the driver's default, Go's
 	// time.String form, they do not). Times are always stored in UTC, so
 	// they also sort correctly as text.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_time_format=sqlite"
+	//
+	// temp_store(memory) keeps the sub-journal of savepoints (the group
+	// commit wraps every transaction in one) in memory instead of a
+	// temporary file: large transactions (a batch of sensor readings) spent
+	// a sixth of their time writing it.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(memory)&_time_format=sqlite"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	// The writer starts its transactions with BEGIN IMMEDIATE, taking the
 	// write lock up front: a deferred transaction that reads and then writes

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/sensing"
+)
+
+// The cockpit's live stream.
+//
+// Every open cockpit page holds one server-sent-events connection to
+// /cockpit/live for its region and metric. Viewers of the same region and
+// metric form a group; the hub computes each group's figures once and sends
+// the same bytes to all its members, so a thousand screens cost one query
+// set per update, not a thousand.
+//
+// Updates are fed in-process: the sensing service calls Changed after every
+// commit of readings or alerts, with the regions they touched, and the hub
+// recomputes the groups whose region contains or lies within one of them,
+// at most every liveDebounce. Changes made by other instances arrive with
+// the periodic refresh (liveRefresh), which also moves the time window on.
+
+const (
+	liveDebounce  = 200 * time.Millisecond
+	liveRefresh   = 5 * time.Second
+	liveHeartbeat = 25 * time.Second
+)
+
+// CockpitEventFigures are the events figures of a region for the cockpit
+// (一网统管 events engine). The governance domain provides them through
+// Deps.CockpitEvents; until it does, the cockpit shows its slot empty.
+type CockpitEventFigures struct {
+	Today        int     `json:"today"`        // events reported today
+	ClosureRate  float64 `json:"closure_rate"` // closed / reported, 0–1
+	Overdue      int     `json:"overdue"`      // open past their deadline
+	Satisfaction float64 `json:"satisfaction"` // satisfied ratings / ratings, 0–1
+}
+
+// CockpitEventsFunc reads the events figures within a region for a viewer,
+// applying the viewer's scope (errs.NotFound outside it).
+type CockpitEventsFunc func(ctx context.Context, by *identity.Caller, within region.Code) (*CockpitEventFigures, error)
+
+// liveUpdate is one message of the stream.
+type liveUpdate struct {
+	Sensing *sensing.Summary     `json:"sensing"`
+	Events  *CockpitEventFigures `json:"events,omitempty"`
+}
+
+type liveKey struct {
+	region region.Code
+	metric string
+}
+
+type liveGroup struct {
+	by      *identity.Caller // a member, whose scope covers the region (checked when it joined)
+	clients map[*liveClient]struct{}
+	last    []byte
+}
+
+type liveClient struct {
+	ch chan []byte // the latest update not yet written; older ones are dropped
+}
+
+type liveHub struct {
+	log     *slog.Logger
+	sensing *sensing.Service
+	events  CockpitEventsFunc
+
+	mu      sync.Mutex
+	groups  map[liveKey]*liveGroup
+	changed []region.Code
+	all     bool
+	kick    chan struct{}
+}
+
+func newLiveHub(log *slog.Logger, ss *sensing.Service, events CockpitEventsFunc) *liveHub {
+	h := &liveHub{log: log, sensing: ss, events: events, groups: map[liveKey]*liveGroup{}, kick: make(chan struct{}, 1)}
+	go h.run()
+	return h
+}
+
+// Changed marks the groups touching regions for recomputation.
+func (h *liveHub) Changed(regions []region.Code) {
+	h.mu.Lock()
+	h.changed = append(h.changed, regions...)
+	h.mu.Unlock()
+	select {
+	case h.kick <- struct{}{}:
+	default:
+	}
+}
+
+// update computes the figures of a group's region for by.
+func (h *liveHub) update(ctx context.Context, by *identity.Caller, k liveKey) ([]byte, error) {
+	sum, err := h.sensing.Summary(ctx, by, k.region, k.metric)
+	if err != nil {
+		return nil, err
+	}
+	u := liveUpdate{Sensing: sum}
+	if h.events != nil {
+		if u.Events, err = h.events(ctx, by, sum.Region); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(u)
+}
+
+// join adds a client to its group and returns the first message to send.
+func (h *liveHub) join(ctx context.Context, by *identity.Caller, k liveKey) (*liveClient, []byte, error) {
+	first, err := h.update(ctx, by, k) // also the authorization check
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &liveClient{ch: make(chan []byte, 1)}
+	h.mu.Lock()
+	g := h.groups[k]
+	if g == nil {
+		g = &liveGroup{by: by, clients: map[*liveClient]struct{}{}, last: first}
+		h.groups[k] = g
+	}
+	g.clients[c] = struct{}{}
+	h.mu.Unlock()
+	return c, first, nil
+}
+
+func (h *liveHub) leave(k liveKey, c *liveClient) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if g := h.groups[k]; g != nil {
+		delete(g.clients, c)
+		if len(g.clients) == 0 {
+			delete(h.groups, k)
+		}
+	}
+}
+
+// clients counts connected clients (for tests and metrics).
+func (h *liveHub) clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, g := range h.groups {
+		n += len(g.clients)
+	}
+	return n
+}
+
+func (h *liveHub) run() {
+	refresh := time.NewTicker(liveRefresh)
+	defer refresh.Stop()
+	for {
+		select {
+		case <-h.kick:
+			time.Sleep(liveDebounce) // gather the changes of the next moments too
+		case <-refresh.C:
+			h.mu.Lock()
+			h.all = true
+			h.mu.Unlock()
+		}
+		h.broadcast()
+	}
+}
+
+// broadcast recomputes the affected groups and sends what changed.
+func (h *liveHub) broadcast() {
+	h.mu.Lock()
+	changed, all := h.changed, h.all
+	h.changed, h.all = nil, false
+	type job struct {
+		k liveKey
+		g *liveGroup
+	}
+	var jobs []job
+	for k, g := range h.groups {
+		if all || touches(k.region, changed) {
+			jobs = append(jobs, job{k, g})
+		}
+	}
+	h.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, j := range jobs {
+		b, err := h.update(ctx, j.g.by, j.k)
+		if err != nil {
+			h.log.Warn("cockpit live update", "region", j.k.region, "err", err)
+			continue
+		}
+		h.mu.Lock()
+		if bytes.Equal(b, j.g.last) { // nothing new to tell
+			h.mu.Unlock()
+			continue
+		}
+		j.g.last = b
+		for c := range j.g.clients {
+			select { // replace an unsent update with this newer one
+			case <-c.ch:
+			default:
+			}
+			c.ch <- b
+		}
+		h.mu.Unlock()
+	}
+}
+
+// touches reports whether a group of region r is affected by a change in
+// one of cs: r contains it (a city's reading moves the province) or lies
+// within it.
+func touches(r region.Code, cs []region.Code) bool {
+	for _, c := range cs {
+		if region.Within(c, r) || region.Within(r, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// handleCockpitLive is the SSE endpoint: an "indicators" event with the
+// figures now, then one whenever they change.
+func (s *Server) handleCockpitLive(w http.ResponseWriter, r *http.Request) error {
+	if s.live == nil {
+		return errs.E(errs.NotFound, "error.page_not_found")
+	}
+	k := liveKey{region: region.Code(r.URL.Query().Get("region")), metric: r.URL.Query().Get("metric")}
+	by := caller(r)
+	if k.region == "" || k.metric == "" {
+		sum, err := s.sensing.Summary(r.Context(), by, k.region, k.metric)
+		if err != nil {
+			return err
+		}
+		k = liveKey{sum.Region, sum.Metric}
+	}
+	c, first, err := s.live.join(r.Context(), by, k)
+	if err != nil {
+		return err
+	}
+	defer s.live.leave(k, c)
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // the server's write timeout would end the stream
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	send := func(b []byte) error {
+		if _, err := w.Write([]byte("event: indicators\ndata: ")); err != nil {
+			return err
+		}
+		w.Write(b)
+		w.Write([]byte("\n\n"))
+		return rc.Flush()
+	}
+	if err := send(first); err != nil {
+		return nil
+	}
+	beat := time.NewTicker(liveHeartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case b := <-c.ch:
+			if err := send(b); err != nil {
+				return nil
+			}
+		case <-beat.C:
+			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil || rc.Flush() != nil {
+				return nil
+			}
+		}
+	}
+}
