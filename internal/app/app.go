@@ -19,6 +19,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/notify"
@@ -52,6 +53,7 @@ type App struct {
 	Appointments *appointment.Service // 窗口预约
 	Notify       *notify.Service      // inboxes (消息) and e-mail
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
+	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -104,6 +106,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
+	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
+		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
@@ -156,6 +160,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Appointments: a.Appointments,
 		Notify:       a.Notify,
 		Outbox:       a.Jobs.Stats,
+		DataShare:    a.DataShare,
 	})
 }
 

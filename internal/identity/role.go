@@ -50,6 +50,7 @@ const (
 	PermCaseDecide    Permission = "case.decide"    // approve or deny cases
 	PermCaseReceive   Permission = "case.receive"   // receive cases at a counter
 	PermDataManage    Permission = "data.manage"    // maintain the data catalog
+	PermDataRequest   Permission = "data.request"   // request another body's data resources
 	PermEventHandle   Permission = "event.handle"   // report and handle events
 	PermEventCommand  Permission = "event.command"  // dispatch events, command emergencies
 	PermCatalogManage Permission = "catalog.manage" // maintain the service catalog
@@ -59,9 +60,9 @@ const (
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:   {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle},
-	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead},
-	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead},
+	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle, PermDataRequest},
+	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermDataRequest},
+	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest},
 	RoleGridWorker:     {PermWorkbench, PermEventHandle},
 	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand},
 	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},

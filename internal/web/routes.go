@@ -54,6 +54,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.appointmentRoutes(mux, api)
 	s.notificationRoutes(mux, api)
 	s.bundleRoutes(mux, api)
+	s.dataRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

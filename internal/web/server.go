@@ -18,6 +18,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/notify"
@@ -44,6 +45,7 @@ type Deps struct {
 	Version      string
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
+	DataShare    *datashare.Service                        // data catalog, sharing, exchange
 }
 
 // Server is digigov's HTTP face.
@@ -68,6 +70,7 @@ type Server struct {
 	appointments *appointment.Service
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
+	datashare    *datashare.Service
 }
 
 // NewServer builds the server and its routes.
@@ -92,6 +95,7 @@ func NewServer(d Deps) (*Server, error) {
 		appointments: d.Appointments,
 		notify:       d.Notify,
 		outbox:       d.Outbox,
+		datashare:    d.DataShare,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
