@@ -23,6 +23,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/db"
@@ -54,6 +55,7 @@ type App struct {
 	Notify       *notify.Service      // inboxes (消息) and e-mail
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
+	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -108,6 +110,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
 		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
+	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+	if err := a.OpenData.EnsureThemes(ctx); err != nil {
+		return nil, fmt.Errorf("open data themes: %w", err)
+	}
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
@@ -161,6 +167,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Notify:       a.Notify,
 		Outbox:       a.Jobs.Stats,
 		DataShare:    a.DataShare,
+		OpenData:     a.OpenData,
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/opendata"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // demoCDOs are the chief data officers of demo bodies other than the
@@ -137,6 +139,18 @@ func (a *App) seedDemoData(ctx context.Context, actor audit.Actor, orgs map[stri
 			return fmt.Errorf("demo rows %s: %w", d.in.Code, err)
 		}
 	}
+	for _, p := range []struct {
+		cdo, code, theme string
+		tags             []string
+	}{
+		{"cdo", "GD-DATA/0001", "government", []string{"政务服务", "办件量", "统计"}},
+		{"cdo_gz", "4401-HRSS/0002", "social-security", []string{"职业技能", "培训机构"}},
+		{"cdo_sz", "4403-AMR/0001", "market", []string{"企业", "商事登记"}},
+	} {
+		if _, err := a.OpenData.Publish(ctx, callers[p.cdo], byCode[p.code].ID, opendata.PublishInput{Theme: p.theme, Tags: p.tags}); err != nil {
+			return fmt.Errorf("demo open dataset %s: %w", p.code, err)
+		}
+	}
 	_, err := a.DataShare.Ask(ctx, callers["cdo"], datashare.RequestInput{ResourceID: byCode["4401-HRSS/0001"].ID,
 		Purpose: "核验“粤省事”社保待遇资格认证申请人的参保状态", LegalBasis: "《广东省公共数据管理办法》第二十二条",
 		Fields: []string{"id_number", "insurance", "active"}, Days: 365})
@@ -149,5 +163,5 @@ func (a *App) seedDemoData(ctx context.Context, actor audit.Actor, orgs map[stri
 // demoCaller is a staff account as the services see it, with its one grant.
 func demoCaller(u *identity.User, name string, org *identity.Organization, scope string) *identity.Caller {
 	return &identity.Caller{UserID: u.ID, Username: u.Username, Name: name, Kind: identity.KindStaff, OrgID: org.ID,
-		Grants: []identity.Grant{{Role: identity.RoleDataOfficer, OrgID: org.ID, Scope: org.Region}}}
+		Grants: []identity.Grant{{Role: identity.RoleDataOfficer, OrgID: org.ID, Scope: region.Code(scope)}}}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
@@ -110,6 +111,7 @@ type dataResourceView struct {
 	Preview  []datashare.Row
 	Lines    []datashare.LineError // a refused upload's rows in error
 	Loaded   int                   // rows of an upload just loaded
+	Themes   []opendata.Group      // for publishing as open data
 }
 
 func (s *Server) handleDataResource(w http.ResponseWriter, r *http.Request) error {
@@ -123,7 +125,7 @@ func (s *Server) renderDataResource(w http.ResponseWriter, r *http.Request, v *d
 	if err != nil {
 		return err
 	}
-	v.Resource, v.Manages = res, datashare.Manages(by, res)
+	v.Resource, v.Manages, v.Themes = res, datashare.Manages(by, res), opendata.Themes
 	if v.Schemas, err = s.datashare.Schemas(ctx, by, id); err != nil {
 		return err
 	}

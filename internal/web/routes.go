@@ -55,6 +55,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.notificationRoutes(mux, api)
 	s.bundleRoutes(mux, api)
 	s.dataRoutes(mux, api)
+	s.openDataRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -22,6 +22,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
@@ -46,6 +47,7 @@ type Deps struct {
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
 	DataShare    *datashare.Service                        // data catalog, sharing, exchange
+	OpenData     *opendata.Service                         // open-data portal, CKAN and DCAT
 }
 
 // Server is digigov's HTTP face.
@@ -71,6 +73,7 @@ type Server struct {
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
 	datashare    *datashare.Service
+	opendata     *opendata.Service
 }
 
 // NewServer builds the server and its routes.
@@ -96,6 +99,7 @@ func NewServer(d Deps) (*Server, error) {
 		notify:       d.Notify,
 		outbox:       d.Outbox,
 		datashare:    d.DataShare,
+		opendata:     d.OpenData,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
