@@ -173,8 +173,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 		body, _ = json.Marshal(exchangeRefusal{Outcome: e.Outcome, Message: say("datashare.exchange." + string(e.Outcome))})
 	}
 	e.Status, e.ResponseHash = statusOf[e.Outcome], sha256Hex(body)
-	err = s.tx.Transact(ctx, func(ctx context.Context) error { return s.store.AppendExchange(ctx, e, s.seal) })
-	if err != nil {
+	if err := s.appendLog(ctx, e); err != nil {
 		return nil, err
 	}
 	return &CallResult{Status: e.Status, Body: body, Entry: e}, nil
@@ -188,24 +187,37 @@ func sha256Hex(b []byte) string {
 // serve checks the call and reads its rows; it sets e's outcome and
 // parties and returns the body of a served call.
 func (s *Service) serve(ctx context.Context, in CallInput, e *LogEntry, now time.Time) ([]byte, error) {
-	r, err := s.store.ResourceByCode(ctx, in.ResourceCode)
-	switch {
-	case err == nil:
+	r, ok := s.codes.get(in.ResourceCode, now)
+	if !ok {
+		var err error
+		r, err = s.store.ResourceByCode(ctx, in.ResourceCode)
+		switch {
+		case err == nil:
+			s.codes.put(in.ResourceCode, r, now)
+		case !errs.Is(err, errs.NotFound):
+			return nil, err
+		}
+	}
+	if r != nil {
 		e.ProviderID = r.ProviderID
-	case !errs.Is(err, errs.NotFound):
-		return nil, err
 	}
 	if in.Credential == "" {
 		e.Outcome = OutcomeNoCredential
 		return nil, nil
 	}
-	g, err := s.store.GrantBySecret(ctx, hashSecret(in.Credential))
-	if errs.Is(err, errs.NotFound) {
-		e.Outcome = OutcomeBadCredential
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
+	hash := hashSecret(in.Credential)
+	g, ok := s.grants.get(hash, now)
+	if !ok {
+		var err error
+		g, err = s.store.GrantBySecret(ctx, hash)
+		if errs.Is(err, errs.NotFound) {
+			e.Outcome = OutcomeBadCredential
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.grants.put(hash, g, now)
 	}
 	e.GrantID, e.ConsumerID, e.Caller = g.ID, g.ConsumerID, g.Consumer
 	switch {
@@ -271,6 +283,69 @@ func (s *Service) serve(ctx context.Context, in CallInput, e *LogEntry, now time
 	}
 	e.Outcome, e.Rows = OutcomeOK, len(rows)
 	return buf.Bytes(), nil
+}
+
+// logBatcher writes log entries of concurrent calls together: one
+// transaction, one read and one update of the head, a few multi-row
+// inserts. The first caller to find no write under way writes everything
+// pending; the others wait for their entry's outcome. No goroutine lives
+// between calls.
+type logBatcher struct {
+	mu       sync.Mutex
+	pending  []*logRequest
+	flushing bool
+}
+
+type logRequest struct {
+	e    *LogEntry
+	done chan error
+}
+
+// maxLogBatch bounds the entries of one transaction.
+const maxLogBatch = 512
+
+// appendLog writes e to the message log and returns once it is committed
+// (a call is answered only after its entry is on record).
+func (s *Service) appendLog(ctx context.Context, e *LogEntry) error {
+	r := &logRequest{e: e, done: make(chan error, 1)}
+	b := &s.log
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	if b.flushing {
+		b.mu.Unlock()
+		return <-r.done
+	}
+	b.flushing = true
+	b.mu.Unlock()
+	s.flushLog(context.WithoutCancel(ctx))
+	return <-r.done
+}
+
+// flushLog writes one batch of pending entries; if more are pending after
+// it, another goroutine takes over, so that this caller is answered.
+func (s *Service) flushLog(ctx context.Context) {
+	b := &s.log
+	b.mu.Lock()
+	n := min(len(b.pending), maxLogBatch)
+	batch := slices.Clone(b.pending[:n])
+	b.pending = b.pending[n:]
+	b.mu.Unlock()
+	entries := make([]*LogEntry, len(batch))
+	for i, r := range batch {
+		entries[i] = r.e
+	}
+	err := s.tx.Transact(ctx, func(ctx context.Context) error { return s.store.AppendExchange(ctx, entries, s.seal) })
+	for _, r := range batch {
+		r.done <- err
+	}
+	b.mu.Lock()
+	if len(b.pending) == 0 {
+		b.flushing = false
+		b.mu.Unlock()
+		return
+	}
+	b.mu.Unlock()
+	go s.flushLog(ctx)
 }
 
 // limiter is a token bucket per grant. It lives in the node's memory: with

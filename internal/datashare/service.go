@@ -63,11 +63,11 @@ type Store interface {
 	// Satisfaction counts decided, approved-and-delivered requests by provider.
 	Satisfaction(ctx context.Context) ([]Satisfaction, error)
 
-	// AppendExchange assigns e.Seq and e.PrevHash from the log's head, calls
-	// seal (which sets e.Hash and e.Signature), inserts e and moves the
-	// head, holding the head's lock so that appends are serial. Must run
-	// inside a transaction.
-	AppendExchange(ctx context.Context, e *LogEntry, seal func(*LogEntry)) error
+	// AppendExchange appends entries in order: it assigns each its Seq and
+	// PrevHash from the log's head, calls seal (which sets Hash and
+	// Signature), inserts them and moves the head, holding the head's lock so
+	// that appends are serial. Must run inside a transaction.
+	AppendExchange(ctx context.Context, entries []*LogEntry, seal func(*LogEntry)) error
 	// ExchangeChain calls fn for every entry in Seq order until fn fails.
 	ExchangeChain(ctx context.Context, fn func(*LogEntry) error) error
 	// ExchangeEntry returns one entry; errs.NotFound if absent.
@@ -119,6 +119,9 @@ type Service struct {
 	key      ed25519.PrivateKey
 	now      func() time.Time
 	limits   *limiter
+	log      logBatcher
+	grants   ttlCache[*Grant]    // by credential hash, for the exchange
+	codes    ttlCache[*Resource] // by code, for the exchange
 }
 
 // NewService returns a Service.
@@ -253,6 +256,7 @@ func (s *Service) Update(ctx context.Context, by *identity.Caller, id ids.ID, in
 		return s.audit.Record(ctx, by, "data.resource_updated", resourceTarget(r),
 			map[string]any{"code": r.Code, "schema_version": r.SchemaVersion})
 	})
+	s.codes.drop()
 	if err != nil {
 		return nil, err
 	}
@@ -387,6 +391,7 @@ func (s *Service) LoadRows(ctx context.Context, by *identity.Caller, id ids.ID, 
 		return s.audit.Record(ctx, by, "data.rows_loaded", resourceTarget(r),
 			map[string]any{"code": r.Code, "rows": r.RowCount, "format": format, "schema_version": r.SchemaVersion})
 	})
+	s.codes.drop()
 	if err != nil {
 		return nil, err
 	}

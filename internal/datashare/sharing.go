@@ -491,6 +491,7 @@ func (s *Service) Deliver(ctx context.Context, by *identity.Caller, requestID id
 		if err := s.store.UpdateGrant(ctx, g); err != nil {
 			return err
 		}
+		s.grants.drop() // the old credential stops at once on this node
 		return s.audit.Record(ctx, by, "data.grant_delivered", audit.Target{Type: "data_grant", ID: string(g.ID), Region: string(q.Region)},
 			map[string]any{"request": q.ID, "resource": g.ResourceCode, "reissued": !first})
 	})
@@ -531,6 +532,7 @@ func (s *Service) Revoke(ctx context.Context, by *identity.Caller, grantID ids.I
 		if err := s.store.UpdateGrant(ctx, g); err != nil {
 			return err
 		}
+		s.grants.drop()
 		return s.audit.Record(ctx, by, "data.grant_revoked", audit.Target{Type: "data_grant", ID: string(g.ID), Region: string(r.Region)},
 			map[string]any{"request": g.RequestID, "resource": g.ResourceCode, "reason": reason})
 	})

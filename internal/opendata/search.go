@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -16,36 +17,99 @@ import (
 type entry struct {
 	id       ids.ID
 	name     string
-	title    string
 	titleLC  string
-	text     string // lower-cased title, name, notes, tags and organisation
-	org      string // organisation name
-	license  string
-	groups   []string
-	tags     []string
-	formats  []string
+	text     string             // lower-cased title, name, notes, tags and organisation
+	org      string             // organisation name
+	facets   [numFacets][]int32 // facet values as vocabulary numbers, by FacetFields' order
 	created  time.Time
 	modified time.Time
 }
 
+const numFacets = 5 // len(FacetFields)
+
 // index is the in-memory search index. Entries are replaced whole, under
 // the lock; searches read under the read lock.
+//
+// Words are found through bigrams: post maps every two-rune sequence of an
+// entry's text to the positions of the entries holding it, in ascending
+// order. A query word of two runes or more is looked up by its rarest
+// bigram, and only those candidates are read in full. Facet values are
+// numbered once (vocab), so counting them is adding in arrays.
 type index struct {
 	mu      sync.RWMutex
 	rev     int64
 	byID    map[ids.ID]int
 	entries []*entry // removed datasets leave nil
-	orgs    map[string]*Org
+	post    map[string][]int32
+	vocab   map[string]int32
+	names   []string
 	loading sync.Mutex // one catch-up at a time
 }
 
-func newIndex() *index { return &index{byID: map[ids.ID]int{}, orgs: map[string]*Org{}} }
+func newIndex() *index {
+	return &index{byID: map[ids.ID]int{}, post: map[string][]int32{}, vocab: map[string]int32{}}
+}
+
+// term numbers a facet value, adding it to the vocabulary if new.
+func (ix *index) term(v string) int32 {
+	if n, ok := ix.vocab[v]; ok {
+		return n
+	}
+	n := int32(len(ix.names))
+	ix.vocab[v], ix.names = n, append(ix.names, v)
+	return n
+}
+
+// bigrams calls fn with every two-rune sequence of s without a separator.
+func bigrams(s string, fn func(string)) {
+	prevAt := -1
+	for i, r := range s {
+		if r == 0 || r == ' ' {
+			prevAt = -1
+			continue
+		}
+		if prevAt >= 0 {
+			fn(s[prevAt : i+utf8.RuneLen(r)])
+		}
+		prevAt = i
+	}
+}
+
+// put stores e at position at (under the write lock).
+func (ix *index) put(at int, e *entry, d *Dataset) {
+	vals := [numFacets][]string{{e.org}, d.Groups, d.Tags, d.Formats(), {d.LicenseID}}
+	for f, vs := range vals {
+		for _, v := range vs {
+			if v != "" {
+				e.facets[f] = append(e.facets[f], ix.term(v))
+			}
+		}
+	}
+	pos := int32(at)
+	seen := map[string]bool{}
+	bigrams(e.text, func(b string) {
+		if seen[b] {
+			return
+		}
+		seen[b] = true
+		list := ix.post[b]
+		switch n := len(list); {
+		case n == 0 || list[n-1] < pos:
+			ix.post[b] = append(list, pos)
+		default: // an entry replaced in place: keep the list sorted and unique
+			i, found := slices.BinarySearch(list, pos)
+			if !found {
+				ix.post[b] = slices.Insert(list, i, pos)
+			}
+		}
+	})
+	ix.entries[at] = e
+}
 
 func entryOf(d *Dataset) *entry {
-	e := &entry{id: d.ID, name: d.Name, title: d.Title, titleLC: strings.ToLower(d.Title), license: d.LicenseID,
-		groups: d.Groups, tags: d.Tags, formats: d.Formats(), created: d.CreatedAt, modified: d.ModifiedAt}
+	e := &entry{id: d.ID, name: d.Name, titleLC: strings.ToLower(d.Title), created: d.CreatedAt, modified: d.ModifiedAt}
 	var b strings.Builder
-	b.WriteString(e.titleLC + "\x00" + d.Name + "\x00" + strings.ToLower(d.Notes) + "\x00" + strings.Join(d.Tags, "\x00"))
+	b.WriteString(e.titleLC + "\x00" + d.Name + "\x00" + strings.ToLower(d.Notes) + "\x00" + strings.ToLower(strings.Join(d.Tags, "\x00")))
 	if d.Org != nil {
 		e.org = d.Org.Name
 		b.WriteString("\x00" + strings.ToLower(d.Org.Title) + "\x00" + d.Org.Name)
@@ -89,18 +153,16 @@ func (s *Service) catchUp(ctx context.Context) error {
 		ix.mu.Lock()
 		for i := range list {
 			d := &list[i]
-			if d.Org != nil {
-				ix.orgs[d.Org.Name] = d.Org
+			at, ok := ix.byID[d.ID]
+			if !ok {
+				at = len(ix.entries)
+				ix.byID[d.ID] = at
+				ix.entries = append(ix.entries, nil)
 			}
-			e := entryOf(d)
-			if d.State != "active" {
-				e = nil
-			}
-			if at, ok := ix.byID[d.ID]; ok {
-				ix.entries[at] = e
-			} else if e != nil {
-				ix.byID[d.ID] = len(ix.entries)
-				ix.entries = append(ix.entries, e)
+			if d.State == "active" {
+				ix.put(at, entryOf(d), d)
+			} else {
+				ix.entries[at] = nil
 			}
 			ix.rev = max(ix.rev, d.Rev)
 		}
@@ -138,23 +200,8 @@ var FacetFields = []string{"organization", "groups", "tags", "res_format", "lice
 var SortOrders = []string{"score desc, metadata_modified desc", "name asc", "name desc", "title_string asc", "title_string desc",
 	"metadata_modified desc", "metadata_modified asc", "metadata_created desc", "metadata_created asc"}
 
-func (e *entry) values(field string) []string {
-	switch field {
-	case "organization":
-		return []string{e.org}
-	case "groups":
-		return e.groups
-	case "tags":
-		return e.tags
-	case "res_format":
-		return e.formats
-	case "license_id":
-		return []string{e.license}
-	case "name":
-		return []string{e.name}
-	}
-	return nil
-}
+// facetIndex is a field's position in FacetFields, -1 if it is none.
+func facetIndex(field string) int { return slices.Index(FacetFields, field) }
 
 // score counts the words' occurrences, a word in the title counting more.
 func (e *entry) score(words []string) (int, bool) {
@@ -177,6 +224,39 @@ type hit struct {
 	score int
 }
 
+// filter is a query's filters as vocabulary numbers.
+type filter struct {
+	field int
+	term  int32
+}
+
+// candidates returns the positions to read for words: those holding the
+// rarest bigram of the most selective word, or nil (meaning all) when no
+// word has two runes. none reports that some word cannot match at all.
+func (ix *index) candidates(words []string) (list []int32, none bool) {
+	best := -1
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		rarest := -1
+		var pick []int32
+		bigrams(w, func(b string) {
+			p := ix.post[b]
+			if rarest < 0 || len(p) < rarest {
+				rarest, pick = len(p), p
+			}
+		})
+		if rarest == 0 {
+			return nil, true
+		}
+		if rarest > 0 && (best < 0 || rarest < best) {
+			best, list = rarest, pick
+		}
+	}
+	return list, false
+}
+
 // Search finds active datasets: every word of q.Text must appear, every
 // filter must match. Anyone may search: open data is public.
 //
@@ -189,12 +269,12 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, errs.Fields(map[string]string{"sort": "opendata.sort_invalid"})
 	}
 	for _, f := range q.Facets {
-		if !contains(FacetFields, f) {
+		if facetIndex(f) < 0 {
 			return nil, errs.Fields(map[string]string{"facet.field": "opendata.facet_invalid"})
 		}
 	}
 	for f := range q.Filters {
-		if !contains(FacetFields, f) && f != "name" {
+		if facetIndex(f) < 0 && f != "name" {
 			return nil, errs.Fields(map[string]string{"fq": "opendata.filter_invalid"})
 		}
 	}
@@ -202,36 +282,69 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	words := strings.Fields(strings.ToLower(q.Text))
-	counts := map[string]map[string]int{}
-	for _, f := range q.Facets {
-		counts[f] = map[string]int{}
-	}
+	ix := s.ix
 	var hits []hit
-	s.ix.mu.RLock()
-	for _, e := range s.ix.entries {
-		if e == nil || !matches(e, q.Filters) {
+	counts := make([][]int, len(q.Facets))
+	facetAt := make([]int, len(q.Facets))
+	ix.mu.RLock()
+	var filters []filter
+	names, impossible := q.Filters["name"], false
+	for f, vs := range q.Filters {
+		if f == "name" {
 			continue
+		}
+		for _, v := range vs {
+			t, ok := ix.vocab[v]
+			impossible = impossible || !ok
+			filters = append(filters, filter{facetIndex(f), t})
+		}
+	}
+	for i, f := range q.Facets {
+		counts[i], facetAt[i] = make([]int, len(ix.names)), facetIndex(f)
+	}
+	cand, none := ix.candidates(words)
+	visit := func(e *entry) {
+		if e == nil {
+			return
+		}
+		for _, f := range filters {
+			if !slices.Contains(e.facets[f.field], f.term) {
+				return
+			}
+		}
+		for _, n := range names {
+			if e.name != n {
+				return
+			}
 		}
 		sc, ok := e.score(words)
 		if !ok {
-			continue
+			return
 		}
 		hits = append(hits, hit{e, sc})
-		for f, c := range counts {
-			for _, v := range e.values(f) {
-				if v != "" {
-					c[v]++
-				}
+		for i, f := range facetAt {
+			for _, t := range e.facets[f] {
+				counts[i][t]++
 			}
 		}
 	}
-	s.ix.mu.RUnlock()
-	total := len(hits)
-	hits = topHits(hits, q.Sort, q.Start+q.Rows)
-	res := &Result{Count: total, Facets: map[string][]FacetItem{}}
-	for f, c := range counts {
-		res.Facets[f] = topFacets(c, q.FacetLimit)
+	switch {
+	case none || impossible:
+	case cand != nil:
+		for _, at := range cand {
+			visit(ix.entries[at])
+		}
+	default:
+		for _, e := range ix.entries {
+			visit(e)
+		}
 	}
+	res := &Result{Count: len(hits), Facets: map[string][]FacetItem{}}
+	for i, f := range q.Facets {
+		res.Facets[f] = topFacets(counts[i], ix.names, q.FacetLimit)
+	}
+	ix.mu.RUnlock()
+	hits = topHits(hits, q.Sort, q.Start+q.Rows)
 	if q.Start >= len(hits) {
 		return res, nil
 	}
@@ -254,18 +367,6 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-func matches(e *entry, filters map[string][]string) bool {
-	for f, want := range filters {
-		have := e.values(f)
-		for _, w := range want {
-			if !contains(have, w) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hitOrder returns the comparison of order: negative when a comes first.
@@ -343,10 +444,12 @@ func topHits(h []hit, order string, k int) []hit {
 	return top
 }
 
-func topFacets(c map[string]int, limit int) []FacetItem {
-	out := make([]FacetItem, 0, len(c))
-	for k, v := range c {
-		out = append(out, FacetItem{k, v})
+func topFacets(counts []int, names []string, limit int) []FacetItem {
+	var out []FacetItem
+	for t, c := range counts {
+		if c > 0 {
+			out = append(out, FacetItem{names[t], c})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
@@ -374,8 +477,8 @@ func (s *Service) Counts(ctx context.Context) (orgs, groups map[string]int, err 
 			continue
 		}
 		orgs[e.org]++
-		for _, g := range e.groups {
-			groups[g]++
+		for _, g := range e.facets[1] {
+			groups[s.ix.names[g]]++
 		}
 	}
 	return orgs, groups, nil
@@ -394,8 +497,8 @@ func (s *Service) Tags(ctx context.Context, query string) ([]string, error) {
 		if e == nil {
 			continue
 		}
-		for _, t := range e.tags {
-			if !seen[t] && strings.Contains(t, query) {
+		for _, n := range e.facets[2] {
+			if t := s.ix.names[n]; !seen[t] && strings.Contains(t, query) {
 				seen[t] = true
 			}
 		}

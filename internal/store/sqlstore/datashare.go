@@ -386,8 +386,11 @@ func scanExchange(sc interface{ Scan(...any) error }) (*datashare.LogEntry, erro
 	return &e, err
 }
 
-func (s *Store) AppendExchange(ctx context.Context, e *datashare.LogEntry, seal func(*datashare.LogEntry)) (err error) {
-	defer errs.Wrap(&err, "sqlstore.AppendExchange")
+func (s *Store) AppendExchange(ctx context.Context, entries []*datashare.LogEntry, seal func(*datashare.LogEntry)) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AppendExchange(%d)", len(entries))
+	if len(entries) == 0 {
+		return nil
+	}
 	// Locking the head row serialises appends on PostgreSQL; on SQLite the
 	// transaction already holds the single write lock.
 	var seq int64
@@ -395,14 +398,32 @@ func (s *Store) AppendExchange(ctx context.Context, e *datashare.LogEntry, seal 
 	if err := s.db.QueryRow(ctx, `SELECT seq, hash FROM datashare_exchange_head WHERE id = 1`+s.db.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return err
 	}
-	e.Seq, e.PrevHash = seq+1, prev
-	seal(e)
-	if _, err := s.db.Exec(ctx, `INSERT INTO datashare_exchange_log (`+exchangeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.ID, e.At.UTC(), e.GrantID, e.ConsumerID, e.ProviderID, e.ResourceCode, e.Caller, e.RequestHash, e.ResponseHash,
-		e.Outcome, e.Status, e.Rows, e.PrevHash, e.Hash, e.Signature); err != nil {
-		return err
+	for _, e := range entries {
+		seq++
+		e.Seq, e.PrevHash = seq, prev
+		seal(e)
+		prev = e.Hash
 	}
-	_, err = s.db.Exec(ctx, `UPDATE datashare_exchange_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	// Rows go in chunks of 64, 32, … 1, so that a handful of statements
+	// (prepared once each) serve batches of any size.
+	for rest := entries; len(rest) > 0; {
+		n := 64
+		for n > len(rest) {
+			n /= 2
+		}
+		args := make([]any, 0, 16*n)
+		for _, e := range rest[:n] {
+			args = append(args, e.Seq, e.ID, e.At.UTC(), e.GrantID, e.ConsumerID, e.ProviderID, e.ResourceCode, e.Caller, e.RequestHash,
+				e.ResponseHash, e.Outcome, e.Status, e.Rows, e.PrevHash, e.Hash, e.Signature)
+		}
+		q := `INSERT INTO datashare_exchange_log (` + exchangeCols + `) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := s.db.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	_, err = s.db.Exec(ctx, `UPDATE datashare_exchange_head SET seq = ?, hash = ? WHERE id = 1`, seq, prev)
 	return err
 }
 
