@@ -20,11 +20,13 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/db"
@@ -61,6 +63,8 @@ type App struct {
 	Licenses     *license.Service     // 电子证照
 	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
+	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
+	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -125,6 +129,12 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		BaseURL: base, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
+	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
+		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
+	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+	if err := a.OpenData.EnsureThemes(ctx); err != nil {
+		return nil, fmt.Errorf("open data themes: %w", err)
+	}
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
@@ -203,6 +213,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Governance:   a.Governance,
 		Sensing:      a.Sensing,
 		CockpitMaps:  a.Cfg.Sensing.CockpitMaps,
+		DataShare:    a.DataShare,
+		OpenData:     a.OpenData,
 	})
 }
 

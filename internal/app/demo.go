@@ -182,6 +182,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 			return false, fmt.Errorf("demo account %s: %w", s.username, err)
 		}
 	}
+	if err := a.seedDemoData(ctx, actor, orgs); err != nil {
+		return false, err
+	}
 	items, err := catalog.DemoItems()
 	if err != nil {
 		return false, fmt.Errorf("demo catalog: %w", err)

@@ -66,15 +66,16 @@ const (
 	PermLicenseIssue   Permission = "license.issue"   // issue, suspend, revoke, reinstate licences as one's organisation
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
 	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
+	PermDataRequest    Permission = "data.request"    // request another body's data resources
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:    {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue},
-	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue},
-	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead},
+	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest},
+	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest},
+	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest},
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
 	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},

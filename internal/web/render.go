@@ -15,6 +15,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -63,7 +64,8 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 		"formFields": func(p *page, fields []catalog.Field, mats map[string]cases.MaterialRef) formFieldsView {
 			return formFieldsView{Page: p, Fields: fields, Materials: mats}
 		},
-		"first": func(n int, list any) any { return firstN(n, list) },
+		"first":      func(n int, list any) any { return firstN(n, list) },
+		"themeTitle": opendata.ThemeTitle,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

@@ -58,6 +58,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.licenseRoutes(mux, api)
 	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
+	s.dataRoutes(mux, api)
+	s.openDataRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -18,11 +18,13 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
@@ -57,6 +59,8 @@ type Deps struct {
 	// events figures (today's events, closure rate, overdue, satisfaction);
 	// nil until governance provides it: the cockpit then shows an empty slot.
 	CockpitEvents CockpitEventsFunc
+	DataShare     *datashare.Service // data catalog, sharing, exchange
+	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
 }
 
 // Server is digigov's HTTP face.
@@ -89,6 +93,8 @@ type Server struct {
 	live          *liveHub // the cockpit's live stream (live.go)
 	cockpitMaps   string
 	cockpitEvents CockpitEventsFunc
+	datashare     *datashare.Service
+	opendata      *opendata.Service
 }
 
 // NewServer builds the server and its routes.
@@ -116,6 +122,8 @@ func NewServer(d Deps) (*Server, error) {
 		seals:        d.Seals,
 		licenses:     d.Licenses,
 		governance:   d.Governance,
+		datashare:    d.DataShare,
+		opendata:     d.OpenData,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}
