@@ -205,17 +205,29 @@ func (a *App) Handler() (http.Handler, error) {
 		Log: a.Log, Identity: a.Identity, Audit: a.Audit, Regions: a.Regions, Ready: a.Ready,
 		Catalog: a.Catalog, Cases: a.Cases, Blobs: a.Blobs, Rating: a.Rating,
 		Pools: a.pools(), MaxBodyBytes: a.Cfg.MaxBodyBytes, Version: a.Version,
-		Appointments: a.Appointments,
-		Notify:       a.Notify,
-		Outbox:       a.Jobs.Stats,
-		Seals:        a.Seals,
-		Licenses:     a.Licenses,
-		Governance:   a.Governance,
-		Sensing:      a.Sensing,
-		CockpitMaps:  a.Cfg.Sensing.CockpitMaps,
-		DataShare:    a.DataShare,
-		OpenData:     a.OpenData,
+		Appointments:  a.Appointments,
+		Notify:        a.Notify,
+		Outbox:        a.Jobs.Stats,
+		Seals:         a.Seals,
+		Licenses:      a.Licenses,
+		Governance:    a.Governance,
+		Sensing:       a.Sensing,
+		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,
+		CockpitEvents: a.cockpitEvents,
+		DataShare:     a.DataShare,
+		OpenData:      a.OpenData,
 	})
+}
+
+// cockpitEvents gives the cockpit the events figures of the governance
+// domain (web cannot import it the other way round: both sit at the top).
+func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within region.Code) (*web.CockpitEventFigures, error) {
+	sum, err := a.Governance.CockpitSummary(ctx, by, within)
+	if err != nil {
+		return nil, err
+	}
+	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), Overdue: sum.Overdue,
+		Satisfaction: sum.Satisfaction()}, nil
 }
 
 func (a *App) pools() map[string]*sql.DB {
