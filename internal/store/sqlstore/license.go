@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
@@ -14,26 +15,31 @@ import (
 
 var _ license.Store = (*Store)(nil)
 
-func (s *Store) NextStatusEntry(ctx context.Context, size int, now time.Time) (list int64, n int64, err error) {
-	defer errs.Wrap(&err, "sqlstore.NextStatusEntry")
+func (s *Store) NextStatusEntries(ctx context.Context, size, want int, now time.Time) (list int64, first int64, got int, err error) {
+	defer errs.Wrap(&err, "sqlstore.NextStatusEntries")
 	// The newest list's counter moves under the transaction's write lock
-	// (SQLite) or row lock (PostgreSQL); a full list starts the next.
-	err = s.db.QueryRow(ctx, `UPDATE status_lists SET next_index = next_index + 1
-		WHERE id = (SELECT MAX(id) FROM status_lists) AND next_index < size RETURNING id, next_index - 1`).Scan(&list, &n)
-	if err == nil {
-		return list, n, nil
+	// (SQLite) or row lock (PostgreSQL); a full list starts the next. A
+	// block never spans two lists.
+	var next, lsize int64
+	err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
+		Scan(&list, &next, &lsize)
+	switch {
+	case err == nil && next < lsize:
+		got = int(min(int64(want), lsize-next))
+		if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+			return 0, 0, 0, err
+		}
+		return list, next, got, nil
+	case err == nil || errors.Is(err, sql.ErrNoRows):
+		list++ // 1 when there is no list yet
+		got = min(want, size)
+		if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)`,
+			list, size, got, now.UTC()); err != nil {
+			return 0, 0, 0, err
+		}
+		return list, 0, got, nil
 	}
-	if err != sql.ErrNoRows {
-		return 0, 0, err
-	}
-	if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM status_lists`).Scan(&list); err != nil {
-		return 0, 0, err
-	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, 1, ?)`,
-		list, size, now.UTC()); err != nil {
-		return 0, 0, err
-	}
-	return list, 0, nil
+	return 0, 0, 0, err
 }
 
 func (s *Store) StatusListExists(ctx context.Context, list int64) (ok bool, err error) {
