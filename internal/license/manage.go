@@ -274,6 +274,7 @@ const keyCacheTTL = 5 * time.Second
 // verify only with a proof from the audit chain). Parsed keys are cached
 // for keyCacheTTL, or until a seal of this process changes.
 type nodeKeys struct {
+	s     *Service
 	seals *seal.Service
 	now   func() time.Time
 	cache *sync.Map // kid → cachedKey
@@ -287,11 +288,25 @@ type cachedKey struct {
 
 func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 	now := k.now()
-	gen := k.seals.Generation()
+	gen := k.seals.Generation() + k.s.trustGen.Load()<<32
 	if v, ok := k.cache.Load(kid); ok && now.Sub(v.(cachedKey).at) < keyCacheTTL && v.(cachedKey).gen == gen {
 		return v.(cachedKey).k, nil
 	}
 	key, se, err := k.seals.KeyInfo(ctx, kid)
+	if errs.Is(err, errs.NotFound) {
+		// Not ours: perhaps another province's, from a trust list.
+		tk, terr := k.s.store.TrustedKey(ctx, kid)
+		if terr != nil {
+			return nil, terr
+		}
+		alg, pub, err := tk.JWK.Key()
+		if err != nil {
+			return nil, err
+		}
+		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source}
+		k.cache.Store(kid, cachedKey{ki, now, gen})
+		return ki, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -363,7 +378,7 @@ func ParseListID(id string) (int64, string, bool) {
 // (revoked ones with the audit chain's proof) and keys imported from
 // trust lists, and this node's licence states read directly.
 func (s *Service) Verifier() *Verifier {
-	return &Verifier{Keys: nodeKeys{s.seals, s.now, &s.keyCache}, Statuses: &nodeStatuses{s, map[[2]int64]State{}}, Prover: s.seals, Now: s.now}
+	return &Verifier{Keys: nodeKeys{s, s.seals, s.now, &s.keyCache}, Statuses: &nodeStatuses{s, map[[2]int64]State{}}, Prover: s.seals, Now: s.now}
 }
 
 // Verify checks a licence JWS or 亮证 code with the node's online verifier

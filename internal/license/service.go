@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -58,6 +59,11 @@ type Store interface {
 	LicenseUses(ctx context.Context, holderID ids.ID, limit int) ([]Use, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+	// AddTrustedKey stores (or replaces) an imported key; TrustedKey finds
+	// one (errs.NotFound if absent); TrustedKeys lists them by source.
+	AddTrustedKey(ctx context.Context, k *TrustedKey) error
+	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
+	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -94,9 +100,10 @@ type Service struct {
 	keys     *cryptox.Keyring
 	base     string
 	now      func() time.Time
-	lists    sync.Map  // list URL → *cachedList: signed status list credentials
-	keyCache sync.Map  // kid → cachedKey: the online verifier's parsed keys
-	entries  entryPool // status entries reserved by this process
+	lists    sync.Map      // list URL → *cachedList: signed status list credentials
+	keyCache sync.Map      // kid → cachedKey: the online verifier's parsed keys
+	entries  entryPool     // status entries reserved by this process
+	trustGen atomic.Uint64 // bumped by every trust list import here
 	font     string
 }
 

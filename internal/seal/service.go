@@ -54,6 +54,9 @@ type Store interface {
 	AuditEntryOf(ctx context.Context, targetType, targetID string) (*audit.Entry, error)
 	// AuditEntryAt returns the entry at seq; errs.NotFound if none.
 	AuditEntryAt(ctx context.Context, seq int64) (*audit.Entry, error)
+	// SealCoverage counts the organisations within one of within, and
+	// those of them with at least one active seal.
+	SealCoverage(ctx context.Context, within []region.Code) (withSeal, total int, err error)
 	// AuditHead returns the chain's head.
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
 }
@@ -538,4 +541,27 @@ func (s *Service) ProveSigned(ctx context.Context, kid, docSHA256 string) (time.
 // to anyone: they are printed on what it seals. errs.NotFound if absent.
 func (s *Service) Public(ctx context.Context, id ids.ID) (*Seal, error) {
 	return s.store.Seal(ctx, id)
+}
+
+// Coverage is e-seal coverage (电子印章覆盖率): of the bodies within the
+// caller's seal.manage scopes, how many have an active seal.
+type Coverage struct {
+	WithSeal, Total int
+}
+
+// Rate is WithSeal / Total, 0 without bodies.
+func (c Coverage) Rate() float64 {
+	if c.Total == 0 {
+		return 0
+	}
+	return float64(c.WithSeal) / float64(c.Total)
+}
+
+// Coverage counts e-seal coverage within by's seal.manage scopes.
+func (s *Service) Coverage(ctx context.Context, by *identity.Caller) (Coverage, error) {
+	if err := identity.Authorize(by, identity.PermSealManage, ""); err != nil {
+		return Coverage{}, err
+	}
+	w, t, err := s.store.SealCoverage(ctx, by.Scopes(identity.PermSealManage))
+	return Coverage{WithSeal: w, Total: t}, err
 }

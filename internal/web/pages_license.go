@@ -296,3 +296,60 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 	_, err = w.Write(b)
 	return err
 }
+
+// handleTrustList serves this node's signed trust list (证照互认).
+func (s *Server) handleTrustList(w http.ResponseWriter, r *http.Request) error {
+	jws, err := s.licenses.TrustListJWS(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/jose")
+	w.Header().Set("Content-Disposition", `attachment; filename="trust-list.jws"`)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, err = w.Write([]byte(jws))
+	return err
+}
+
+// handleTrustedKeys lists the keys imported from other nodes' trust lists,
+// with the import form.
+func (s *Server) handleTrustedKeys(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTrustedKeys(w, r, nil, -1)
+}
+
+func (s *Server) renderTrustedKeys(w http.ResponseWriter, r *http.Request, err error, imported int) error {
+	keys, kerr := s.licenses.TrustedKeys(r.Context(), caller(r))
+	if kerr != nil {
+		return kerr
+	}
+	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Imported": imported}}
+	if e := errs.As(err); e != nil {
+		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
+		if len(e.Fields) == 0 {
+			p.Errors = map[string]string{"form": e.Msg}
+		}
+	}
+	return s.rd.render(w, r, "trust_lists", p)
+}
+
+// handleImportTrustList imports another node's trust list, pasted or
+// uploaded.
+func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	text := r.PostForm.Get("list")
+	if f, _, err := r.FormFile("file"); err == nil {
+		b := make([]byte, 1<<20)
+		n, _ := f.Read(b)
+		f.Close()
+		text = string(b[:n])
+	}
+	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
+		return s.renderTrustedKeys(w, r, err, -1)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderTrustedKeys(w, r, nil, n)
+}

@@ -19,6 +19,10 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /wallet/{id}", s.errorPage(s.handleWalletLicense))
 	mux.Handle("GET /wallet/{id}/pdf", s.errorPage(s.handleLicensePDF))
 	mux.Handle("POST /wallet/{id}/present", s.errorPage(s.handlePresent))
+	// 证照互认: this node's signed trust list; importing another's.
+	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
+	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
+	mux.Handle("POST /workbench/trust-lists", s.errorPage(s.handleImportTrustList))
 	// Issuing officers.
 	mux.Handle("GET /workbench/licenses", s.errorPage(s.handleIssuedLicenses))
 	mux.Handle("POST /workbench/licenses", s.errorPage(s.handleIssueLicense))

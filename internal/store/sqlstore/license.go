@@ -157,8 +157,8 @@ func (s *Store) LicenseAt(ctx context.Context, list int64, index int) (_ license
 func (s *Store) StatusSealOrg(ctx context.Context) (_ ids.ID, err error) {
 	defer errs.Wrap(&err, "sqlstore.StatusSealOrg")
 	var id ids.ID
-	err = s.db.QueryRow(ctx, `SELECT org_id FROM seals WHERE kind = 'official' AND state = 'active'
-		ORDER BY LENGTH(region), created_at, id LIMIT 1`).Scan(&id)
+	err = s.db.QueryRow(ctx, `SELECT s.org_id FROM seals s JOIN organizations o ON o.id = s.org_id
+		WHERE s.kind = 'official' AND s.state = 'active' ORDER BY LENGTH(s.region), o.created_at, o.id LIMIT 1`).Scan(&id)
 	if err != nil {
 		return "", notFound(err, "seal")
 	}
@@ -201,6 +201,59 @@ func (s *Store) LicenseUses(ctx context.Context, holderID ids.ID, limit int) (_ 
 		}
 		u.At = utc(u.At)
 		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddTrustedKey(%q)", k.KID)
+	jwk, err := json.Marshal(k.JWK)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
+		imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+		k.KID, string(jwk), k.JWK.Org, k.Source, k.ImportedAt.UTC(), k.ImportedBy)
+	return err
+}
+
+func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
+	var k license.TrustedKey
+	var jwk, org string
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.ImportedAt, &k.ImportedBy); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(jwk), &k.JWK); err != nil {
+		return nil, err
+	}
+	k.ImportedAt = utc(k.ImportedAt)
+	return &k, nil
+}
+
+func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedKey, err error) {
+	defer errs.Wrap(&err, "sqlstore.TrustedKey(%q)", kid)
+	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys WHERE kid = ?`, kid))
+	if err != nil {
+		return nil, notFoundKey(err, "verify.unknown_key")
+	}
+	return k, nil
+}
+
+func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err error) {
+	defer errs.Wrap(&err, "sqlstore.TrustedKeys")
+	rows, err := s.db.Query(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys ORDER BY source, org_name, kid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.TrustedKey
+	for rows.Next() {
+		k, err := scanTrustedKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *k)
 	}
 	return out, rows.Err()
 }
