@@ -64,6 +64,9 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
+	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's.
+	AddLicenseGrant(ctx context.Context, g *Grant) error
+	CaseLicenseGrants(ctx context.Context, caseID ids.ID) ([]Grant, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -84,6 +87,7 @@ type Deps struct {
 	Audit   *audit.Service
 	Seals   *seal.Service
 	People  People
+	Cases   CaseReader       // for grants: the holder's cases, the officer's reads
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
@@ -97,6 +101,7 @@ type Service struct {
 	audit    *audit.Service
 	seals    *seal.Service
 	people   People
+	cases    CaseReader
 	keys     *cryptox.Keyring
 	base     string
 	now      func() time.Time
@@ -109,7 +114,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, keys: d.Keys,
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, keys: d.Keys,
 		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
 }
 

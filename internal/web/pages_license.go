@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -132,7 +134,16 @@ func (s *Server) renderWalletLicense(w http.ResponseWriter, r *http.Request, id 
 	if gerr != nil {
 		return gerr
 	}
-	data := map[string]any{"License": s.licenseViewOf(r, l)}
+	data := map[string]any{"License": s.licenseViewOf(r, l), "GrantedCase": r.Context().Value(grantedKey{})}
+	if mine, err := s.cases.Mine(r.Context(), caller(r), 50); err == nil {
+		var open []cases.Case
+		for _, c := range mine {
+			if c.Open() && c.Number != "" {
+				open = append(open, c)
+			}
+		}
+		data["Cases"] = open
+	}
 	if code != "" {
 		qr, qerr := qrDataURI(code, 320)
 		if qerr != nil {
@@ -143,6 +154,9 @@ func (s *Server) renderWalletLicense(w http.ResponseWriter, r *http.Request, id 
 	p := &page{Title: "wallet.license_title", Face: identity.FacePortal, Data: data}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args = status(e), map[string]string{"form": e.Msg}, e.Args
+		if len(e.Fields) > 0 {
+			p.Errors = errorsOf(e)
+		}
 	}
 	return s.rd.render(w, r, "wallet_license", p)
 }
@@ -352,4 +366,49 @@ func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.renderTrustedKeys(w, r, nil, n)
+}
+
+// grantedKey carries the number of the case just granted to the page.
+type grantedKey struct{}
+
+// handleGrant lets the authority of one of the holder's open cases use the
+// licence (用证授权, 免提交).
+func (s *Server) handleGrant(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id := ids.ID(r.PathValue("id"))
+	g, err := s.licenses.GrantForCase(r.Context(), caller(r), id, ids.ID(r.PostForm.Get("case")))
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Conflict {
+		return s.renderWalletLicense(w, r, id, "", time.Time{}, err)
+	}
+	if err != nil {
+		return err
+	}
+	ctx := context.WithValue(r.Context(), grantedKey{}, string(g.CaseID))
+	return s.renderWalletLicense(w, r.WithContext(ctx), id, "", time.Time{}, nil)
+}
+
+// caseLicenseRow is a granted licence with its verdict in a sentence.
+type caseLicenseRow struct {
+	license.CaseLicense
+	View     licenseView
+	Sentence string
+}
+
+// handleCaseLicenses shows an officer the licences the applicant granted
+// for a case, verified now; each read is logged for the holder.
+func (s *Server) handleCaseLicenses(w http.ResponseWriter, r *http.Request) error {
+	id := ids.ID(r.PathValue("id"))
+	list, err := s.licenses.CaseLicenses(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	rows := make([]caseLicenseRow, len(list))
+	for i := range list {
+		rows[i] = caseLicenseRow{CaseLicense: list[i], View: s.licenseViewOf(r, &list[i].License),
+			Sentence: s.verdictSentence(state(r.Context()).Lang, list[i].Result)}
+	}
+	return s.rd.render(w, r, "license_case", &page{Title: "license.case_title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"CaseID": id, "Licenses": rows}})
 }

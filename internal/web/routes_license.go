@@ -19,6 +19,9 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /wallet/{id}", s.errorPage(s.handleWalletLicense))
 	mux.Handle("GET /wallet/{id}/pdf", s.errorPage(s.handleLicensePDF))
 	mux.Handle("POST /wallet/{id}/present", s.errorPage(s.handlePresent))
+	mux.Handle("POST /wallet/{id}/grant", s.errorPage(s.handleGrant))
+	// 免提交: the officer sees the licences the applicant granted, verified.
+	mux.Handle("GET /workbench/cases/{id}/licenses", s.errorPage(s.handleCaseLicenses))
 	// 证照互认: this node's signed trust list; importing another's.
 	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
 	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))

@@ -257,3 +257,32 @@ func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err er
 	}
 	return out, rows.Err()
 }
+
+func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddLicenseGrant")
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Purpose, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	return err
+}
+
+func (s *Store) CaseLicenseGrants(ctx context.Context, caseID ids.ID) (_ []license.Grant, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseLicenseGrants")
+	// The newest grant of each licence.
+	rows, err := s.db.Query(ctx, `SELECT id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at FROM license_grants g
+		WHERE case_id = ? AND revoked_at IS NULL AND created_at = (SELECT MAX(created_at) FROM license_grants h
+		WHERE h.case_id = g.case_id AND h.license_id = g.license_id AND h.revoked_at IS NULL) ORDER BY created_at`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.Grant
+	for rows.Next() {
+		var g license.Grant
+		if err := rows.Scan(&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.CreatedAt, &g.ExpiresAt); err != nil {
+			return nil, err
+		}
+		g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
