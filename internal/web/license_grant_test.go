@@ -37,7 +37,7 @@ func TestGrantLicenseForCase(t *testing.T) {
 	cit := n.Client(t)
 	cit.Login("citizen", app.DemoPassword)
 	page := cit.Get("/wallet/" + card.ID)
-	if page.Doc.Find(`#f-case option[value="` + string(c.ID) + `"]`).Length() != 1 {
+	if page.Doc.Find(`#f-case option[value="`+string(c.ID)+`"]`).Length() != 1 {
 		t.Fatal("the open case is not offered for the grant")
 	}
 	if r := cit.Post("/wallet/"+card.ID+"/grant", url.Values{"case": {"not-a-case"}}); r.StatusCode != http.StatusUnprocessableEntity {
