@@ -16,6 +16,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
 )
 
@@ -67,6 +68,10 @@ type Store interface {
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's.
 	AddLicenseGrant(ctx context.Context, g *Grant) error
 	CaseLicenseGrants(ctx context.Context, caseID ids.ID) ([]Grant, error)
+	// LicenseUseRates counts, per item among items, the submitted cases
+	// decided within one of within, and those with a licence grant, most
+	// cases first.
+	LicenseUseRates(ctx context.Context, items []string, within []region.Code) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -88,6 +93,7 @@ type Deps struct {
 	Seals   *seal.Service
 	People  People
 	Cases   CaseReader       // for grants: the holder's cases, the officer's reads
+	Items   Items            // the service catalog, for 用证率
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
@@ -102,6 +108,7 @@ type Service struct {
 	seals    *seal.Service
 	people   People
 	cases    CaseReader
+	items    Items
 	keys     *cryptox.Keyring
 	base     string
 	now      func() time.Time
@@ -114,7 +121,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, keys: d.Keys,
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
 		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
 }
 

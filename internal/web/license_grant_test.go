@@ -20,7 +20,9 @@ import (
 func TestGrantLicenseForCase(t *testing.T) {
 	n := startLicense(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	if _, err := n.App.Catalog.ImportAs(ctx, audit.System("test"), []catalog.Item{apptest.TestItem("TST-0009", catalog.LevelCity, catalog.ScopeProvince)}); err != nil {
+	it := apptest.TestItem("TST-0009", catalog.LevelCity, catalog.ScopeProvince)
+	it.Materials[0] = catalog.Material{Name: "社会保障卡", Required: true, Form: "original", LicenseTypes: []string{"social_security_card"}}
+	if _, err := n.App.Catalog.ImportAs(ctx, audit.System("test"), []catalog.Item{it}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := n.App.Cases.Apply(ctx, n.Caller(t, "citizen"), cases.Application{ItemCode: "TST-0009", DecideIn: "440106",
@@ -58,6 +60,22 @@ func TestGrantLicenseForCase(t *testing.T) {
 	}
 	if got := cit.Get("/wallet/uses").Doc.Find("#uses").Text(); !strings.Contains(got, "林晓燕") || !strings.Contains(got, "办件用证") {
 		t.Errorf("holder's use log: %q", got)
+	}
+	// 用证率: the one eligible case used a licence.
+	var rate struct {
+		Total struct{ Eligible, Used int }
+	}
+	if code := n.api(http.MethodGet, "/api/v1/licenses/use-rate", "leader", "", &rate); code != http.StatusOK || rate.Total.Eligible != 1 || rate.Total.Used != 1 {
+		t.Errorf("use rate: %d %+v, want 1 of 1", code, rate)
+	}
+	if code := n.api(http.MethodGet, "/api/v1/licenses/use-rate", "citizen", "", nil); code != http.StatusForbidden {
+		t.Errorf("use rate for a citizen: %d", code)
+	}
+	if r := n.Client(t); true {
+		r.Login("leader", app.DemoPassword)
+		if p := r.Get("/workbench/licenses/use-rate"); p.StatusCode != http.StatusOK || p.Doc.Find("#use-rate-total").Length() != 1 {
+			t.Errorf("use rate page: %d", p.StatusCode)
+		}
 	}
 	// Someone who may not read the case sees nothing.
 	elder := n.Client(t)

@@ -412,3 +412,13 @@ func (s *Server) handleCaseLicenses(w http.ResponseWriter, r *http.Request) erro
 	return s.rd.render(w, r, "license_case", &page{Title: "license.case_title", Face: identity.FaceWorkbench,
 		Data: map[string]any{"CaseID": id, "Licenses": rows}})
 }
+
+// handleUseRate shows 用证率 by item within the caller's scopes.
+func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
+	rows, total, err := s.licenses.UseRates(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "license_use_rate", &page{Title: "license.use_rate_title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"Rows": rows, "Total": total}})
+}

@@ -26,6 +26,8 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
 	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
 	mux.Handle("POST /workbench/trust-lists", s.errorPage(s.handleImportTrustList))
+	// 用证率, for auditors and leaders.
+	mux.Handle("GET /workbench/licenses/use-rate", s.errorPage(s.handleUseRate))
 	// Issuing officers.
 	mux.Handle("GET /workbench/licenses", s.errorPage(s.handleIssuedLicenses))
 	mux.Handle("POST /workbench/licenses", s.errorPage(s.handleIssueLicense))

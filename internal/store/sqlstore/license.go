@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 var _ license.Store = (*Store)(nil)
@@ -283,6 +285,40 @@ func (s *Store) CaseLicenseGrants(ctx context.Context, caseID ids.ID) (_ []licen
 		}
 		g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
 		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code) (_ []license.UseRate, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseUseRates")
+	if len(items) == 0 || len(within) == 0 {
+		return nil, nil
+	}
+	var or []string
+	var args []any
+	for _, r := range within {
+		cond, a := withinRegion("c.decided_at", string(r))
+		or, args = append(or, cond), append(args, a...)
+	}
+	in := strings.Repeat("?, ", len(items))
+	for _, it := range items {
+		args = append(args, it)
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.item_code, COUNT(*),
+		SUM(CASE WHEN EXISTS (SELECT 1 FROM license_grants g WHERE g.case_id = c.id) THEN 1 ELSE 0 END)
+		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
+		GROUP BY c.item_code ORDER BY COUNT(*) DESC, c.item_code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.UseRate
+	for rows.Next() {
+		var u license.UseRate
+		if err := rows.Scan(&u.Item, &u.Eligible, &u.Used); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
 	}
 	return out, rows.Err()
 }
