@@ -422,3 +422,32 @@ func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
 	return s.rd.render(w, r, "license_use_rate", &page{Title: "license.use_rate_title", Face: identity.FaceWorkbench,
 		Data: map[string]any{"Rows": rows, "Total": total}})
 }
+
+// handlePointOfUseForm is the point-of-use page of the 电子社保卡: scan the
+// holder's 亮证 code, pick the scenario and the place.
+func (s *Server) handlePointOfUseForm(w http.ResponseWriter, r *http.Request) error {
+	if err := identity.Authorize(caller(r), identity.PermWorkbench, ""); err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "social_card", &page{Title: "socialcard.title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"Scenarios": license.Scenarios}})
+}
+
+// handlePointOfUse verifies the code and records the use when valid.
+func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	res, err := s.licenses.PointOfUse(r.Context(), caller(r), f.Get("code"), f.Get("scenario"), f.Get("place"))
+	p := &page{Title: "socialcard.title", Face: identity.FaceWorkbench, Form: f, Data: map[string]any{"Scenarios": license.Scenarios}}
+	if e := errs.As(err); e != nil && e.Code == errs.Invalid {
+		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
+		return s.rd.render(w, r, "social_card", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res)
+	return s.rd.render(w, r, "social_card", p)
+}

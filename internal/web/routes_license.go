@@ -26,6 +26,9 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
 	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
 	mux.Handle("POST /workbench/trust-lists", s.errorPage(s.handleImportTrustList))
+	// 电子社保卡 at its point of use.
+	mux.Handle("GET /workbench/social-card", s.errorPage(s.handlePointOfUseForm))
+	mux.Handle("POST /workbench/social-card", s.errorPage(s.handlePointOfUse))
 	// 用证率, for auditors and leaders.
 	mux.Handle("GET /workbench/licenses/use-rate", s.errorPage(s.handleUseRate))
 	// Issuing officers.
