@@ -137,6 +137,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 		}
 		return s.store.AddOutbox(ctx, "licenses."+string(act), event(l), now)
 	})
+	s.states.Delete([2]int64{l.StatusList, int64(l.StatusIndex)})
 	if err != nil {
 		return nil, err
 	}
@@ -337,10 +338,7 @@ func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bo
 	st, seen := n.memo[key]
 	if !seen {
 		var err error
-		st, err = n.s.store.LicenseAt(ctx, list, index)
-		if errs.Is(err, errs.NotFound) {
-			st, err = StateValid, nil
-		}
+		st, err = n.s.licenseState(ctx, key)
 		if err != nil {
 			return false, err
 		}
@@ -350,6 +348,34 @@ func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bo
 		return st == StateRevoked, nil
 	}
 	return st == StateSuspended, nil
+}
+
+// stateCacheTTL is how long the node's verifier reuses a licence state it
+// read. A change made in this process drops the entry at once (Act); one
+// made by another instance shows within this time.
+const stateCacheTTL = 2 * time.Second
+
+type cachedState struct {
+	st State
+	at time.Time
+}
+
+// licenseState returns the state of the licence at a status entry (valid
+// for an entry no licence holds), through the short cache.
+func (s *Service) licenseState(ctx context.Context, key [2]int64) (State, error) {
+	now := s.now()
+	if v, ok := s.states.Load(key); ok && now.Sub(v.(cachedState).at) < stateCacheTTL {
+		return v.(cachedState).st, nil
+	}
+	st, err := s.store.LicenseAt(ctx, key[0], int(key[1]))
+	if errs.Is(err, errs.NotFound) {
+		st, err = StateValid, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s.states.Store(key, cachedState{st, now})
+	return st, nil
 }
 
 // parseStatusURL splits one of this node's status list URLs.

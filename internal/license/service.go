@@ -114,6 +114,7 @@ type Service struct {
 	now      func() time.Time
 	lists    sync.Map      // list URL → *cachedList: signed status list credentials
 	keyCache sync.Map      // kid → cachedKey: the online verifier's parsed keys
+	states   sync.Map      // [list, index] → cachedState: the online verifier's licence states
 	entries  entryPool     // status entries reserved by this process
 	trustGen atomic.Uint64 // bumped by every trust list import here
 	font     string
