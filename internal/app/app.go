@@ -125,7 +125,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if base == "" {
 		base = "http://localhost"
 	}
-	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Keys: keys,
+	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
 		BaseURL: base, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})

@@ -137,6 +137,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 		}
 		return s.store.AddOutbox(ctx, "licenses."+string(act), event(l), now)
 	})
+	s.states.Delete([2]int64{l.StatusList, int64(l.StatusIndex)})
 	if err != nil {
 		return nil, err
 	}
@@ -274,6 +275,7 @@ const keyCacheTTL = 5 * time.Second
 // verify only with a proof from the audit chain). Parsed keys are cached
 // for keyCacheTTL, or until a seal of this process changes.
 type nodeKeys struct {
+	s     *Service
 	seals *seal.Service
 	now   func() time.Time
 	cache *sync.Map // kid → cachedKey
@@ -287,11 +289,25 @@ type cachedKey struct {
 
 func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 	now := k.now()
-	gen := k.seals.Generation()
+	gen := k.seals.Generation() + k.s.trustGen.Load()<<32
 	if v, ok := k.cache.Load(kid); ok && now.Sub(v.(cachedKey).at) < keyCacheTTL && v.(cachedKey).gen == gen {
 		return v.(cachedKey).k, nil
 	}
 	key, se, err := k.seals.KeyInfo(ctx, kid)
+	if errs.Is(err, errs.NotFound) {
+		// Not ours: perhaps another province's, from a trust list.
+		tk, terr := k.s.store.TrustedKey(ctx, kid)
+		if terr != nil {
+			return nil, terr
+		}
+		alg, pub, err := tk.JWK.Key()
+		if err != nil {
+			return nil, err
+		}
+		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source}
+		k.cache.Store(kid, cachedKey{ki, now, gen})
+		return ki, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -322,10 +338,7 @@ func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bo
 	st, seen := n.memo[key]
 	if !seen {
 		var err error
-		st, err = n.s.store.LicenseAt(ctx, list, index)
-		if errs.Is(err, errs.NotFound) {
-			st, err = StateValid, nil
-		}
+		st, err = n.s.licenseState(ctx, key)
 		if err != nil {
 			return false, err
 		}
@@ -335,6 +348,34 @@ func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bo
 		return st == StateRevoked, nil
 	}
 	return st == StateSuspended, nil
+}
+
+// stateCacheTTL is how long the node's verifier reuses a licence state it
+// read. A change made in this process drops the entry at once (Act); one
+// made by another instance shows within this time.
+const stateCacheTTL = 2 * time.Second
+
+type cachedState struct {
+	st State
+	at time.Time
+}
+
+// licenseState returns the state of the licence at a status entry (valid
+// for an entry no licence holds), through the short cache.
+func (s *Service) licenseState(ctx context.Context, key [2]int64) (State, error) {
+	now := s.now()
+	if v, ok := s.states.Load(key); ok && now.Sub(v.(cachedState).at) < stateCacheTTL {
+		return v.(cachedState).st, nil
+	}
+	st, err := s.store.LicenseAt(ctx, key[0], int(key[1]))
+	if errs.Is(err, errs.NotFound) {
+		st, err = StateValid, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s.states.Store(key, cachedState{st, now})
+	return st, nil
 }
 
 // parseStatusURL splits one of this node's status list URLs.
@@ -363,7 +404,7 @@ func ParseListID(id string) (int64, string, bool) {
 // (revoked ones with the audit chain's proof) and keys imported from
 // trust lists, and this node's licence states read directly.
 func (s *Service) Verifier() *Verifier {
-	return &Verifier{Keys: nodeKeys{s.seals, s.now, &s.keyCache}, Statuses: &nodeStatuses{s, map[[2]int64]State{}}, Prover: s.seals, Now: s.now}
+	return &Verifier{Keys: nodeKeys{s, s.seals, s.now, &s.keyCache}, Statuses: &nodeStatuses{s, map[[2]int64]State{}}, Prover: s.seals, Now: s.now}
 }
 
 // Verify checks a licence JWS or 亮证 code with the node's online verifier

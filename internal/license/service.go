@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -15,16 +16,18 @@ import (
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
 )
 
 // Store is the persistence licences need. Its methods join the transaction
 // in the context, if any.
 type Store interface {
-	// NextStatusEntry hands out the next entry of the newest status list,
-	// starting a new list when it is full: the list's number and the
-	// entry's ordinal n (0-based) within it.
-	NextStatusEntry(ctx context.Context, size int, now time.Time) (list int64, n int64, err error)
+	// NextStatusEntries hands out up to want consecutive entries of the
+	// newest status list, starting a new list (of size entries) when it is
+	// full: the list's number, the first entry's ordinal (0-based) and how
+	// many were handed out (at least 1, fewer at the end of a list).
+	NextStatusEntries(ctx context.Context, size, want int, now time.Time) (list int64, first int64, got int, err error)
 	// StatusListExists reports whether list has been started.
 	StatusListExists(ctx context.Context, list int64) (bool, error)
 	// CreateLicense inserts l; errs.Conflict ("license.exists") for a
@@ -57,6 +60,18 @@ type Store interface {
 	LicenseUses(ctx context.Context, holderID ids.ID, limit int) ([]Use, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+	// AddTrustedKey stores (or replaces) an imported key; TrustedKey finds
+	// one (errs.NotFound if absent); TrustedKeys lists them by source.
+	AddTrustedKey(ctx context.Context, k *TrustedKey) error
+	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
+	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
+	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's.
+	AddLicenseGrant(ctx context.Context, g *Grant) error
+	CaseLicenseGrants(ctx context.Context, caseID ids.ID) ([]Grant, error)
+	// LicenseUseRates counts, per item among items, the submitted cases
+	// decided within one of within, and those with a licence grant, most
+	// cases first.
+	LicenseUseRates(ctx context.Context, items []string, within []region.Code) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -77,6 +92,8 @@ type Deps struct {
 	Audit   *audit.Service
 	Seals   *seal.Service
 	People  People
+	Cases   CaseReader       // for grants: the holder's cases, the officer's reads
+	Items   Items            // the service catalog, for 用证率
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
@@ -90,17 +107,22 @@ type Service struct {
 	audit    *audit.Service
 	seals    *seal.Service
 	people   People
+	cases    CaseReader
+	items    Items
 	keys     *cryptox.Keyring
 	base     string
 	now      func() time.Time
-	lists    sync.Map // list URL → *cachedList: signed status list credentials
-	keyCache sync.Map // kid → cachedKey: the online verifier's parsed keys
+	lists    sync.Map      // list URL → *cachedList: signed status list credentials
+	keyCache sync.Map      // kid → cachedKey: the online verifier's parsed keys
+	states   sync.Map      // [list, index] → cachedState: the online verifier's licence states
+	entries  entryPool     // status entries reserved by this process
+	trustGen atomic.Uint64 // bumped by every trust list import here
 	font     string
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, keys: d.Keys,
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
 		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
 }
 
@@ -274,27 +296,35 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 		HolderKind: h.kind, HolderID: h.id, HolderRef: s.holderRef(h.id), HolderName: h.name, Fields: fields,
 		ValidFrom: from, ValidUntil: until, State: StateValid, SealID: se.ID, KID: sg.KeyID(), CaseID: caseID,
 		IssuedBy: aname, IssuedAt: now, UpdatedAt: now}
+	// The status entry (and with it the number) first, from a block this
+	// process reserved; then the signature outside any transaction, so
+	// that signing uses every core while the single writer commits; then
+	// everything the issuance records, in one transaction. Entries of
+	// failed issuances, or left in a block when the process stops, stay
+	// unused: harmless, their bits stay 0.
+	list, n, err := s.entries.take(ctx, s, now)
+	if err != nil {
+		return nil, err
+	}
+	l.StatusList, l.StatusIndex = list, listIndex(n)
+	l.Number = fmt.Sprintf("%s%s%d%09d", typ.Code, (string(org.Region) + "000000")[:6], from.In(shanghai).Year(), (list-1)*ListSize+n+1)
+	payload, err := s.credential(l, typ, org).marshal()
+	if err != nil {
+		return nil, err
+	}
+	input, err := SigningInput(Header{Alg: string(sg.Alg()), Kid: sg.KeyID(), Typ: TypCredential}, payload)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := sg.Sign([]byte(input))
+	if err != nil {
+		return nil, err
+	}
+	l.JWS = Assemble(input, sig)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		list, n, err := s.store.NextStatusEntry(ctx, ListSize, now)
-		if err != nil {
+		if _, err := s.seals.Record(ctx, actor, se.ID, sg.KeyID(), []byte(input), "license", string(l.ID)); err != nil {
 			return err
 		}
-		l.StatusList, l.StatusIndex = list, listIndex(n)
-		l.Number = fmt.Sprintf("%s%s%d%09d", typ.Code, (string(org.Region) + "000000")[:6], from.In(shanghai).Year(), (list-1)*ListSize+n+1)
-		cred := s.credential(l, typ, org)
-		payload, err := cred.marshal()
-		if err != nil {
-			return err
-		}
-		input, err := SigningInput(Header{Alg: string(sg.Alg()), Kid: sg.KeyID(), Typ: TypCredential}, payload)
-		if err != nil {
-			return err
-		}
-		sig, err := s.seals.Sign(ctx, actor, se.ID, sg.KeyID(), []byte(input), "license", string(l.ID))
-		if err != nil {
-			return err
-		}
-		l.JWS = Assemble(input, sig.Sig)
 		if err := s.store.CreateLicense(ctx, l); err != nil {
 			return err
 		}
@@ -352,4 +382,38 @@ func (s *Service) credential(l *License, typ Type, org *identity.Organization) C
 		Subject:          subject,
 		CredentialStatus: []StatusEntry{entry(PurposeRevocation), entry(PurposeSuspension)},
 	}
+}
+
+// entryBlock is how many status entries a process reserves at once, so
+// that an issuance does not commit a transaction of its own for its entry.
+const entryBlock = 64
+
+// entryPool hands out the status entries a process reserved.
+type entryPool struct {
+	mu         sync.Mutex
+	list, next int64
+	left       int
+}
+
+// take returns one entry, reserving a new block when the pool is empty.
+func (p *entryPool) take(ctx context.Context, s *Service, now time.Time) (int64, int64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.left == 0 {
+		var list, first int64
+		var got int
+		err := s.tx.Transact(ctx, func(ctx context.Context) error {
+			var err error
+			list, first, got, err = s.store.NextStatusEntries(ctx, ListSize, entryBlock, now)
+			return err
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+		p.list, p.next, p.left = list, first, got
+	}
+	n := p.next
+	p.next++
+	p.left--
+	return p.list, n, nil
 }

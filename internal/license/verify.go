@@ -80,6 +80,7 @@ type Result struct {
 	SignedWhileSealValid           bool      // its seal is revoked now, but the audit chain proves the signature older
 	SealRevokedAt                  time.Time //
 	ExpiresAt                      time.Time // of a 亮证 code
+	StatusUnchecked                bool      // a trust-listed issuer's status lists were out of reach
 }
 
 func fail(r *Result, reason Reason) *Result {
@@ -168,6 +169,13 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 				return fail(r, ReasonNotLicense)
 			}
 			set, err := v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
+			if err != nil && k.Source != "" {
+				// Another province's licence, recognised through its trust
+				// list: its status lists are on its node, out of reach
+				// until federation. Say so rather than refuse it.
+				r.StatusUnchecked = true
+				continue
+			}
 			if err != nil {
 				r.Verdict, r.Reason = Invalid, ReasonStatusAbsent
 				return r

@@ -54,6 +54,9 @@ type Store interface {
 	AuditEntryOf(ctx context.Context, targetType, targetID string) (*audit.Entry, error)
 	// AuditEntryAt returns the entry at seq; errs.NotFound if none.
 	AuditEntryAt(ctx context.Context, seq int64) (*audit.Entry, error)
+	// SealCoverage counts the organisations within one of within, and
+	// those of them with at least one active seal.
+	SealCoverage(ctx context.Context, within []region.Code) (withSeal, total int, err error)
 	// AuditHead returns the chain's head.
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
 }
@@ -397,16 +400,37 @@ func (s *Service) signer(ctx context.Context, kid string) (Signer, error) {
 }
 
 // Sign seals msg with seal sealID's current key on behalf of actor and
-// records the use (用印记录) and its audit entry in the transaction ctx
-// carries: the audit chain then proves when the seal was used. It re-reads
-// the seal in that transaction, so a seal suspended or revoked meanwhile
-// signs nothing. The caller has checked that actor may use the seal.
-//
-// Returns errs.Conflict ("seal.not_active") unless the seal is active and
-// kid is still its current key ("seal.key_changed"), errs.NotFound if it
-// does not exist.
+// records the use (see Record). The caller has checked that actor may use
+// the seal.
 func (s *Service) Sign(ctx context.Context, actor audit.Actor, sealID ids.ID, kid string, msg []byte, purpose, ref string) (*Signature, error) {
-	var out *Signature
+	sg, err := s.signer(ctx, kid)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := sg.Sign(msg)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.Record(ctx, actor, sealID, kid, msg, purpose, ref)
+	if err != nil {
+		return nil, err
+	}
+	return &Signature{KID: kid, Alg: sg.Alg(), Sig: sig, UseID: u.ID, At: u.At}, nil
+}
+
+// Record writes the use of seal sealID's key kid on msg, signed with the
+// Signer from Prepare, to the use log (用印记录) with its audit entry, in
+// the transaction ctx carries: the audit chain then proves when the seal
+// was used. It re-reads the seal in that transaction, so a signature made
+// while the seal was suspended, revoked or rotated meanwhile is refused
+// and must be thrown away. Signing outside the transaction keeps the
+// writer free while the CPU signs.
+//
+// Returns errs.Conflict ("seal.not_active") unless the seal is active,
+// ("seal.key_changed") unless kid is still its current key, errs.NotFound
+// if it does not exist.
+func (s *Service) Record(ctx context.Context, actor audit.Actor, sealID ids.ID, kid string, msg []byte, purpose, ref string) (*Use, error) {
+	var u *Use
 	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		se, err := s.store.Seal(ctx, sealID)
 		if err != nil {
@@ -418,29 +442,20 @@ func (s *Service) Sign(ctx context.Context, actor audit.Actor, sealID ids.ID, ki
 		if kid != se.KeyID {
 			return errs.E(errs.Conflict, "seal.key_changed")
 		}
-		sg, err := s.signer(ctx, kid)
-		if err != nil {
-			return err
-		}
-		sig, err := sg.Sign(msg)
-		if err != nil {
-			return err
-		}
 		sum := sha256.Sum256(msg)
 		aid, aname := actor.AuditActor()
-		u := &Use{ID: ids.New(), SealID: se.ID, KID: kid, ActorID: aid, ActorName: aname, DocHash: hex.EncodeToString(sum[:]),
+		u = &Use{ID: ids.New(), SealID: se.ID, KID: kid, ActorID: aid, ActorName: aname, DocHash: hex.EncodeToString(sum[:]),
 			Purpose: purpose, Ref: ref, At: s.clock()}
 		if err := s.store.AddSealUse(ctx, u); err != nil {
 			return err
 		}
-		if err := s.audit.Record(ctx, actor, "seal.used", audit.Target{Type: "seal_use", ID: string(u.ID), Region: string(se.Region)},
-			map[string]any{"seal": se.ID, "kid": kid, "doc_sha256": u.DocHash, "purpose": purpose, "ref": ref}); err != nil {
-			return err
-		}
-		out = &Signature{KID: kid, Alg: sg.Alg(), Sig: sig, UseID: u.ID, At: u.At}
-		return nil
+		return s.audit.Record(ctx, actor, "seal.used", audit.Target{Type: "seal_use", ID: string(u.ID), Region: string(se.Region)},
+			map[string]any{"seal": se.ID, "kid": kid, "doc_sha256": u.DocHash, "purpose": purpose, "ref": ref})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // JWKS returns every active and retired key of the node's seals, with the
@@ -526,4 +541,27 @@ func (s *Service) ProveSigned(ctx context.Context, kid, docSHA256 string) (time.
 // to anyone: they are printed on what it seals. errs.NotFound if absent.
 func (s *Service) Public(ctx context.Context, id ids.ID) (*Seal, error) {
 	return s.store.Seal(ctx, id)
+}
+
+// Coverage is e-seal coverage (电子印章覆盖率): of the bodies within the
+// caller's seal.manage scopes, how many have an active seal.
+type Coverage struct {
+	WithSeal, Total int
+}
+
+// Rate is WithSeal / Total, 0 without bodies.
+func (c Coverage) Rate() float64 {
+	if c.Total == 0 {
+		return 0
+	}
+	return float64(c.WithSeal) / float64(c.Total)
+}
+
+// Coverage counts e-seal coverage within by's seal.manage scopes.
+func (s *Service) Coverage(ctx context.Context, by *identity.Caller) (Coverage, error) {
+	if err := identity.Authorize(by, identity.PermSealManage, ""); err != nil {
+		return Coverage{}, err
+	}
+	w, t, err := s.store.SealCoverage(ctx, by.Scopes(identity.PermSealManage))
+	return Coverage{WithSeal: w, Total: t}, err
 }

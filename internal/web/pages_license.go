@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -132,7 +134,16 @@ func (s *Server) renderWalletLicense(w http.ResponseWriter, r *http.Request, id 
 	if gerr != nil {
 		return gerr
 	}
-	data := map[string]any{"License": s.licenseViewOf(r, l)}
+	data := map[string]any{"License": s.licenseViewOf(r, l), "GrantedCase": r.Context().Value(grantedKey{})}
+	if mine, err := s.cases.Mine(r.Context(), caller(r), 50); err == nil {
+		var open []cases.Case
+		for _, c := range mine {
+			if c.Open() && c.Number != "" {
+				open = append(open, c)
+			}
+		}
+		data["Cases"] = open
+	}
 	if code != "" {
 		qr, qerr := qrDataURI(code, 320)
 		if qerr != nil {
@@ -143,6 +154,9 @@ func (s *Server) renderWalletLicense(w http.ResponseWriter, r *http.Request, id 
 	p := &page{Title: "wallet.license_title", Face: identity.FacePortal, Data: data}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args = status(e), map[string]string{"form": e.Msg}, e.Args
+		if len(e.Fields) > 0 {
+			p.Errors = errorsOf(e)
+		}
 	}
 	return s.rd.render(w, r, "wallet_license", p)
 }
@@ -295,4 +309,145 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 	w.Header().Set("Content-Disposition", `attachment; filename="license-`+l.Number+`.pdf"`)
 	_, err = w.Write(b)
 	return err
+}
+
+// handleTrustList serves this node's signed trust list (证照互认).
+func (s *Server) handleTrustList(w http.ResponseWriter, r *http.Request) error {
+	jws, err := s.licenses.TrustListJWS(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/jose")
+	w.Header().Set("Content-Disposition", `attachment; filename="trust-list.jws"`)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, err = w.Write([]byte(jws))
+	return err
+}
+
+// handleTrustedKeys lists the keys imported from other nodes' trust lists,
+// with the import form.
+func (s *Server) handleTrustedKeys(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTrustedKeys(w, r, nil, -1)
+}
+
+func (s *Server) renderTrustedKeys(w http.ResponseWriter, r *http.Request, err error, imported int) error {
+	keys, kerr := s.licenses.TrustedKeys(r.Context(), caller(r))
+	if kerr != nil {
+		return kerr
+	}
+	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Imported": imported}}
+	if e := errs.As(err); e != nil {
+		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
+		if len(e.Fields) == 0 {
+			p.Errors = map[string]string{"form": e.Msg}
+		}
+	}
+	return s.rd.render(w, r, "trust_lists", p)
+}
+
+// handleImportTrustList imports another node's trust list, pasted or
+// uploaded.
+func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	text := r.PostForm.Get("list")
+	if f, _, err := r.FormFile("file"); err == nil {
+		b := make([]byte, 1<<20)
+		n, _ := f.Read(b)
+		f.Close()
+		text = string(b[:n])
+	}
+	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
+		return s.renderTrustedKeys(w, r, err, -1)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderTrustedKeys(w, r, nil, n)
+}
+
+// grantedKey carries the number of the case just granted to the page.
+type grantedKey struct{}
+
+// handleGrant lets the authority of one of the holder's open cases use the
+// licence (用证授权, 免提交).
+func (s *Server) handleGrant(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id := ids.ID(r.PathValue("id"))
+	g, err := s.licenses.GrantForCase(r.Context(), caller(r), id, ids.ID(r.PostForm.Get("case")))
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Conflict {
+		return s.renderWalletLicense(w, r, id, "", time.Time{}, err)
+	}
+	if err != nil {
+		return err
+	}
+	ctx := context.WithValue(r.Context(), grantedKey{}, string(g.CaseID))
+	return s.renderWalletLicense(w, r.WithContext(ctx), id, "", time.Time{}, nil)
+}
+
+// caseLicenseRow is a granted licence with its verdict in a sentence.
+type caseLicenseRow struct {
+	license.CaseLicense
+	View     licenseView
+	Sentence string
+}
+
+// handleCaseLicenses shows an officer the licences the applicant granted
+// for a case, verified now; each read is logged for the holder.
+func (s *Server) handleCaseLicenses(w http.ResponseWriter, r *http.Request) error {
+	id := ids.ID(r.PathValue("id"))
+	list, err := s.licenses.CaseLicenses(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	rows := make([]caseLicenseRow, len(list))
+	for i := range list {
+		rows[i] = caseLicenseRow{CaseLicense: list[i], View: s.licenseViewOf(r, &list[i].License),
+			Sentence: s.verdictSentence(state(r.Context()).Lang, list[i].Result)}
+	}
+	return s.rd.render(w, r, "license_case", &page{Title: "license.case_title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"CaseID": id, "Licenses": rows}})
+}
+
+// handleUseRate shows 用证率 by item within the caller's scopes.
+func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
+	rows, total, err := s.licenses.UseRates(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "license_use_rate", &page{Title: "license.use_rate_title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"Rows": rows, "Total": total}})
+}
+
+// handlePointOfUseForm is the point-of-use page of the 电子社保卡: scan the
+// holder's 亮证 code, pick the scenario and the place.
+func (s *Server) handlePointOfUseForm(w http.ResponseWriter, r *http.Request) error {
+	if err := identity.Authorize(caller(r), identity.PermWorkbench, ""); err != nil {
+		return err
+	}
+	return s.rd.render(w, r, "social_card", &page{Title: "socialcard.title", Face: identity.FaceWorkbench,
+		Data: map[string]any{"Scenarios": license.Scenarios}})
+}
+
+// handlePointOfUse verifies the code and records the use when valid.
+func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	res, err := s.licenses.PointOfUse(r.Context(), caller(r), f.Get("code"), f.Get("scenario"), f.Get("place"))
+	p := &page{Title: "socialcard.title", Face: identity.FaceWorkbench, Form: f, Data: map[string]any{"Scenarios": license.Scenarios}}
+	if e := errs.As(err); e != nil && e.Code == errs.Invalid {
+		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
+		return s.rd.render(w, r, "social_card", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res)
+	return s.rd.render(w, r, "social_card", p)
 }

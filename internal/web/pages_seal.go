@@ -46,8 +46,12 @@ func (s *Server) renderSeals(w http.ResponseWriter, r *http.Request, err error) 
 	if oerr != nil {
 		return oerr
 	}
+	cov, cerr := s.seals.Coverage(r.Context(), caller(r))
+	if cerr != nil {
+		return cerr
+	}
 	p := &page{Title: "seal.title", Face: identity.FaceWorkbench, Data: map[string]any{
-		"Seals": list, "Orgs": orgs, "Kinds": seal.Kinds, "Algs": seal.Algs}}
+		"Seals": list, "Orgs": orgs, "Kinds": seal.Kinds, "Algs": seal.Algs, "Coverage": cov}}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args, p.Form = status(e), errorsOf(e), e.Args, r.PostForm
 	}

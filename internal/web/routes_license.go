@@ -19,6 +19,18 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /wallet/{id}", s.errorPage(s.handleWalletLicense))
 	mux.Handle("GET /wallet/{id}/pdf", s.errorPage(s.handleLicensePDF))
 	mux.Handle("POST /wallet/{id}/present", s.errorPage(s.handlePresent))
+	mux.Handle("POST /wallet/{id}/grant", s.errorPage(s.handleGrant))
+	// 免提交: the officer sees the licences the applicant granted, verified.
+	mux.Handle("GET /workbench/cases/{id}/licenses", s.errorPage(s.handleCaseLicenses))
+	// 证照互认: this node's signed trust list; importing another's.
+	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
+	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
+	mux.Handle("POST /workbench/trust-lists", s.errorPage(s.handleImportTrustList))
+	// 电子社保卡 at its point of use.
+	mux.Handle("GET /workbench/social-card", s.errorPage(s.handlePointOfUseForm))
+	mux.Handle("POST /workbench/social-card", s.errorPage(s.handlePointOfUse))
+	// 用证率, for auditors and leaders.
+	mux.Handle("GET /workbench/licenses/use-rate", s.errorPage(s.handleUseRate))
 	// Issuing officers.
 	mux.Handle("GET /workbench/licenses", s.errorPage(s.handleIssuedLicenses))
 	mux.Handle("POST /workbench/licenses", s.errorPage(s.handleIssueLicense))

@@ -4,36 +4,44 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 var _ license.Store = (*Store)(nil)
 
-func (s *Store) NextStatusEntry(ctx context.Context, size int, now time.Time) (list int64, n int64, err error) {
-	defer errs.Wrap(&err, "sqlstore.NextStatusEntry")
+func (s *Store) NextStatusEntries(ctx context.Context, size, want int, now time.Time) (list int64, first int64, got int, err error) {
+	defer errs.Wrap(&err, "sqlstore.NextStatusEntries")
 	// The newest list's counter moves under the transaction's write lock
-	// (SQLite) or row lock (PostgreSQL); a full list starts the next.
-	err = s.db.QueryRow(ctx, `UPDATE status_lists SET next_index = next_index + 1
-		WHERE id = (SELECT MAX(id) FROM status_lists) AND next_index < size RETURNING id, next_index - 1`).Scan(&list, &n)
-	if err == nil {
-		return list, n, nil
+	// (SQLite) or row lock (PostgreSQL); a full list starts the next. A
+	// block never spans two lists.
+	var next, lsize int64
+	err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
+		Scan(&list, &next, &lsize)
+	switch {
+	case err == nil && next < lsize:
+		got = int(min(int64(want), lsize-next))
+		if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+			return 0, 0, 0, err
+		}
+		return list, next, got, nil
+	case err == nil || errors.Is(err, sql.ErrNoRows):
+		list++ // 1 when there is no list yet
+		got = min(want, size)
+		if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)`,
+			list, size, got, now.UTC()); err != nil {
+			return 0, 0, 0, err
+		}
+		return list, 0, got, nil
 	}
-	if err != sql.ErrNoRows {
-		return 0, 0, err
-	}
-	if err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM status_lists`).Scan(&list); err != nil {
-		return 0, 0, err
-	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, 1, ?)`,
-		list, size, now.UTC()); err != nil {
-		return 0, 0, err
-	}
-	return list, 0, nil
+	return 0, 0, 0, err
 }
 
 func (s *Store) StatusListExists(ctx context.Context, list int64) (ok bool, err error) {
@@ -151,8 +159,8 @@ func (s *Store) LicenseAt(ctx context.Context, list int64, index int) (_ license
 func (s *Store) StatusSealOrg(ctx context.Context) (_ ids.ID, err error) {
 	defer errs.Wrap(&err, "sqlstore.StatusSealOrg")
 	var id ids.ID
-	err = s.db.QueryRow(ctx, `SELECT org_id FROM seals WHERE kind = 'official' AND state = 'active'
-		ORDER BY LENGTH(region), created_at, id LIMIT 1`).Scan(&id)
+	err = s.db.QueryRow(ctx, `SELECT s.org_id FROM seals s JOIN organizations o ON o.id = s.org_id
+		WHERE s.kind = 'official' AND s.state = 'active' ORDER BY LENGTH(s.region), o.created_at, o.id LIMIT 1`).Scan(&id)
 	if err != nil {
 		return "", notFound(err, "seal")
 	}
@@ -194,6 +202,122 @@ func (s *Store) LicenseUses(ctx context.Context, holderID ids.ID, limit int) (_ 
 			return nil, err
 		}
 		u.At = utc(u.At)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddTrustedKey(%q)", k.KID)
+	jwk, err := json.Marshal(k.JWK)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
+		imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+		k.KID, string(jwk), k.JWK.Org, k.Source, k.ImportedAt.UTC(), k.ImportedBy)
+	return err
+}
+
+func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
+	var k license.TrustedKey
+	var jwk, org string
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.ImportedAt, &k.ImportedBy); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(jwk), &k.JWK); err != nil {
+		return nil, err
+	}
+	k.ImportedAt = utc(k.ImportedAt)
+	return &k, nil
+}
+
+func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedKey, err error) {
+	defer errs.Wrap(&err, "sqlstore.TrustedKey(%q)", kid)
+	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys WHERE kid = ?`, kid))
+	if err != nil {
+		return nil, notFoundKey(err, "verify.unknown_key")
+	}
+	return k, nil
+}
+
+func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err error) {
+	defer errs.Wrap(&err, "sqlstore.TrustedKeys")
+	rows, err := s.db.Query(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys ORDER BY source, org_name, kid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.TrustedKey
+	for rows.Next() {
+		k, err := scanTrustedKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *k)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddLicenseGrant")
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Purpose, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	return err
+}
+
+func (s *Store) CaseLicenseGrants(ctx context.Context, caseID ids.ID) (_ []license.Grant, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseLicenseGrants")
+	// The newest grant of each licence.
+	rows, err := s.db.Query(ctx, `SELECT id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at FROM license_grants g
+		WHERE case_id = ? AND revoked_at IS NULL AND created_at = (SELECT MAX(created_at) FROM license_grants h
+		WHERE h.case_id = g.case_id AND h.license_id = g.license_id AND h.revoked_at IS NULL) ORDER BY created_at`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.Grant
+	for rows.Next() {
+		var g license.Grant
+		if err := rows.Scan(&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.CreatedAt, &g.ExpiresAt); err != nil {
+			return nil, err
+		}
+		g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code) (_ []license.UseRate, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseUseRates")
+	if len(items) == 0 || len(within) == 0 {
+		return nil, nil
+	}
+	var or []string
+	var args []any
+	for _, r := range within {
+		cond, a := withinRegion("c.decided_at", string(r))
+		or, args = append(or, cond), append(args, a...)
+	}
+	in := strings.Repeat("?, ", len(items))
+	for _, it := range items {
+		args = append(args, it)
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.item_code, COUNT(*),
+		SUM(CASE WHEN EXISTS (SELECT 1 FROM license_grants g WHERE g.case_id = c.id) THEN 1 ELSE 0 END)
+		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
+		GROUP BY c.item_code ORDER BY COUNT(*) DESC, c.item_code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.UseRate
+	for rows.Next() {
+		var u license.UseRate
+		if err := rows.Scan(&u.Item, &u.Eligible, &u.Used); err != nil {
+			return nil, err
+		}
 		out = append(out, u)
 	}
 	return out, rows.Err()

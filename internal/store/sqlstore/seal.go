@@ -275,3 +275,19 @@ func notFoundKey(err error, key string) error {
 	}
 	return err
 }
+
+func (s *Store) SealCoverage(ctx context.Context, within []region.Code) (withSeal, total int, err error) {
+	defer errs.Wrap(&err, "sqlstore.SealCoverage")
+	var or []string
+	var args []any
+	for _, r := range within {
+		cond, a := withinRegion("o.region_code", string(r))
+		or, args = append(or, cond), append(args, a...)
+	}
+	if len(or) == 0 {
+		return 0, 0, nil
+	}
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM seals s WHERE s.org_id = o.id AND s.state = 'active'))
+		FROM organizations o WHERE (`+strings.Join(or, " OR ")+`)`, args...).Scan(&total, &withSeal)
+	return withSeal, total, err
+}
