@@ -7,6 +7,7 @@
 // the service, as the API does.
 //
 // Usage: go run ./bench/eventsummary [-n 1000000] [-rounds 500] [-dir DIR] [-db postgres://…]
+// (-dir DIR -n 0 measures a directory filled by an earlier run again.)
 package main
 
 import (
@@ -59,10 +60,14 @@ func main() {
 		log.Fatal(err)
 	}
 	start := time.Now()
-	if err := generate(ctx, a, *n); err != nil {
+	if *n == 0 {
+		fmt.Println("measuring the events already in", *dir)
+	} else if err := generate(ctx, a, *n); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("generated %d events in %s\n", *n, time.Since(start).Round(time.Millisecond))
+	if *n > 0 {
+		fmt.Printf("generated %d events in %s\n", *n, time.Since(start).Round(time.Millisecond))
+	}
 
 	leader := callerOf(ctx, a, "leader")
 	for _, r := range []region.Code{"44", "4401", "440106"} {
