@@ -365,7 +365,7 @@ func (s *Store) DeleteEventRule(ctx context.Context, id ids.ID) (err error) {
 // from the partial indexes of rated events. None reads the closed history,
 // which is what grows. Where the time-ordered index is the narrow one (one
 // day of events, or a whole province's open and rated events), the region
-// range is written as an expression (region || ''), which keeps the
+// range is written as an expression (region || ”), which keeps the
 // planners off the region indexes; for a city or below the region-ordered
 // partial indexes are narrower, and the plain column lets the planners use
 // them.
