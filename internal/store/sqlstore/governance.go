@@ -359,24 +359,34 @@ func (s *Store) DeleteEventRule(ctx context.Context, id ids.ID) (err error) {
 	return nil
 }
 
-// EventSummary runs four small counts, each served by its own index: today's
-// events by creation time (gov_events_created), open and overdue ones from
-// the partial index of open events, and recent ratings (gov_events_rated).
-// None of them reads the closed history, which is what grows.
+// EventSummary runs three counts, each on an index that bounds what it
+// reads: today's events by creation time (gov_events_created), open and
+// overdue events from the partial indexes of open events, recent ratings
+// from the partial indexes of rated events. None reads the closed history,
+// which is what grows. Where the time-ordered index is the narrow one (one
+// day of events, or a whole province's open and rated events), the region
+// range is written as an expression (region || ”), which keeps the
+// planners off the region indexes; for a city or below the region-ordered
+// partial indexes are narrower, and the plain column lets the planners use
+// them.
 func (s *Store) EventSummary(ctx context.Context, in region.Code, dayStart, since, now time.Time) (sum governance.Summary, err error) {
 	defer errs.Wrap(&err, "sqlstore.EventSummary(%q)", in)
-	cond, rargs := within("region", string(in))
+	byTime, targs := within("(region || '')", string(in))
+	byRegion, rargs := within("region", string(in))
+	if region.LevelOf(in) == region.Province {
+		byRegion, rargs = byTime, targs
+	}
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE created_at >= ? AND `+cond, append([]any{dayStart.UTC()}, rargs...)...).Scan(&sum.Today, &sum.TodayClosed)
+		FROM gov_events WHERE created_at >= ? AND `+byTime, append([]any{dayStart.UTC()}, targs...)...).Scan(&sum.Today, &sum.TodayClosed)
 	if err != nil {
 		return sum, err
 	}
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE `+openCond+` AND `+cond, append([]any{now.UTC()}, rargs...)...).Scan(&sum.Open, &sum.Overdue)
+		FROM gov_events WHERE `+openCond+` AND `+byRegion, append([]any{now.UTC()}, rargs...)...).Scan(&sum.Open, &sum.Overdue)
 	if err != nil {
 		return sum, err
 	}
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE rated_at IS NOT NULL AND rated_at >= ? AND `+cond, append([]any{since.UTC()}, rargs...)...).Scan(&sum.Rated, &sum.Satisfied)
+		FROM gov_events WHERE rated_at IS NOT NULL AND rated_at >= ? AND `+byRegion, append([]any{since.UTC()}, rargs...)...).Scan(&sum.Rated, &sum.Satisfied)
 	return sum, err
 }

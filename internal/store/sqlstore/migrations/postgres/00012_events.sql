@@ -46,12 +46,16 @@ CREATE TABLE gov_events (
 CREATE INDEX gov_events_region ON gov_events(region, created_at);
 -- The cockpit's "today" for a large scope (province): a time range first.
 CREATE INDEX gov_events_created ON gov_events(created_at, region, state);
--- Work queues and the overdue timer: open events by deadline. Closed
--- events (the great majority over time) are left out of the index.
-CREATE INDEX gov_events_open ON gov_events(deadline, region)
+-- Work queues, the overdue timer and the cockpit's open and overdue
+-- counts: open events only (closed ones, the great majority over time,
+-- stay out), by deadline for the province, by region for smaller scopes.
+CREATE INDEX gov_events_open ON gov_events(deadline, region, state)
     WHERE state NOT IN ('closed', 'rejected', 'merged', 'split');
--- Satisfaction over the last 30 days.
+CREATE INDEX gov_events_open_region ON gov_events(region, deadline, state)
+    WHERE state NOT IN ('closed', 'rejected', 'merged', 'split');
+-- Satisfaction over the last 30 days, the same two ways.
 CREATE INDEX gov_events_rated ON gov_events(rated_at, region, rating) WHERE rated_at IS NOT NULL;
+CREATE INDEX gov_events_rated_region ON gov_events(region, rated_at, rating) WHERE rated_at IS NOT NULL;
 -- A department's queue, a reporter's list, a sender's own IDs, following changes.
 CREATE INDEX gov_events_lead ON gov_events(lead_id, state);
 CREATE INDEX gov_events_reporter ON gov_events(reporter_id, created_at);
