@@ -2,7 +2,8 @@
 # scripts/testenv.sh — prepare this Debian 12 machine for digigov's tests.
 #
 # Installs Chromium, CJK fonts, zbar-tools, poppler-utils and mosquitto-clients
-# (an MQTT client for the sensing test) if missing,
+# (an MQTT client for the sensing test) if missing, node and npm if missing
+# (and the pinned modules of scripts/verify-node),
 # starts the PostgreSQL 15 cluster, and makes sure role/password
 # digigov/digigov and database digigov_test exist. Safe to run repeatedly;
 # a second run installs nothing and only checks.
@@ -60,6 +61,20 @@ else
   log "packages present: ${PACKAGES[*]}"
 fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium not found after install"
+
+# --- 1b. Node and the pinned npm modules of the independent licence check ---
+# (scripts/verify-node: npm jose and sm-crypto verify what digigov signs).
+# Debian's nodejs/npm only when no node is installed at all (another
+# distribution's nodejs, such as NodeSource's, brings its own npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  log "installing: nodejs npm"
+  as_root apt-get update -qq >&2 || die "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends -o DPkg::Lock::Timeout=120 nodejs npm >&2 \
+    || die "apt-get install nodejs npm failed"
+fi
+(cd "$(dirname "$0")/verify-node" && npm ci --no-audit --no-fund --loglevel=error >&2) \
+  || die "npm ci in scripts/verify-node failed"
 
 # --- 2. PostgreSQL 15: start the cluster if it is not running ---------------
 command -v pg_lsclusters >/dev/null 2>&1 || die "pg_lsclusters not found (postgresql-common missing)"

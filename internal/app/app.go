@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/digigov/digigov/internal/appointment"
@@ -19,15 +20,20 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
+	"github.com/digigov/digigov/internal/datashare"
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/workday"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -53,7 +59,12 @@ type App struct {
 	Appointments *appointment.Service // 窗口预约
 	Notify       *notify.Service      // inboxes (消息) and e-mail
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
+	Seals        *seal.Service        // 电子印章
+	Licenses     *license.Service     // 电子证照
+	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
+	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
+	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -96,7 +107,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	au := audit.NewService(st, d, now)
 	id := identity.NewService(st, d, au, keys, regions, now, log)
 	cat := catalog.NewService(st, d, au, now)
-	cal := workday.Embedded()
+	cal, err := calendar(cfg)
+	if err != nil {
+		return nil, err
+	}
 	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
@@ -106,13 +120,46 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
+	a.Seals = seal.NewService(seal.Deps{Store: st, Tx: d, Audit: au, Orgs: id, Keys: keys, Now: now})
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://localhost"
+	}
+	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Keys: keys,
+		BaseURL: base, Now: now})
+	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
+		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
+	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
+		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
+	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+	if err := a.OpenData.EnsureThemes(ctx); err != nil {
+		return nil, fmt.Errorf("open data themes: %w", err)
+	}
 	if a.Notify, a.Jobs, err = newJobs(cfg, log, d, st, cat, now); err != nil {
 		return nil, err
 	}
+	a.handleLicenseJobs()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// calendar is the embedded working-day calendar, with the schedules of
+// the configured calendar file added.
+func calendar(cfg *config.Config) (*workday.Calendar, error) {
+	if cfg.CalendarFile == "" {
+		return workday.Embedded(), nil
+	}
+	b, err := os.ReadFile(cfg.CalendarFile)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file: %w", err)
+	}
+	c, err := workday.EmbeddedWith(b)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file %s: %w", cfg.CalendarFile, err)
+	}
+	return c, nil
 }
 
 // loadRegions is the embedded tree plus any towns and villages imported
@@ -158,12 +205,29 @@ func (a *App) Handler() (http.Handler, error) {
 		Log: a.Log, Identity: a.Identity, Audit: a.Audit, Regions: a.Regions, Ready: a.Ready,
 		Catalog: a.Catalog, Cases: a.Cases, Blobs: a.Blobs, Rating: a.Rating,
 		Pools: a.pools(), MaxBodyBytes: a.Cfg.MaxBodyBytes, Version: a.Version,
-		Appointments: a.Appointments,
-		Notify:       a.Notify,
-		Outbox:       a.Jobs.Stats,
-		Sensing:      a.Sensing,
-		CockpitMaps:  a.Cfg.Sensing.CockpitMaps,
+		Appointments:  a.Appointments,
+		Notify:        a.Notify,
+		Outbox:        a.Jobs.Stats,
+		Seals:         a.Seals,
+		Licenses:      a.Licenses,
+		Governance:    a.Governance,
+		Sensing:       a.Sensing,
+		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,
+		CockpitEvents: a.cockpitEvents,
+		DataShare:     a.DataShare,
+		OpenData:      a.OpenData,
 	})
+}
+
+// cockpitEvents gives the cockpit the events figures of the governance
+// domain (web cannot import it the other way round: both sit at the top).
+func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within region.Code) (*web.CockpitEventFigures, error) {
+	sum, err := a.Governance.CockpitSummary(ctx, by, within)
+	if err != nil {
+		return nil, err
+	}
+	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), Overdue: sum.Overdue,
+		Satisfaction: sum.Satisfaction()}, nil
 }
 
 func (a *App) pools() map[string]*sql.DB {
@@ -182,6 +246,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
+	defer a.startGovernanceTimer(ctx)()
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err

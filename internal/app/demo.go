@@ -133,11 +133,27 @@ func region6(code string) string {
 	return (code + "000000")[:6]
 }
 
+// seedDemoBundles adds the demo bundles to a demo node seeded before
+// bundles were kept in the database, unless it has bundles already.
+func (a *App) seedDemoBundles(ctx context.Context) error {
+	if have, err := a.Catalog.Bundles(ctx); err != nil || len(have) > 0 {
+		return err
+	}
+	bundles, err := catalog.DemoBundles()
+	if err != nil {
+		return fmt.Errorf("demo bundles: %w", err)
+	}
+	if _, err := a.Catalog.ImportAllAs(ctx, audit.System("demo data"), catalog.Export{Bundles: bundles}); err != nil {
+		return fmt.Errorf("demo bundles: %w", err)
+	}
+	return nil
+}
+
 // SeedDemo creates the demo organisations and accounts unless they exist.
 // It returns false when the demo data was already there.
 func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if _, err := a.Identity.UserByUsername(ctx, "admin"); err == nil {
-		return false, nil
+		return false, a.seedDemoBundles(ctx)
 	} else if !errs.Is(err, errs.NotFound) {
 		return false, err
 	}
@@ -166,11 +182,18 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 			return false, fmt.Errorf("demo account %s: %w", s.username, err)
 		}
 	}
+	if err := a.seedDemoData(ctx, actor, orgs); err != nil {
+		return false, err
+	}
 	items, err := catalog.DemoItems()
 	if err != nil {
 		return false, fmt.Errorf("demo catalog: %w", err)
 	}
-	if _, err := a.Catalog.ImportAs(ctx, actor, items); err != nil {
+	bundles, err := catalog.DemoBundles()
+	if err != nil {
+		return false, fmt.Errorf("demo bundles: %w", err)
+	}
+	if _, err := a.Catalog.ImportAllAs(ctx, actor, catalog.Export{Items: items, Bundles: bundles}); err != nil {
 		return false, fmt.Errorf("demo catalog: %w", err)
 	}
 	born := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
@@ -187,6 +210,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.setElderly(ctx, "elder"); err != nil {
 		return false, err
 	}
+	if err := a.seedDemoGovernance(ctx, actor); err != nil {
+		return false, err
+	}
 	_, err = a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{
 		Username: "enterprise", EnterpriseName: "广州数智科技有限公司",
 		USCC:      string(identity.MakeUSCC('9', '1', "440106", "MA5D0K7X")),
@@ -195,6 +221,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	})
 	if err != nil {
 		return false, fmt.Errorf("demo account enterprise: %w", err)
+	}
+	if err := a.seedDemoLicensing(ctx, actor, orgs); err != nil {
+		return false, err
 	}
 	if err := a.seedDemoSensing(ctx, actor); err != nil { // demo_sensing.go
 		return false, err

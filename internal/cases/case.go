@@ -47,6 +47,12 @@ type MaterialRef struct {
 	SHA256      string `json:"sha256"`
 	Size        int64  `json:"size"`
 	ContentType string `json:"content_type"`
+	// Receipt proves that the caller uploaded the blob: Upload gives it,
+	// and an application or a correction names a new material only with
+	// the receipt its uploader got (a keyed hash of uploader and SHA-256,
+	// so a hash seen elsewhere cannot attach someone else's document).
+	// Materials kept on a case carry none.
+	Receipt string `json:"receipt,omitempty"`
 }
 
 // Case is one application.

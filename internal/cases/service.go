@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -283,7 +284,7 @@ func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.
 	if err = addFields(bad, err); err != nil {
 		return err
 	}
-	mats, err := s.checkMaterials(ctx, it, form, app.Materials)
+	mats, err := s.checkMaterials(ctx, by, it, form, app.Materials)
 	if err = addFields(bad, err); err != nil {
 		return err
 	}
@@ -325,7 +326,7 @@ func addFields(bad map[string]string, err error) error {
 // checkMaterials requires, for every file field that has a value, the
 // upload that value names, stored. It returns those uploads, one per
 // field, as the case's materials: other uploads are not kept.
-func (s *Service) checkMaterials(ctx context.Context, it *catalog.Item, form Form, mats []MaterialRef) ([]MaterialRef, error) {
+func (s *Service) checkMaterials(ctx context.Context, by *identity.Caller, it *catalog.Item, form Form, mats []MaterialRef) ([]MaterialRef, error) {
 	bad := map[string]string{}
 	var out []MaterialRef
 	for _, fl := range it.Form {
@@ -337,7 +338,7 @@ func (s *Service) checkMaterials(ctx context.Context, it *catalog.Item, form For
 			bad[fl.Name] = "form.file"
 			continue
 		}
-		m, err := s.stored(ctx, mats[i])
+		m, err := s.stored(ctx, by, mats[i])
 		if err = addFields(bad, err); err != nil {
 			return nil, err
 		}
@@ -350,9 +351,14 @@ func (s *Service) checkMaterials(ctx context.Context, it *catalog.Item, form For
 }
 
 // stored describes an upload as the blob store has it: its size and type
-// are the store's, never the client's. A missing or malformed blob is
-// errs.Invalid, "form.file" for the upload's field.
-func (s *Service) stored(ctx context.Context, m MaterialRef) (MaterialRef, error) {
+// are the store's, never the client's. An upload without by's receipt (see
+// MaterialRef.Receipt), or a missing or malformed blob, is errs.Invalid,
+// "form.file" for the upload's field. The result carries no receipt.
+func (s *Service) stored(ctx context.Context, by *identity.Caller, m MaterialRef) (MaterialRef, error) {
+	if !s.receiptOK(by, m) {
+		return m, errs.Fields(map[string]string{m.Field: "form.file"})
+	}
+	m.Receipt = ""
 	rc, info, err := s.blobs.Open(ctx, m.SHA256)
 	if errs.Is(err, errs.NotFound) || errs.Is(err, errs.Invalid) {
 		return m, errs.Fields(map[string]string{m.Field: "form.file"})
@@ -410,7 +416,36 @@ func (s *Service) Upload(ctx context.Context, by *identity.Caller, field, name s
 		}
 		return MaterialRef{}, err
 	}
-	return MaterialRef{Field: field, Name: truncate(name, maxMaterialName), SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}, nil
+	return MaterialRef{Field: field, Name: truncate(name, maxMaterialName), SHA256: info.SHA256, Size: info.Size,
+		ContentType: info.ContentType, Receipt: s.receipt(by, info.SHA256)}, nil
+}
+
+// receipt is the proof that by uploaded the blob sha: a keyed hash of the
+// account and the hash, so it needs no storage and holds on every instance
+// that shares the node key.
+func (s *Service) receipt(by *identity.Caller, sha string) string {
+	return s.keys.BlindIndex("upload receipt", string(by.UserID)+"|"+sha)
+}
+
+// handOver gives to the uploads that from uploaded the receipts of to, so
+// that to may apply with them (counter staff upload for the person they
+// apply for). An upload without from's receipt stays without any.
+func (s *Service) handOver(from, to *identity.Caller, mats []MaterialRef) []MaterialRef {
+	out := make([]MaterialRef, len(mats))
+	for i, m := range mats {
+		if s.receiptOK(from, m) {
+			m.Receipt = s.receipt(to, m.SHA256)
+		} else {
+			m.Receipt = ""
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// receiptOK reports whether m carries by's receipt for its blob.
+func (s *Service) receiptOK(by *identity.Caller, m MaterialRef) bool {
+	return m.Receipt != "" && hmac.Equal([]byte(m.Receipt), []byte(s.receipt(by, m.SHA256)))
 }
 
 // load reads a case with its form opened. A malformed id is errs.NotFound,

@@ -88,7 +88,10 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, by *identity.Caller, in 
 	if err := applicantOf(applicant, it, c); err != nil {
 		return nil, err
 	}
-	if err := s.prepare(ctx, applicant, it, c, in.Application, counterAt); err != nil {
+	// The staff uploaded the materials; they hand them to the applicant.
+	app := in.Application
+	app.Materials = s.handOver(by, applicant, app.Materials)
+	if err := s.prepare(ctx, applicant, it, c, app, counterAt); err != nil {
 		return nil, err
 	}
 	c.State = Submitted
@@ -164,7 +167,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, versi
 // first). It is the correct step, taken by the applicant, with materials.
 func (s *Service) Supplement(ctx context.Context, by *identity.Caller, id ids.ID, version int, comment string, mats []MaterialRef) (*Case, error) {
 	return s.act(ctx, by, id, version, ActCorrect, comment, func(c *Case, it *catalog.Item) error {
-		mats, err := s.checkUploads(ctx, it, mats)
+		mats, err := s.checkUploads(ctx, by, it, mats)
 		if err != nil {
 			return err
 		}
@@ -189,7 +192,7 @@ func (s *Service) Supplement(ctx context.Context, by *identity.Caller, id ids.ID
 
 // checkUploads requires every upload to be for a file field of the item
 // and stored, and returns them as the store describes them.
-func (s *Service) checkUploads(ctx context.Context, it *catalog.Item, mats []MaterialRef) ([]MaterialRef, error) {
+func (s *Service) checkUploads(ctx context.Context, by *identity.Caller, it *catalog.Item, mats []MaterialRef) ([]MaterialRef, error) {
 	bad := map[string]string{}
 	out := make([]MaterialRef, 0, len(mats))
 	for _, m := range mats {
@@ -197,7 +200,7 @@ func (s *Service) checkUploads(ctx context.Context, it *catalog.Item, mats []Mat
 			bad[m.Field] = "form.file"
 			continue
 		}
-		m, err := s.stored(ctx, m)
+		m, err := s.stored(ctx, by, m)
 		if err = addFields(bad, err); err != nil {
 			return nil, err
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/digigov/digigov/internal/platform/errs"
 )
 
 // TestDemoBundles checks that the demo bundles name real items of the demo
@@ -123,5 +125,63 @@ func TestBundleForm(t *testing.T) {
 	got := birth.ItemForm(byCode["HRSS-0001"], map[string]string{"baby_name": "李小宝", "phone": "13800138000", "mother_name": "王芳"})
 	if got["applicant_name"] != "李小宝" || got["phone"] != "13800138000" || got["mother_name"] != "" {
 		t.Errorf("HRSS-0001 values from the shared form: %v", got)
+	}
+}
+
+func TestBundleValidate(t *testing.T) {
+	items, _ := DemoItems()
+	byCode := map[string]*Item{}
+	for i := range items {
+		byCode[items[i].Code] = &items[i]
+	}
+	lookup := func(code string) *Item { return byCode[code] }
+	bs, _ := DemoBundles()
+	for _, b := range bs {
+		if err := b.Validate(lookup); err != nil {
+			t.Errorf("demo bundle %s: %v", b.Code, err)
+		}
+	}
+	// HRSS-0001's photo is a file; mapping a text field onto it clashes.
+	var fileField, textField string
+	for _, fl := range byCode["HRSS-0001"].Form {
+		if fl.Kind == FieldFile && fileField == "" {
+			fileField = fl.Name
+		}
+	}
+	for _, fl := range byCode["HRSS-0002"].Form {
+		if fl.Kind == FieldText && textField == "" {
+			textField = fl.Name
+		}
+	}
+	if fileField == "" || textField == "" {
+		t.Fatal("the demo items changed: no file field in HRSS-0001 or text field in HRSS-0002")
+	}
+	ok := Bundle{Code: "BD-TEST", Name: "测试", Items: []string{"HRSS-0001", "HRSS-0002"}}
+	for _, tc := range []struct {
+		name   string
+		change func(b *Bundle)
+		field  string
+		key    string
+	}{
+		{"bad code", func(b *Bundle) { b.Code = "birth" }, "code", "catalog.bundle_code_invalid"},
+		{"no name", func(b *Bundle) { b.Name = " " }, "name", "catalog.name_invalid"},
+		{"unknown life event", func(b *Bundle) { b.LifeEvent = "party" }, "life_event", "catalog.bundle_life_event_invalid"},
+		{"one item", func(b *Bundle) { b.Items = b.Items[:1] }, "items", "catalog.bundle_items_few"},
+		{"unknown item", func(b *Bundle) { b.Items = append(b.Items, "ZZ-0000") }, "items", "catalog.bundle_item_unknown"},
+		{"item twice", func(b *Bundle) { b.Items = append(b.Items, "HRSS-0001") }, "items", "catalog.bundle_item_twice"},
+		{"map of an item outside", func(b *Bundle) { b.Map = map[string]map[string]string{"PS-0003": {"x": "y"}} }, "map", "catalog.bundle_map_invalid"},
+		{"map of a missing field", func(b *Bundle) { b.Map = map[string]map[string]string{"HRSS-0001": {"nope": "y"}} }, "map", "catalog.bundle_map_invalid"},
+		{"kinds clash", func(b *Bundle) { b.Map = map[string]map[string]string{"HRSS-0002": {textField: fileField}} }, "map", "catalog.bundle_kind_clash"},
+	} {
+		b := ok
+		b.Items = slices.Clone(ok.Items)
+		tc.change(&b)
+		err := b.Validate(lookup)
+		if e := errs.As(err); e == nil || e.Fields[tc.field] != tc.key {
+			t.Errorf("%s: %v, want %s: %s", tc.name, err, tc.field, tc.key)
+		}
+	}
+	if err := ok.Validate(lookup); err != nil {
+		t.Errorf("a good bundle: %v", err)
 	}
 }

@@ -23,6 +23,10 @@ type Store interface {
 	// the stored version is it.Version-1, and bumps the revision; it
 	// returns errs.Conflict when someone else changed the item first.
 	SaveServiceItem(ctx context.Context, it *Item) error
+	// ServiceBundles returns the bundled matters in code order.
+	ServiceBundles(ctx context.Context) ([]Bundle, error)
+	// SaveServiceBundle is SaveServiceItem for a bundled matter.
+	SaveServiceBundle(ctx context.Context, b *Bundle) error
 }
 
 // Transactor runs fn in a transaction.
@@ -39,6 +43,7 @@ type Service struct {
 
 	mu      sync.Mutex
 	ix      *Index
+	bundles []Bundle // of the same revision as ix
 	rev     int64
 	checked time.Time // when the revision was last read
 }
@@ -82,7 +87,11 @@ func (s *Service) index(ctx context.Context) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ix, s.rev = NewIndex(items), rev
+	bundles, err := s.store.ServiceBundles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.ix, s.bundles, s.rev = NewIndex(items), bundles, rev
 	return s.ix, nil
 }
 
@@ -161,7 +170,44 @@ func (s *Service) Import(ctx context.Context, by *identity.Caller, items []Item)
 // ImportAs is Import without the authorization check, for trusted callers
 // (demo data, the command line).
 func (s *Service) ImportAs(ctx context.Context, actor audit.Actor, items []Item) (int, error) {
+	return s.ImportAllAs(ctx, actor, Export{Items: items})
+}
+
+// Export is the whole catalog as the administrator exports and imports it:
+// the items and the bundled matters.
+type Export struct {
+	Items   []Item   `json:"items"`
+	Bundles []Bundle `json:"bundles"`
+}
+
+// Export returns the whole catalog, items and bundles, in code order.
+func (s *Service) Export(ctx context.Context) (*Export, error) {
+	items, err := s.store.ServiceItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bundles, err := s.store.ServiceBundles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Export{Items: items, Bundles: bundles}, nil
+}
+
+// ImportAll is Import for items and bundles together, all or none. A bundle
+// may name items of the import and items already in the catalog.
+func (s *Service) ImportAll(ctx context.Context, by *identity.Caller, x Export) (int, error) {
+	if err := identity.Authorize(by, identity.PermCatalogManage, ""); err != nil {
+		return 0, err
+	}
+	return s.ImportAllAs(ctx, by, x)
+}
+
+// ImportAllAs is ImportAll without the authorization check, for trusted
+// callers. It returns how many items and bundles it saved.
+func (s *Service) ImportAllAs(ctx context.Context, actor audit.Actor, x Export) (int, error) {
+	items, bundles := x.Items, x.Bundles
 	seen := map[string]bool{}
+	byCode := map[string]*Item{}
 	for i := range items {
 		if err := items[i].Validate(); err != nil {
 			e := errs.As(err)
@@ -172,6 +218,30 @@ func (s *Service) ImportAs(ctx context.Context, actor audit.Actor, items []Item)
 			return 0, errs.Fields(map[string]string{fmt.Sprintf("items[%d] %s", i, items[i].Code): "catalog.code_duplicate"})
 		}
 		seen[items[i].Code] = true
+		byCode[items[i].Code] = &items[i]
+	}
+	if len(bundles) > 0 {
+		ix, err := s.index(ctx)
+		if err != nil {
+			return 0, err
+		}
+		item := func(code string) *Item {
+			if it := byCode[code]; it != nil {
+				return it
+			}
+			return ix.Item(code)
+		}
+		for i := range bundles {
+			if err := bundles[i].Validate(item); err != nil {
+				e := errs.As(err)
+				return 0, &errs.Error{Code: errs.Invalid, Msg: "catalog.import_invalid",
+					Fields: map[string]string{fmt.Sprintf("bundles[%d] %s", i, bundles[i].Code): firstValue(e.Fields)}}
+			}
+			if seen[bundles[i].Code] {
+				return 0, errs.Fields(map[string]string{fmt.Sprintf("bundles[%d] %s", i, bundles[i].Code): "catalog.code_duplicate"})
+			}
+			seen[bundles[i].Code] = true
+		}
 	}
 	now := s.now().UTC()
 	err := s.tx.Transact(ctx, func(ctx context.Context) error {
@@ -191,14 +261,31 @@ func (s *Service) ImportAs(ctx context.Context, actor audit.Actor, items []Item)
 				return err
 			}
 		}
+		if len(bundles) > 0 {
+			current, err := s.store.ServiceBundles(ctx)
+			if err != nil {
+				return err
+			}
+			version := map[string]int{}
+			for _, b := range current {
+				version[b.Code] = b.Version
+			}
+			for i := range bundles {
+				b := bundles[i]
+				b.Version, b.UpdatedAt = version[b.Code]+1, now
+				if err := s.store.SaveServiceBundle(ctx, &b); err != nil {
+					return err
+				}
+			}
+		}
 		return s.audit.Record(ctx, actor, "catalog.imported", audit.Target{Type: "catalog"},
-			map[string]any{"items": len(items)})
+			map[string]any{"items": len(items), "bundles": len(bundles)})
 	})
 	if err != nil {
 		return 0, err
 	}
 	s.recheck()
-	return len(items), nil
+	return len(items) + len(bundles), nil
 }
 
 func firstValue(m map[string]string) string {

@@ -23,6 +23,8 @@ type Config struct {
 	LogFormat    string // "text" or "json"
 	LogLevel     string // "debug", "info", "warn", "error"
 	MaxBodyBytes int64  // request body limit
+	CalendarFile string // extra holiday schedules (workday format); "" for the embedded years only
+	PublicURL    string // how the world reaches this node ("https://gov.example.cn"): licences' issuer and status list URLs; default http://ADDR
 
 	// Notifications by e-mail (internal/notify): used when SMTPAddr is set.
 	SMTPAddr     string // relay host:port
@@ -50,6 +52,8 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("DIGIGOV_SMTP_ADDR"), "SMTP relay host:port for e-mail notifications; off when empty (DIGIGOV_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("DIGIGOV_SMTP_FROM"), "sender address of e-mail notifications (DIGIGOV_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
+	fs.StringVar(&c.CalendarFile, "calendar", env("DIGIGOV_CALENDAR_FILE"), "holiday schedules to add to the embedded years, in the format of internal/platform/workday/data/calendar.txt (DIGIGOV_CALENDAR_FILE)")
+	fs.StringVar(&c.PublicURL, "public-url", env("DIGIGOV_PUBLIC_URL"), "public URL of the node, in licences' issuer and status list IDs (DIGIGOV_PUBLIC_URL); default http://ADDR")
 	sensingFlags(fs, env, &c.Sensing)
 	c.MaxBodyBytes = 64 << 20
 	if v := env("DIGIGOV_MAX_BODY_BYTES"); v != "" {
@@ -77,6 +81,14 @@ func (c *Config) Finish(env Env) error {
 	if c.NodeKeyFile == "" {
 		c.NodeKeyFile = filepath.Join(c.DataDir, "node.key")
 	}
+	if c.PublicURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") || host == "" {
+			host = "localhost" + host
+		}
+		c.PublicURL = "http://" + host
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if err := c.finishSMTP(env); err != nil {
 		return err
 	}

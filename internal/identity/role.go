@@ -16,12 +16,16 @@ const (
 	RoleDutyOfficer     Role = "duty_officer"     // 值班员
 	RoleLeader          Role = "leader"           // 领导
 	RoleSysAdmin        Role = "sysadmin"         // 系统管理员
+	RoleDispatcher      Role = "dispatcher"       // 调度员 (一网统管: accepts and dispatches events)
+	RoleHotlineOperator Role = "hotline_operator" // 12345 话务员
+	RoleEventOfficer    Role = "event_officer"    // 事件处置人员 (a department's event handler)
 )
 
 // StaffRoles are the roles a Grant may carry, in display order.
 var StaffRoles = []Role{
 	RoleCounterStaff, RoleCaseOfficer, RoleDepartmentHead, RoleDataOfficer,
 	RoleGridWorker, RoleDutyOfficer, RoleLeader, RoleSysAdmin,
+	RoleDispatcher, RoleHotlineOperator, RoleEventOfficer,
 }
 
 // Valid reports whether r is a known staff role.
@@ -39,35 +43,46 @@ func (r Role) Valid() bool {
 type Permission string
 
 const (
-	PermWorkbench     Permission = "workbench.use"  // open the workbench
-	PermCockpit       Permission = "cockpit.view"   // open the cockpit
-	PermPersonRead    Permission = "person.read"    // look up a person's record (audited)
-	PermUserManage    Permission = "user.manage"    // create staff accounts, grant roles
-	PermOrgManage     Permission = "org.manage"     // create organisations
-	PermAuditRead     Permission = "audit.read"     // read the audit log of a region
-	PermRegionImport  Permission = "region.import"  // import region data
-	PermCaseHandle    Permission = "case.handle"    // work on cases
-	PermCaseDecide    Permission = "case.decide"    // approve or deny cases
-	PermCaseReceive   Permission = "case.receive"   // receive cases at a counter
-	PermDataManage    Permission = "data.manage"    // maintain the data catalog
-	PermEventHandle   Permission = "event.handle"   // report and handle events
-	PermEventCommand  Permission = "event.command"  // dispatch events, command emergencies
-	PermCatalogManage Permission = "catalog.manage" // maintain the service catalog
-	PermSensingIngest Permission = "sensing.ingest" // send indicator readings (sensor gateways' tokens)
-	PermSensingManage Permission = "sensing.manage" // stations, alert rules; acknowledge and close alerts
+	PermWorkbench      Permission = "workbench.use"   // open the workbench
+	PermCockpit        Permission = "cockpit.view"    // open the cockpit
+	PermPersonRead     Permission = "person.read"     // look up a person's record (audited)
+	PermUserManage     Permission = "user.manage"     // create staff accounts, grant roles
+	PermOrgManage      Permission = "org.manage"      // create organisations
+	PermAuditRead      Permission = "audit.read"      // read the audit log of a region
+	PermRegionImport   Permission = "region.import"   // import region data
+	PermCaseHandle     Permission = "case.handle"     // work on cases
+	PermCaseDecide     Permission = "case.decide"     // approve or deny cases
+	PermCaseReceive    Permission = "case.receive"    // receive cases at a counter
+	PermDataManage     Permission = "data.manage"     // maintain the data catalog
+	PermEventHandle    Permission = "event.handle"    // report and handle events
+	PermEventCommand   Permission = "event.command"   // dispatch events, command emergencies
+	PermCatalogManage  Permission = "catalog.manage"  // maintain the service catalog
+	PermEventReport    Permission = "event.report"    // report events for others (patrol, hotline, systems)
+	PermEventDispatch  Permission = "event.dispatch"  // accept, dispatch, split, merge, escalate, close events
+	PermEventVerify    Permission = "event.verify"    // verify (核查) that an event was handled
+	PermEventSupervise Permission = "event.supervise" // send supervision notices (督办)
+	PermEventRules     Permission = "event.rules"     // maintain event routing rules
+	PermSealManage     Permission = "seal.manage"     // create, suspend, revoke, rotate seals; read their use log
+	PermLicenseIssue   Permission = "license.issue"   // issue, suspend, revoke, reinstate licences as one's organisation
+	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
+	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
+	PermDataRequest    Permission = "data.request"    // request another body's data resources
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
-	RoleCounterStaff:   {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:    {PermWorkbench, PermPersonRead, PermCaseHandle},
-	RoleDepartmentHead: {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead},
-	RoleDataOfficer:    {PermWorkbench, PermDataManage, PermAuditRead},
-	RoleGridWorker:     {PermWorkbench, PermEventHandle},
-	RoleDutyOfficer:    {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermSensingIngest, PermSensingManage},
-	RoleLeader:         {PermCockpit, PermWorkbench, PermAuditRead},
-	RoleSysAdmin:       {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSensingIngest},
+	RoleCounterStaff:    {PermWorkbench, PermPersonRead, PermCaseReceive},
+	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest},
+	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest},
+	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest},
+	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
+	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
+	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
+	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest},
+	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
+	RoleHotlineOperator: {PermWorkbench, PermEventReport},
+	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
 }
 
 // Allows reports whether r carries p.

@@ -125,7 +125,8 @@ func (s *Server) registerCaseAPI(api huma.API) {
 		OperationID: "upload-material", Method: http.MethodPost, Path: "/api/v1/materials", DefaultStatus: http.StatusCreated,
 		Summary: "Upload a material", Tags: []string{"cases"}, Security: bearer,
 		Description: "Stores a PDF, JPEG, PNG or OFD file of at most 10 MB (type sniffed from the bytes). Put the returned " +
-			"sha256 in the form field and the whole object in materials when applying.",
+			"sha256 in the form field and the whole object, with its receipt, in materials when applying: the receipt " +
+			"binds the upload to this account, and another account cannot apply with it.",
 	}, func(ctx context.Context, in *uploadInput) (*uploadOutput, error) {
 		c, err := s.apiCaller(ctx)
 		if err != nil {

@@ -168,7 +168,8 @@ func (s *Server) collectForm(r *http.Request, c *identity.Caller, fields []catal
 		if fl.Kind != catalog.FieldFile {
 			continue
 		}
-		m := cases.MaterialRef{Field: fl.Name, Name: r.PostFormValue(fl.Name + "__name"), SHA256: r.PostFormValue(fl.Name)}
+		m := cases.MaterialRef{Field: fl.Name, Name: r.PostFormValue(fl.Name + "__name"), SHA256: r.PostFormValue(fl.Name),
+			Receipt: r.PostFormValue(fl.Name + "__receipt")}
 		if f, hdr, ferr := r.FormFile(fl.Name + "__file"); ferr == nil {
 			m, err = s.cases.Upload(r.Context(), c, fl.Name, hdr.Filename, f)
 			f.Close()

@@ -22,10 +22,12 @@ func (s *Server) catalogAdminRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /workbench/catalog/import", s.errorPage(s.handleCatalogImport))
 	mux.Handle("GET /workbench/catalog/items/{code}", s.errorPage(s.handleCatalogItemForm))
 	mux.Handle("POST /workbench/catalog/items", s.errorPage(s.handleCatalogItemSave))
+	mux.Handle("GET /workbench/catalog/bundles/{code}", s.errorPage(s.handleCatalogBundleForm))
+	mux.Handle("POST /workbench/catalog/bundles", s.errorPage(s.handleCatalogBundleSave))
 }
 
 func (s *Server) catalogAdminPage(w http.ResponseWriter, r *http.Request, p *page) error {
-	items, err := s.catalog.Items(r.Context())
+	x, err := s.catalog.Export(r.Context())
 	if err != nil {
 		return err
 	}
@@ -33,7 +35,8 @@ func (s *Server) catalogAdminPage(w http.ResponseWriter, r *http.Request, p *pag
 	if p.Data == nil {
 		p.Data = map[string]any{}
 	}
-	p.Data.(map[string]any)["Items"] = items
+	p.Data.(map[string]any)["Items"] = x.Items
+	p.Data.(map[string]any)["Bundles"] = x.Bundles
 	return s.rd.render(w, r, "catalog_admin", p)
 }
 
@@ -49,12 +52,12 @@ func (s *Server) handleCatalogAdmin(w http.ResponseWriter, r *http.Request) erro
 }
 
 // handleCatalogExport downloads the whole catalog as JSON, the same shape
-// the import takes.
+// the import takes: {"items": [...], "bundles": [...]}.
 func (s *Server) handleCatalogExport(w http.ResponseWriter, r *http.Request) error {
 	if err := identity.Authorize(caller(r), identity.PermCatalogManage, ""); err != nil {
 		return err
 	}
-	items, err := s.catalog.Items(r.Context())
+	x, err := s.catalog.Export(r.Context())
 	if err != nil {
 		return err
 	}
@@ -62,10 +65,11 @@ func (s *Server) handleCatalogExport(w http.ResponseWriter, r *http.Request) err
 	w.Header().Set("Content-Disposition", `attachment; filename="catalog.json"`)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(items)
+	return enc.Encode(x)
 }
 
-// handleCatalogImport takes a catalog file: all items or none.
+// handleCatalogImport takes a catalog file, all or none: the export's
+// object of items and bundles, or an array of items alone.
 func (s *Server) handleCatalogImport(w http.ResponseWriter, r *http.Request) error {
 	if err := identity.Authorize(caller(r), identity.PermCatalogManage, ""); err != nil {
 		return err
@@ -75,11 +79,17 @@ func (s *Server) handleCatalogImport(w http.ResponseWriter, r *http.Request) err
 		return s.catalogAdminPage(w, r, &page{Status: http.StatusUnprocessableEntity, Errors: map[string]string{"file": "catalogadmin.file_required"}})
 	}
 	defer f.Close()
-	var items []catalog.Item
-	if err := json.NewDecoder(io.LimitReader(f, 16<<20)).Decode(&items); err != nil {
-		return s.catalogAdminPage(w, r, &page{Status: http.StatusUnprocessableEntity, Errors: map[string]string{"file": "catalogadmin.not_json"}})
+	raw, err := io.ReadAll(io.LimitReader(f, 16<<20))
+	if err != nil {
+		return err
 	}
-	if _, err := s.catalog.Import(r.Context(), caller(r), items); err != nil {
+	var x catalog.Export
+	if err := json.Unmarshal(raw, &x.Items); err != nil {
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return s.catalogAdminPage(w, r, &page{Status: http.StatusUnprocessableEntity, Errors: map[string]string{"file": "catalogadmin.not_json"}})
+		}
+	}
+	if _, err := s.catalog.ImportAll(r.Context(), caller(r), x); err != nil {
 		if e := errs.As(err); e != nil && e.Code == errs.Invalid {
 			return s.catalogAdminPage(w, r, &page{Status: http.StatusUnprocessableEntity, Errors: map[string]string{"file": e.Msg},
 				Data: map[string]any{"Problems": e.Fields}})
@@ -145,5 +155,58 @@ func (s *Server) handleCatalogItemSave(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	http.Redirect(w, r, "/services/"+saved.Code, http.StatusSeeOther)
+	return nil
+}
+
+// handleCatalogBundleForm shows one bundled matter as JSON for editing
+// ("new" for an empty one to fill in).
+func (s *Server) handleCatalogBundleForm(w http.ResponseWriter, r *http.Request) error {
+	if err := identity.Authorize(caller(r), identity.PermCatalogManage, ""); err != nil {
+		return err
+	}
+	b := &catalog.Bundle{Code: "BD-", Items: []string{}}
+	if code := r.PathValue("code"); code != "new" {
+		var err error
+		if b, err = s.catalog.Bundle(r.Context(), code); err != nil {
+			return err
+		}
+	}
+	doc, _ := json.MarshalIndent(b, "", "  ")
+	return s.rd.render(w, r, "catalog_bundle", &page{Title: "catalogadmin.edit_bundle", Face: identity.FaceWorkbench,
+		Form: url.Values{"doc": {string(doc)}}, Data: map[string]any{"Bundle": b}})
+}
+
+// handleCatalogBundleSave validates and saves one bundled matter, with the
+// same version check as an item.
+func (s *Server) handleCatalogBundleSave(w http.ResponseWriter, r *http.Request) error {
+	if err := identity.Authorize(caller(r), identity.PermCatalogManage, ""); err != nil {
+		return err
+	}
+	doc := r.PostFormValue("doc")
+	var b catalog.Bundle
+	bad := func(e *errs.Error, key string) error {
+		p := &page{Title: "catalogadmin.edit_bundle", Face: identity.FaceWorkbench, Status: http.StatusUnprocessableEntity,
+			Form: url.Values{"doc": {doc}}, Errors: map[string]string{"doc": key}, Data: map[string]any{"Bundle": &b}}
+		if e != nil {
+			p.Data.(map[string]any)["Problems"] = e.Fields
+			if e.Code == errs.Conflict {
+				p.Status = http.StatusConflict
+			}
+		}
+		return s.rd.render(w, r, "catalog_bundle", p)
+	}
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return bad(nil, "catalogadmin.not_json")
+	}
+	saved, err := s.catalog.SaveBundle(r.Context(), caller(r), b)
+	if e := errs.As(err); e != nil && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
+		return bad(e, e.Msg)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/bundles/"+saved.Code, http.StatusSeeOther)
 	return nil
 }

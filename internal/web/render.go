@@ -15,6 +15,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -59,10 +60,12 @@ func newRenderer(msgs *i18n.Catalog, a *assets, regions *region.Tree) (*renderer
 			return fieldView{Name: name, Label: p.T(label), Type: typ, Auto: auto, Value: p.Val(name), Error: p.Err(name)}
 		},
 		"pickerPage": func(p *page, pk *picker) *page { c := *p; c.Data = pk; return &c },
+		"withData":   func(p *page, d any) *page { c := *p; c.Data = d; return &c },
 		"formFields": func(p *page, fields []catalog.Field, mats map[string]cases.MaterialRef) formFieldsView {
 			return formFieldsView{Page: p, Fields: fields, Materials: mats}
 		},
-		"first": func(n int, list any) any { return firstN(n, list) },
+		"first":      func(n int, list any) any { return firstN(n, list) },
+		"themeTitle": opendata.ThemeTitle,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

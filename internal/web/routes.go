@@ -54,7 +54,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.appointmentRoutes(mux, api)
 	s.notificationRoutes(mux, api)
 	s.bundleRoutes(mux, api)
+	s.sealRoutes(mux, api)
+	s.licenseRoutes(mux, api)
+	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
+	s.dataRoutes(mux, api)
+	s.openDataRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -18,13 +18,18 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
+	"github.com/digigov/digigov/internal/datashare"
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sensing"
 )
 
@@ -45,12 +50,17 @@ type Deps struct {
 	Version      string
 	Notify       *notify.Service                           // inboxes
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
+	Seals        *seal.Service                             // 电子印章
+	Licenses     *license.Service                          // 电子证照
+	Governance   *governance.Service                       // 一网统管 events
 	Sensing      *sensing.Service                          // 感知 indicators and alerts; nil: cockpit without them
 	CockpitMaps  string                                    // directory of GeoJSON maps overriding the embedded ones
 	// CockpitEvents is the events engine's read method for the cockpit's
 	// events figures (today's events, closure rate, overdue, satisfaction);
 	// nil until governance provides it: the cockpit then shows an empty slot.
 	CockpitEvents CockpitEventsFunc
+	DataShare     *datashare.Service // data catalog, sharing, exchange
+	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
 }
 
 // Server is digigov's HTTP face.
@@ -75,11 +85,16 @@ type Server struct {
 	appointments *appointment.Service
 	notify       *notify.Service
 	outbox       func(context.Context) (jobs.Stats, error)
+	seals        *seal.Service
+	licenses     *license.Service
+	governance   *governance.Service
 
 	sensing       *sensing.Service
 	live          *liveHub // the cockpit's live stream (live.go)
 	cockpitMaps   string
 	cockpitEvents CockpitEventsFunc
+	datashare     *datashare.Service
+	opendata      *opendata.Service
 }
 
 // NewServer builds the server and its routes.
@@ -104,6 +119,11 @@ func NewServer(d Deps) (*Server, error) {
 		appointments: d.Appointments,
 		notify:       d.Notify,
 		outbox:       d.Outbox,
+		seals:        d.Seals,
+		licenses:     d.Licenses,
+		governance:   d.Governance,
+		datashare:    d.DataShare,
+		opendata:     d.OpenData,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}

@@ -125,3 +125,35 @@ func parseLine(line string, years *[]int, kinds map[int]bool, names map[int]stri
 
 // date formats day d as YYYY-MM-DD.
 func date(d int) string { return time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly) }
+
+// EmbeddedWith returns the embedded calendar with the schedules in extra
+// (the format of Parse) added: a year that extra declares replaces the
+// embedded one, others are kept. It lets an operator load a year's official
+// schedule as soon as the State Council publishes it, before a release
+// embeds it (DIGIGOV_CALENDAR_FILE). extra must be a valid calendar on its
+// own; its errors name its own lines.
+func EmbeddedWith(extra []byte) (*Calendar, error) {
+	if _, err := Parse(extra); err != nil {
+		return nil, err
+	}
+	declared := map[string]bool{}
+	for _, line := range strings.Split(string(extra), "\n") {
+		if y, ok := strings.CutPrefix(line, "year\t"); ok {
+			declared[strings.TrimSpace(y)] = true
+		}
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(string(calendarTxt), "\n") {
+		y, _, _ := strings.Cut(line, "-")
+		if v, ok := strings.CutPrefix(line, "year\t"); ok {
+			y = v
+		}
+		if declared[y] {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	b.Write(extra)
+	return Parse([]byte(b.String()))
+}

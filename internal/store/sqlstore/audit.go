@@ -22,6 +22,25 @@ func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
 
 func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AppendAudit(%s)", e.Action)
+	// The head this Store wrote last is most likely still the head: move it
+	// only if it is (same sequence and hash), which saves reading it. The
+	// update locks the row, so on PostgreSQL appends stay serialised; after a
+	// rollback or another writer's append the cache is stale, nothing is
+	// updated and the head is read below.
+	if h := s.auditHead.Load(); h != nil {
+		e.Seq, e.PrevHash = h.seq+1, h.hash
+		e.Hash = e.ComputeHash()
+		res, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?`,
+			e.Seq, e.Hash, h.seq, h.hash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return s.insertAudit(ctx, e)
+		}
+	}
 	// Locking the head row serialises appends on PostgreSQL; on SQLite the
 	// transaction already holds the single write lock.
 	var seq int64
@@ -31,13 +50,28 @@ func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	}
 	e.Seq, e.PrevHash = seq+1, prev
 	e.Hash = e.ComputeHash()
+	if _, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+		return err
+	}
+	return s.insertAudit(ctx, e)
+}
+
+// insertAudit writes e, whose place in the chain is set, and remembers it
+// as the head.
+func (s *Store) insertAudit(ctx context.Context, e *audit.Entry) error {
 	if _, err := s.db.Exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.ID, e.At.UTC(), e.ActorID, e.ActorName, e.Action, e.TargetType, e.TargetID, e.Region, e.SubjectID,
 		e.Detail, e.PrevHash, e.Hash); err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
-	return err
+	s.auditHead.Store(&auditHead{seq: e.Seq, hash: e.Hash})
+	return nil
+}
+
+// auditHead is the head of the audit chain as this Store last wrote it.
+type auditHead struct {
+	seq  int64
+	hash string
 }
 
 func (s *Store) AuditChain(ctx context.Context, fn func(*audit.Entry) error) (err error) {

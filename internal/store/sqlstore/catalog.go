@@ -76,3 +76,51 @@ func (s *Store) SaveServiceItem(ctx context.Context, it *catalog.Item) (err erro
 	_, err = s.db.Exec(ctx, `UPDATE catalog_revision SET rev = rev + 1 WHERE id = 1`)
 	return err
 }
+
+func (s *Store) ServiceBundles(ctx context.Context) (_ []catalog.Bundle, err error) {
+	defer errs.Wrap(&err, "sqlstore.ServiceBundles")
+	rows, err := s.db.Query(ctx, `SELECT doc FROM service_bundles ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalog.Bundle
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var b catalog.Bundle
+		if err := json.Unmarshal([]byte(doc), &b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) SaveServiceBundle(ctx context.Context, b *catalog.Bundle) (err error) {
+	defer errs.Wrap(&err, "sqlstore.SaveServiceBundle(%q)", b.Code)
+	doc, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	if b.Version == 1 {
+		_, err = s.db.Exec(ctx, `INSERT INTO service_bundles (code, name, version, updated_at, doc) VALUES (?, ?, ?, ?, ?)`,
+			b.Code, b.Name, b.Version, b.UpdatedAt.UTC(), string(doc))
+		if err != nil {
+			return conflict(err, "service_bundle")
+		}
+	} else {
+		res, err := s.db.Exec(ctx, `UPDATE service_bundles SET name = ?, version = ?, updated_at = ?, doc = ? WHERE code = ? AND version = ?`,
+			b.Name, b.Version, b.UpdatedAt.UTC(), string(doc), b.Code, b.Version-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "catalog.changed")
+		}
+	}
+	_, err = s.db.Exec(ctx, `UPDATE catalog_revision SET rev = rev + 1 WHERE id = 1`)
+	return err
+}

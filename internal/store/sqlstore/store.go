@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/db"
@@ -11,7 +12,8 @@ import (
 
 // Store implements every domain's Store interface on one database.
 type Store struct {
-	db *db.DB
+	db        *db.DB
+	auditHead atomic.Pointer[auditHead] // see AppendAudit
 }
 
 // New returns a Store on d.

@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,6 +117,58 @@ func TestAuditVerifyAppendAfterHead(t *testing.T) {
 			}
 			if res, _ := svc.Verify(ctx); res.OK() || res.BrokenAt != 2 {
 				t.Fatalf("head hash of another entry: %+v, want broken at 2", res)
+			}
+		})
+	}
+}
+
+// Appends keep one chain whichever Store (or process) writes them, after a
+// rolled-back append too, and under concurrent writers.
+func TestAuditChainSeveralWriters(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			one := audit.NewService(sqlstore.New(d), d, time.Now)
+			two := audit.NewService(sqlstore.New(d), d, time.Now)
+			rec := func(ctx context.Context, svc *audit.Service, what string) {
+				t.Helper()
+				if err := svc.Record(ctx, audit.System("test"), what, audit.Target{Type: "t", ID: what}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec(ctx, one, "a")
+			rec(ctx, two, "b") // one's idea of the head is stale now
+			rec(ctx, one, "c")
+			_ = d.Transact(ctx, func(ctx context.Context) error {
+				rec(ctx, one, "doomed")
+				return fmt.Errorf("fail")
+			})
+			rec(ctx, two, "d") // takes the place of the rolled-back entry
+			rec(ctx, one, "e") // one's cached head has the right number and the wrong hash
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					svc := one
+					if i%2 == 1 {
+						svc = two
+					}
+					for j := range 5 {
+						if err := svc.Record(ctx, audit.System("test"), "p", audit.Target{ID: fmt.Sprint(i, j)}, nil); err != nil {
+							t.Error(err)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			res, err := one.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.OK() || res.Checked != 45 || res.HeadSeq != 45 {
+				t.Fatalf("chain written by two stores: %+v, want 45 entries whole", res)
 			}
 		})
 	}

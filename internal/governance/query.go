@@ -1,0 +1,185 @@
+package governance
+
+import (
+	"context"
+	"time"
+
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// Order is how a list is sorted.
+type Order string
+
+const (
+	ByDeadline Order = "deadline" // earliest deadline first, undispatched last; the work queue
+	ByCreated  Order = "created"  // newest first
+	ByUpdated  Order = "updated"  // oldest change first (for feeds that follow changes)
+)
+
+// Query selects events. Reach conditions (Within, Reporter, Orgs) are ORed:
+// an event matches if it lies within one of Within, was reported by
+// Reporter, or is led or assisted by one of Orgs. With none set, nothing
+// matches, unless Public is set (Open311's public list).
+type Query struct {
+	Within   []region.Code
+	Reporter ids.ID
+	Orgs     []ids.ID
+	Public   bool
+
+	IDs          []ids.ID
+	States       []State
+	Categories   []string
+	CreatedFrom  time.Time
+	CreatedTo    time.Time
+	UpdatedAfter time.Time
+	OverdueAt    time.Time // only open events past their deadline at this time
+	Order        Order
+	Limit        int
+	Offset       int
+}
+
+// MaxList is the most events one list returns.
+const MaxList = 1000
+
+// List returns events within by's reach that q further narrows: staff see
+// their scopes (for any event permission) and their departments' events,
+// citizens their own reports. q's reach fields are replaced.
+//
+// Returns errs.Unauthenticated for anonymous callers.
+func (s *Service) List(ctx context.Context, by *identity.Caller, q Query) ([]Event, error) {
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	q.Within, q.Orgs, q.Public, q.Reporter = nil, nil, false, by.UserID
+	seen := map[region.Code]bool{}
+	for _, p := range eventPerms {
+		for _, sc := range by.Scopes(p) {
+			if !seen[sc] {
+				seen[sc] = true
+				q.Within = append(q.Within, sc)
+			}
+		}
+	}
+	for _, g := range by.Grants {
+		if g.Role.Allows(identity.PermEventHandle) && g.OrgID != "" {
+			q.Orgs = append(q.Orgs, g.OrgID)
+		}
+	}
+	return s.list(ctx, q)
+}
+
+// Mine lists by's own reports, newest first.
+func (s *Service) Mine(ctx context.Context, by *identity.Caller, limit int) ([]Event, error) {
+	if by.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	return s.list(ctx, Query{Reporter: by.UserID, Order: ByCreated, Limit: limit})
+}
+
+// Public lists events for Open311's public face: no personal data is
+// returned (phones and reporter names are left out by the caller of this
+// method's results; the store never returns phones in lists), and
+// categories marked private are excluded.
+func (s *Service) Public(ctx context.Context, q Query) ([]Event, error) {
+	q.Within, q.Orgs, q.Reporter, q.Public = nil, nil, "", true
+	if len(q.Categories) == 0 {
+		q.Categories = PublicCodes()
+	}
+	return s.list(ctx, q)
+}
+
+// PublicEvent returns one event for Open311, if its category is public.
+func (s *Service) PublicEvent(ctx context.Context, id ids.ID) (*Event, error) {
+	if !ids.Valid(string(id)) {
+		return nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	e, _, err := s.store.Event(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c, _ := CategoryOf(e.Category); c.Private {
+		return nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	return e, nil
+}
+
+func (s *Service) list(ctx context.Context, q Query) ([]Event, error) {
+	if q.Limit <= 0 || q.Limit > MaxList {
+		q.Limit = 100
+	}
+	if q.Order == "" {
+		q.Order = ByCreated
+	}
+	return s.store.Events(ctx, q)
+}
+
+// Summary is the cockpit's count of events in a region scope.
+type Summary struct {
+	Today       int // events reported today (Asia/Shanghai)
+	TodayClosed int // of those, closed
+	Open        int // events in hand now
+	Overdue     int // open events past their deadline
+	Rated       int // events rated in the last 30 days
+	Satisfied   int // of those, rated 4 or 5
+}
+
+// ClosedShare is the share of today's events already closed, 0–1.
+func (s Summary) ClosedShare() float64 {
+	if s.Today == 0 {
+		return 0
+	}
+	return float64(s.TodayClosed) / float64(s.Today)
+}
+
+// Satisfaction is the share of ratings of 4 or 5 in the last 30 days, 0–1.
+func (s Summary) Satisfaction() float64 {
+	if s.Rated == 0 {
+		return 0
+	}
+	return float64(s.Satisfied) / float64(s.Rated)
+}
+
+// SatisfactionWindow is how far back the summary's satisfaction looks.
+const SatisfactionWindow = 30 * 24 * time.Hour
+
+// CockpitSummary counts events within region for the cockpit (粤治慧):
+// today's events and their closed share, open and overdue events, and
+// satisfaction over the last 30 days. by must hold cockpit.view or an
+// event permission over region; region "" means the caller's first such
+// scope. Indexed for a province of a million events (see the migration).
+//
+// Returns errs.NotFound for a region outside by's scope and
+// errs.Forbidden for callers without such a permission.
+func (s *Service) CockpitSummary(ctx context.Context, by *identity.Caller, within region.Code) (Summary, error) {
+	if by.Anonymous() {
+		return Summary{}, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if within == "" {
+		for _, p := range eventPerms {
+			if sc := by.Scopes(p); len(sc) > 0 {
+				within = sc[0]
+				break
+			}
+		}
+		if within == "" {
+			return Summary{}, errs.E(errs.Forbidden, "auth.forbidden")
+		}
+	}
+	ok := false
+	for _, p := range eventPerms {
+		if identity.Authorize(by, p, within) == nil {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return Summary{}, errs.E(errs.NotFound, "not_found")
+	}
+	now := s.clock()
+	l := now.In(shanghai)
+	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
+	return s.store.EventSummary(ctx, within, day, now.Add(-SatisfactionWindow), now)
+}

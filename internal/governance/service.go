@@ -1,0 +1,275 @@
+package governance
+
+import (
+	"context"
+	"time"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/blob"
+	"github.com/digigov/digigov/internal/platform/cryptox"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/workday"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// Store is the persistence events need. Its methods join the transaction
+// in the context, if any.
+type Store interface {
+	// CreateEvent inserts e with its sealed phone and the phone's blind index.
+	CreateEvent(ctx context.Context, e *Event, sealedPhone []byte, phoneIndex string) error
+	// UpdateEvent writes e if the stored version is e.Version-1, else
+	// returns errs.Conflict ("event.changed").
+	UpdateEvent(ctx context.Context, e *Event) error
+	// Event returns an event and its sealed phone; errs.NotFound if absent.
+	Event(ctx context.Context, id ids.ID) (*Event, []byte, error)
+	// AddEventStep records one step of an event's history.
+	AddEventStep(ctx context.Context, st *Step) error
+	// EventSteps lists an event's history, oldest first.
+	EventSteps(ctx context.Context, id ids.ID) ([]Step, error)
+	// NextCaseNumber returns the next number of a series on a day, atomically.
+	NextCaseNumber(ctx context.Context, series, day string) (int, error)
+	// Events lists the events q selects, without phones.
+	Events(ctx context.Context, q Query) ([]Event, error)
+	// NearbyEvents lists the open events q selects, newest first
+	// (candidates for a duplicate; the distance is judged by the caller).
+	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
+	// ClaimOverdueEvents returns up to limit open, dispatched events whose
+	// deadline passed before now and that were not escalated or supervised
+	// by the timer since their deadline. It must run in a transaction; on
+	// PostgreSQL rows another transaction holds are skipped.
+	ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) ([]Event, error)
+	// EventRules lists the routing rules; CreateEventRule and
+	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
+	EventRules(ctx context.Context) ([]Rule, error)
+	CreateEventRule(ctx context.Context, r *Rule) error
+	DeleteEventRule(ctx context.Context, id ids.ID) error
+	// EventSummary counts the events within a region for the cockpit.
+	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// AddOutbox records an event for delivery after commit.
+	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+}
+
+// Transactor runs fn in a transaction.
+type Transactor interface {
+	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Directory finds government bodies: the one competent for a department
+// type at a level of a region, and any one by ID (identity.Service).
+type Directory interface {
+	AuthorityFor(ctx context.Context, department string, level region.Level, code region.Code) (*identity.Organization, error)
+	Organization(ctx context.Context, id ids.ID) (*identity.Organization, error)
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Store     Store
+	Tx        Transactor
+	Audit     *audit.Service
+	Directory Directory
+	Keys      *cryptox.Keyring
+	Blobs     blob.Store
+	Calendar  *workday.Calendar
+	Regions   *region.Tree
+	Now       func() time.Time
+}
+
+// Service runs events.
+type Service struct {
+	store   Store
+	tx      Transactor
+	audit   *audit.Service
+	dir     Directory
+	keys    *cryptox.Keyring
+	blobs   blob.Store
+	cal     *workday.Calendar
+	regions *region.Tree
+	now     func() time.Time
+	rc      ruleCache
+}
+
+// NewService returns a Service.
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, dir: d.Directory, keys: d.Keys, blobs: d.Blobs,
+		cal: d.Calendar, regions: d.Regions, now: d.Now}
+}
+
+// clock is now, in UTC at the microsecond precision both engines keep.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Regions is the region tree events are placed on.
+func (s *Service) Regions() *region.Tree { return s.regions }
+
+// Light is the traffic light of an event's deadline at now: on time,
+// warning (less than a quarter of its time left, or due within one
+// working day for day limits) or overdue. Events without a deadline are
+// on time; closed ones are judged at their closing.
+func (s *Service) Light(e *Event) workday.Status {
+	if e.Deadline.IsZero() {
+		return workday.OnTime
+	}
+	now := s.now()
+	if !e.ClosedAt.IsZero() {
+		now = e.ClosedAt
+	}
+	if now.After(e.Deadline) {
+		return workday.Overdue
+	}
+	c, _ := CategoryOf(e.Category)
+	if c.Limit.Days > 0 {
+		return s.cal.Status(e.Deadline, now, 1)
+	}
+	if e.Deadline.Sub(now) < time.Duration(c.Limit.Hours)*time.Hour/4 {
+		return workday.Warning
+	}
+	return workday.OnTime
+}
+
+// phone sealing: the event ID is the associated data, so a sealed phone
+// cannot be moved to another event.
+const idxPhone = "event.phone"
+
+func (s *Service) sealPhone(e *Event) ([]byte, string) {
+	if e.Phone == "" {
+		return nil, ""
+	}
+	return s.keys.Seal([]byte(e.Phone.Clear()), []byte("event/"+string(e.ID))), s.keys.BlindIndex(idxPhone, e.Phone.Clear())
+}
+
+func (s *Service) openPhone(e *Event, sealed []byte) error {
+	if len(sealed) == 0 {
+		return nil
+	}
+	b, err := s.keys.Open(sealed, []byte("event/"+string(e.ID)))
+	if err != nil {
+		return errs.Errorf(errs.Internal, "open phone of event %s: %v", e.ID, err)
+	}
+	e.Phone = identity.Phone(b)
+	return nil
+}
+
+// load reads an event with its phone opened. A malformed id is
+// errs.NotFound without asking the store.
+func (s *Service) load(ctx context.Context, id ids.ID) (*Event, error) {
+	if !ids.Valid(string(id)) {
+		return nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	e, sealed, err := s.store.Event(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, s.openPhone(e, sealed)
+}
+
+// eventPerms are the permissions that let staff see events in their scope.
+// event.handle is not one of them: department staff see their
+// departments' events (inTeam), not everything in their region.
+var eventPerms = []identity.Permission{identity.PermEventReport, identity.PermEventDispatch,
+	identity.PermEventVerify, identity.PermEventSupervise, identity.PermCockpit}
+
+// canSee reports whether by may read e: its reporter, staff of its lead or
+// assisting department, and staff holding an event permission over its region.
+func canSee(by *identity.Caller, e *Event) bool {
+	if by.Anonymous() {
+		return false
+	}
+	if by.UserID == e.ReporterID || inTeam(by, e, true) {
+		return true
+	}
+	for _, p := range eventPerms {
+		if identity.Authorize(by, p, e.Region) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// inTeam reports whether by works for e's lead department (or, with
+// assist, an assisting one) with event.handle.
+func inTeam(by *identity.Caller, e *Event, assist bool) bool {
+	for _, g := range by.Grants {
+		if !g.Role.Allows(identity.PermEventHandle) || g.OrgID == "" {
+			continue
+		}
+		if g.OrgID == e.Lead.ID {
+			return true
+		}
+		if assist {
+			for _, a := range e.Assist {
+				if a.ID == g.OrgID {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Get returns an event and its history to whoever may see it.
+//
+// Returns errs.Unauthenticated for anonymous callers and errs.NotFound
+// ("event.not_found") if it does not exist or by may not see it.
+func (s *Service) Get(ctx context.Context, by *identity.Caller, id ids.ID) (*Event, []Step, error) {
+	if by.Anonymous() {
+		return nil, nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	e, err := s.load(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !canSee(by, e) {
+		return nil, nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	steps, err := s.store.EventSteps(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, steps, nil
+}
+
+// target is an event as the audit log names it.
+func target(e *Event) audit.Target {
+	return audit.Target{Type: "event", ID: string(e.ID), Region: string(e.Region)}
+}
+
+// payload is what the outbox carries about a step of an event.
+func payload(e *Event, st *Step) map[string]any {
+	return map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
+		"category": e.Category, "region": e.Region, "level": int(e.Level), "lead": e.Lead.ID, "source": e.Source,
+		"version": st.Seq, "actor": st.ActorID}
+}
+
+// record writes a step, its audit entry and its outbox event, inside the
+// transaction in ctx. e is already updated; the step's number and target
+// state default to e's version and state.
+func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *Step) error {
+	if st.Seq == 0 {
+		st.Seq = e.Version
+	}
+	if st.To == "" {
+		st.To = e.State
+	}
+	st.EventID, st.At = e.ID, e.UpdatedAt
+	st.ActorID, st.ActorName = actorOf(actor)
+	if err := s.store.AddEventStep(ctx, st); err != nil {
+		return err
+	}
+	detail := map[string]any{"number": e.Number, "from": st.From, "to": st.To}
+	for k, v := range st.Detail {
+		detail[k] = v
+	}
+	if st.Comment != "" {
+		detail["comment"] = st.Comment
+	}
+	if err := s.audit.Record(ctx, actor, "event."+string(st.Action), target(e), detail); err != nil {
+		return err
+	}
+	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
+}
+
+func actorOf(a audit.Actor) (ids.ID, string) {
+	id, name := a.AuditActor()
+	return ids.ID(id), name
+}

@@ -1,0 +1,355 @@
+package license
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/cryptox"
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/seal"
+)
+
+// Store is the persistence licences need. Its methods join the transaction
+// in the context, if any.
+type Store interface {
+	// NextStatusEntry hands out the next entry of the newest status list,
+	// starting a new list when it is full: the list's number and the
+	// entry's ordinal n (0-based) within it.
+	NextStatusEntry(ctx context.Context, size int, now time.Time) (list int64, n int64, err error)
+	// StatusListExists reports whether list has been started.
+	StatusListExists(ctx context.Context, list int64) (bool, error)
+	// CreateLicense inserts l; errs.Conflict ("license.exists") for a
+	// number the issuer used already or a case that issued this type.
+	CreateLicense(ctx context.Context, l *License) error
+	// License returns a licence; errs.NotFound ("license.not_found").
+	License(ctx context.Context, id ids.ID) (*License, error)
+	// SetLicenseState writes l's state, reason and update time.
+	SetLicenseState(ctx context.Context, l *License) error
+	// HolderLicenses lists a holder's licences, newest first.
+	HolderLicenses(ctx context.Context, holderID ids.ID) ([]License, error)
+	// IssuerLicenses lists an issuer's licences, newest first.
+	IssuerLicenses(ctx context.Context, issuerID ids.ID, limit int) ([]License, error)
+	// StatusIndexes lists the indexes of list's licences in state st.
+	StatusIndexes(ctx context.Context, list int64, st State) ([]int, error)
+	// LicenseAt returns the state of the licence at an entry; errs.NotFound
+	// if no licence holds it.
+	LicenseAt(ctx context.Context, list int64, index int) (State, error)
+	// StatusSealOrg returns the organisation whose 公章 signs status lists:
+	// of those with an active 公章, the highest in the region tree, the
+	// oldest first. errs.NotFound if none.
+	StatusSealOrg(ctx context.Context) (ids.ID, error)
+	Person(ctx context.Context, id ids.ID) (*identity.PersonRecord, error)
+	Enterprise(ctx context.Context, id ids.ID) (*identity.Enterprise, error)
+	// LicenseEnterpriseByUSCC finds an enterprise; errs.NotFound if none.
+	LicenseEnterpriseByUSCC(ctx context.Context, uscc string) (*identity.Enterprise, error)
+	Case(ctx context.Context, id ids.ID) (*cases.Case, []byte, error)
+	// AddLicenseUse records a use; LicenseUses lists a holder's, newest first.
+	AddLicenseUse(ctx context.Context, u *Use) error
+	LicenseUses(ctx context.Context, holderID ids.ID, limit int) ([]Use, error)
+	// AddOutbox records an event for delivery after commit.
+	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+}
+
+// Transactor runs fn in a transaction.
+type Transactor interface {
+	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// People finds holders and organisations (identity.Service).
+type People interface {
+	FindPerson(ctx context.Context, by *identity.Caller, idNumber, purpose string) (*identity.Person, error)
+	Organization(ctx context.Context, id ids.ID) (*identity.Organization, error)
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Store   Store
+	Tx      Transactor
+	Audit   *audit.Service
+	Seals   *seal.Service
+	People  People
+	Keys    *cryptox.Keyring // the holder reference's key
+	BaseURL string           // public URL of the node: issuer and status list IDs live under it
+	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
+	Now     func() time.Time
+}
+
+// Service issues, manages and verifies licences.
+type Service struct {
+	store    Store
+	tx       Transactor
+	audit    *audit.Service
+	seals    *seal.Service
+	people   People
+	keys     *cryptox.Keyring
+	base     string
+	now      func() time.Time
+	lists    sync.Map // list URL → *cachedList: signed status list credentials
+	keyCache sync.Map // kid → cachedKey: the online verifier's parsed keys
+	font     string
+}
+
+// NewService returns a Service.
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, keys: d.Keys,
+		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
+}
+
+// FontFile is the font PDFs are set in.
+func (s *Service) FontFile() string {
+	if s.font == "" {
+		return DefaultFontFile
+	}
+	return s.font
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// IssuerURL is an organisation's issuer ID.
+func (s *Service) IssuerURL(orgID ids.ID) string { return s.base + "/issuers/" + string(orgID) }
+
+// StatusURL is a status list credential's URL.
+func (s *Service) StatusURL(list int64, purpose string) string {
+	return fmt.Sprintf("%s/credentials/status/%d-%s", s.base, list, purpose)
+}
+
+// holderRef names a holder in credentials: a keyed hash of their internal
+// ID, so the credential never carries the ID number, and nobody without
+// the node key can link it to one.
+func (s *Service) holderRef(id ids.ID) string {
+	return "urn:digigov:holder:" + s.keys.BlindIndex("license_holder", string(id))
+}
+
+// IssueInput is what an issuing officer gives.
+type IssueInput struct {
+	Type       string
+	HolderID   string            // 公民身份号码 for a person's licence, 统一社会信用代码 for an enterprise's
+	Fields     map[string]string // the type's fields
+	ValidFrom  time.Time         // zero: now
+	ValidUntil time.Time         // zero: the type's term from ValidFrom (长期 for types without one)
+}
+
+// holder is who a licence is issued to.
+type holder struct {
+	kind   HolderKind
+	id     ids.ID
+	name   string
+	person ids.ID // for the audit entry's subject
+}
+
+// Issue issues a licence of in.Type, sealed with the seal of the officer's
+// organisation, and publishes licenses.issued. The officer needs
+// license.issue over their organisation's region, and the organisation
+// must be of the type's department (a 结婚证 comes from 民政). Looking a
+// person up by ID number is audited as a read of their data.
+//
+// Returns errs.Invalid with every bad field, errs.Forbidden when the
+// organisation may not issue the type, errs.NotFound when the holder is
+// unknown, errs.Conflict ("seal.none_active") without an active seal.
+func (s *Service) Issue(ctx context.Context, by *identity.Caller, in IssueInput) (*License, error) {
+	if err := identity.Authorize(by, identity.PermLicenseIssue, ""); err != nil {
+		return nil, err
+	}
+	org, err := s.people.Organization(ctx, by.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := identity.Authorize(by, identity.PermLicenseIssue, org.Region); err != nil {
+		return nil, errs.E(errs.Forbidden, "license.not_issuer")
+	}
+	typ, ok := TypeByKey(in.Type)
+	if !ok {
+		return nil, errs.Fields(map[string]string{"type": "form.choice"})
+	}
+	if org.Department != typ.Department {
+		return nil, errs.WithArgs(errs.Forbidden, "license.wrong_department", errs.Key("license.type."+typ.Key))
+	}
+	fields, fe := checkFields(typ, in.Fields)
+	h, err := s.findHolder(ctx, by, typ, strings.TrimSpace(in.HolderID), fe)
+	if len(fe) > 0 {
+		return nil, errs.Fields(fe)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, by, org, typ, h, fields, in.ValidFrom, in.ValidUntil, "")
+}
+
+// findHolder resolves the holder's number; bad numbers go into fe.
+func (s *Service) findHolder(ctx context.Context, by *identity.Caller, typ Type, number string, fe map[string]string) (*holder, error) {
+	if number == "" {
+		fe["holder"] = "form.required"
+		return nil, nil
+	}
+	if typ.Holder == HolderPerson {
+		p, err := s.people.FindPerson(ctx, by, number, "签发电子证照："+typ.Name)
+		if e := errs.As(err); e != nil && e.Code == errs.Invalid {
+			fe["holder"] = "license.holder_id_invalid"
+			return nil, nil
+		}
+		if errs.Is(err, errs.NotFound) {
+			return nil, errs.E(errs.NotFound, "license.holder_unknown")
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &holder{kind: HolderPerson, id: p.ID, name: p.Name, person: p.ID}, nil
+	}
+	u, err := identity.ParseUSCC(number)
+	if err != nil {
+		fe["holder"] = "license.holder_uscc_invalid"
+		return nil, nil
+	}
+	e, err := s.store.LicenseEnterpriseByUSCC(ctx, string(u))
+	if errs.Is(err, errs.NotFound) {
+		return nil, errs.E(errs.NotFound, "license.holder_unknown")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &holder{kind: HolderEnterprise, id: e.ID, name: e.Name}, nil
+}
+
+// checkFields keeps the type's fields, trimmed, and reports missing
+// required ones, over-long ones and unknown ones.
+func checkFields(typ Type, in map[string]string) (map[string]string, map[string]string) {
+	out, fe := map[string]string{}, map[string]string{}
+	known := map[string]bool{}
+	for _, f := range typ.Fields {
+		known[f.Name] = true
+		v := strings.TrimSpace(in[f.Name])
+		switch {
+		case v == "" && f.Required:
+			fe["field_"+f.Name] = "form.required"
+		case utf8.RuneCountInString(v) > 200:
+			fe["field_"+f.Name] = "form.too_long"
+		case v != "":
+			out[f.Name] = v
+		}
+	}
+	for k := range in {
+		if !known[k] {
+			fe["field_"+k] = "license.field_unknown"
+		}
+	}
+	return out, fe
+}
+
+// issue signs and stores a licence. It runs in one transaction: the status
+// entry, the signature with its seal use and audit entry, the licence, its
+// own audit entry and the outbox event commit together or not at all.
+func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Organization, typ Type, h *holder,
+	fields map[string]string, from, until time.Time, caseID ids.ID) (*License, error) {
+	se, err := s.seals.OrgSeal(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := s.seals.Prepare(ctx, se)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	if from.IsZero() {
+		from = now
+	}
+	from = from.UTC().Truncate(time.Second)
+	if until.IsZero() && typ.ValidYears > 0 {
+		until = from.AddDate(typ.ValidYears, 0, 0)
+	}
+	until = until.UTC().Truncate(time.Second)
+	if !until.IsZero() && !until.After(from) {
+		return nil, errs.Fields(map[string]string{"valid_until": "license.until_before_from"})
+	}
+	_, aname := actor.AuditActor()
+	l := &License{ID: ids.New(), IssuerID: org.ID, IssuerName: org.Name, Region: org.Region, Type: typ.Key,
+		HolderKind: h.kind, HolderID: h.id, HolderRef: s.holderRef(h.id), HolderName: h.name, Fields: fields,
+		ValidFrom: from, ValidUntil: until, State: StateValid, SealID: se.ID, KID: sg.KeyID(), CaseID: caseID,
+		IssuedBy: aname, IssuedAt: now, UpdatedAt: now}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		list, n, err := s.store.NextStatusEntry(ctx, ListSize, now)
+		if err != nil {
+			return err
+		}
+		l.StatusList, l.StatusIndex = list, listIndex(n)
+		l.Number = fmt.Sprintf("%s%s%d%09d", typ.Code, (string(org.Region) + "000000")[:6], from.In(shanghai).Year(), (list-1)*ListSize+n+1)
+		cred := s.credential(l, typ, org)
+		payload, err := cred.marshal()
+		if err != nil {
+			return err
+		}
+		input, err := SigningInput(Header{Alg: string(sg.Alg()), Kid: sg.KeyID(), Typ: TypCredential}, payload)
+		if err != nil {
+			return err
+		}
+		sig, err := s.seals.Sign(ctx, actor, se.ID, sg.KeyID(), []byte(input), "license", string(l.ID))
+		if err != nil {
+			return err
+		}
+		l.JWS = Assemble(input, sig.Sig)
+		if err := s.store.CreateLicense(ctx, l); err != nil {
+			return err
+		}
+		t := audit.Target{Type: "license", ID: string(l.ID), Region: string(l.Region), Subject: string(h.person)}
+		if err := s.audit.Record(ctx, actor, "license.issued", t,
+			map[string]any{"number": l.Number, "type": l.Type, "kid": l.KID, "case": l.CaseID}); err != nil {
+			return err
+		}
+		return s.store.AddOutbox(ctx, "licenses.issued", event(l), now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func event(l *License) map[string]any {
+	return map[string]any{"license_id": l.ID, "number": l.Number, "type": l.Type, "issuer": l.IssuerID,
+		"holder": l.HolderID, "state": l.State, "case_id": l.CaseID}
+}
+
+// shanghai is the zone licence years are counted in.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// credential builds l's credential.
+func (s *Service) credential(l *License, typ Type, org *identity.Organization) Credential {
+	subject := map[string]any{"id": l.HolderRef, "name": l.HolderName, "licenseType": typ.Key, "licenseNumber": l.Number}
+	if l.HolderKind == HolderPerson {
+		subject["type"] = "Person"
+	} else {
+		subject["type"] = "Organization"
+	}
+	for k, v := range l.Fields {
+		subject[k] = v
+	}
+	entry := func(purpose string) StatusEntry {
+		url := s.StatusURL(l.StatusList, purpose)
+		return StatusEntry{ID: url + "#" + strconv.Itoa(l.StatusIndex), Type: "BitstringStatusListEntry", StatusPurpose: purpose,
+			StatusListIndex: strconv.Itoa(l.StatusIndex), StatusListCredential: url}
+	}
+	return Credential{
+		Context:          []any{ContextV2, map[string]any{"@vocab": s.base + "/ns/licenses#"}},
+		ID:               "urn:uuid:" + string(l.ID),
+		Type:             []string{"VerifiableCredential", LicenseVCType, typ.VCType},
+		Name:             typ.Name,
+		Issuer:           CredIssuer{ID: s.IssuerURL(org.ID), Name: org.Name, USCC: string(org.USCC)},
+		ValidFrom:        timeString(l.ValidFrom),
+		ValidUntil:       timeString(l.ValidUntil),
+		Subject:          subject,
+		CredentialStatus: []StatusEntry{entry(PurposeRevocation), entry(PurposeSuspension)},
+	}
+}

@@ -1,0 +1,255 @@
+package license
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/seal"
+)
+
+// Verdict is what a verification concludes, in one word.
+type Verdict string
+
+const (
+	Valid       Verdict = "valid"
+	Suspended   Verdict = "suspended"
+	Revoked     Verdict = "revoked"
+	Expired     Verdict = "expired"
+	NotYetValid Verdict = "not_yet_valid"
+	Invalid     Verdict = "invalid" // not genuine, or not something we can judge
+)
+
+// KeyInfo is a key a verifier trusts, with whose it is.
+type KeyInfo struct {
+	Alg       seal.Alg
+	Public    crypto.PublicKey
+	Org       string
+	OrgUSCC   string
+	Source    string    // "" for this node's seals, else the trust list it came from
+	RevokedAt time.Time // non-zero: the key's seal was revoked then (only this node knows)
+}
+
+// Keys finds verification keys by kid. It returns errs.NotFound for a
+// key it does not know.
+type Keys interface {
+	Key(ctx context.Context, kid string) (*KeyInfo, error)
+}
+
+// Statuses reads one entry of a status list. An error means the list
+// cannot be had; the verdict then says so (ReasonStatusAbsent).
+type Statuses interface {
+	StatusBit(ctx context.Context, listURL string, index int) (bool, error)
+}
+
+// Prover proves when a key signed a document (seal.Service.ProveSigned).
+type Prover interface {
+	ProveSigned(ctx context.Context, kid, docSHA256 string) (time.Time, error)
+}
+
+// Verifier checks licences and 亮证 codes: signature, key, algorithm,
+// validity period and status. It is safe for concurrent use.
+type Verifier struct {
+	Keys     Keys
+	Statuses Statuses
+	Prover   Prover // nil: signatures of revoked seals never count
+	Now      func() time.Time
+}
+
+// Result is the outcome of a verification, complete enough for a person
+// to read: genuine or not, the verdict, the specific reason, and what the
+// licence says.
+type Result struct {
+	Genuine bool    // signed with a known key, contents untouched
+	Verdict Verdict //
+	Reason  Reason  // why not valid; "" if valid
+	Kind    string  // "license" or "present" (亮证 code)
+
+	KID, Alg                       string
+	Issuer, IssuerName, IssuerUSCC string
+	KeySource                      string // "" for this node; else the trust list
+	LicenseID                      string
+	Type, TypeName, Number         string
+	HolderName, HolderRef          string
+	ValidFrom, ValidUntil          time.Time
+	Fields                         map[string]string
+	SignedWhileSealValid           bool      // its seal is revoked now, but the audit chain proves the signature older
+	SealRevokedAt                  time.Time //
+	ExpiresAt                      time.Time // of a 亮证 code
+}
+
+func fail(r *Result, reason Reason) *Result {
+	r.Verdict, r.Reason = Invalid, reason
+	return r
+}
+
+// Verify checks a compact JWS: a licence credential or a 亮证 code. qr
+// says the text came from a QR code, so that text which is no JWS at all
+// is reported as a malformed QR code. It never returns an error: every
+// failure is a verdict with a reason; only ctx's cancellation ends it
+// early, as an unavailable status.
+func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
+	r := &Result{}
+	c, reason := ParseCompact(text)
+	if reason != ReasonOK {
+		if qr && reason == ReasonMalformed {
+			reason = ReasonMalformedQR
+		}
+		return fail(r, reason)
+	}
+	r.KID, r.Alg = c.Header.Kid, c.Header.Alg
+	k, err := v.Keys.Key(ctx, c.Header.Kid)
+	if err != nil {
+		if errs.Is(err, errs.NotFound) || c.Header.Kid == "" {
+			return fail(r, ReasonUnknownKey)
+		}
+		return fail(r, ReasonStatusAbsent)
+	}
+	r.IssuerName, r.IssuerUSCC, r.KeySource = k.Org, k.OrgUSCC, k.Source
+	if seal.Alg(c.Header.Alg) != k.Alg {
+		return fail(r, ReasonWrongAlg)
+	}
+	if !seal.Verify(k.Alg, k.Public, []byte(c.SigningInput), c.Signature) {
+		return fail(r, ReasonTampered)
+	}
+	r.Genuine = true
+	var entries []StatusEntry
+	switch c.Header.Typ {
+	case TypCredential:
+		var cred licenseCred
+		if json.Unmarshal(c.Payload, &cred) != nil || !cred.isLicense() {
+			return fail(r, ReasonNotLicense)
+		}
+		r.Kind = "license"
+		if !fillFromCredential(r, &cred) {
+			return fail(r, ReasonNotLicense)
+		}
+		entries = cred.CredentialStatus
+	case TypPresent:
+		var p Presentation
+		if json.Unmarshal(c.Payload, &p) != nil || p.LicenseID == "" {
+			return fail(r, ReasonNotLicense)
+		}
+		r.Kind = "present"
+		p.fill(r)
+		entries = p.Status
+	default:
+		return fail(r, ReasonNotLicense)
+	}
+	if !k.RevokedAt.IsZero() {
+		r.SealRevokedAt = k.RevokedAt
+		sum := sha256.Sum256([]byte(c.SigningInput))
+		var at time.Time
+		if v.Prover != nil {
+			at, err = v.Prover.ProveSigned(ctx, c.Header.Kid, hex.EncodeToString(sum[:]))
+		}
+		if v.Prover == nil || err != nil || !at.Before(k.RevokedAt) {
+			return fail(r, ReasonSealRevoked)
+		}
+		r.SignedWhileSealValid = true
+	}
+	now := v.Now()
+	// The status first: a revoked licence is revoked whatever its dates.
+	for _, want := range []struct {
+		purpose string
+		verdict Verdict
+		reason  Reason
+	}{{PurposeRevocation, Revoked, ReasonRevoked}, {PurposeSuspension, Suspended, ReasonSuspended}} {
+		for _, e := range entries {
+			if e.StatusPurpose != want.purpose {
+				continue
+			}
+			i, err := e.index()
+			if err != nil {
+				return fail(r, ReasonNotLicense)
+			}
+			set, err := v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
+			if err != nil {
+				r.Verdict, r.Reason = Invalid, ReasonStatusAbsent
+				return r
+			}
+			if set {
+				r.Verdict, r.Reason = want.verdict, want.reason
+				return r
+			}
+		}
+	}
+	switch {
+	case r.Kind == "present" && !now.Before(r.ExpiresAt):
+		r.Verdict, r.Reason = Invalid, ReasonQRExpired
+	case !r.ValidUntil.IsZero() && !now.Before(r.ValidUntil):
+		r.Verdict, r.Reason = Expired, ReasonExpired
+	case now.Before(r.ValidFrom):
+		r.Verdict, r.Reason = NotYetValid, ReasonNotYetValid
+	default:
+		r.Verdict = Valid
+	}
+	return r
+}
+
+// licenseCred is a licence credential as the verifier reads it: subject
+// values are strings in every licence we issue, and decoding them as such
+// (and the context without interpreting it) keeps verification close to
+// the cost of the signature alone.
+type licenseCred struct {
+	Context          []json.RawMessage `json:"@context"`
+	ID               string            `json:"id"`
+	Type             []string          `json:"type"`
+	Name             string            `json:"name"`
+	Issuer           CredIssuer        `json:"issuer"`
+	ValidFrom        string            `json:"validFrom"`
+	ValidUntil       string            `json:"validUntil"`
+	Subject          map[string]string `json:"credentialSubject"`
+	CredentialStatus []StatusEntry     `json:"credentialStatus"`
+}
+
+// isLicense reports whether c is a licence credential of ours.
+func (c *licenseCred) isLicense() bool {
+	if len(c.Context) == 0 || string(c.Context[0]) != `"`+ContextV2+`"` {
+		return false
+	}
+	for _, t := range c.Type {
+		if t == LicenseVCType {
+			return true
+		}
+	}
+	return false
+}
+
+// LicenseVCType is the type every licence credential carries.
+const LicenseVCType = "GovernmentLicenseCredential"
+
+// fillFromCredential copies what a licence says into r.
+func fillFromCredential(r *Result, c *licenseCred) bool {
+	var err1, err2 error
+	r.ValidFrom, err1 = parseTime(c.ValidFrom)
+	r.ValidUntil, err2 = parseTime(c.ValidUntil)
+	if err1 != nil || err2 != nil || c.ValidFrom == "" {
+		return false
+	}
+	r.Issuer, r.LicenseID, r.TypeName = c.Issuer.ID, c.ID, c.Name
+	if c.Issuer.Name != "" {
+		r.IssuerName = c.Issuer.Name
+	}
+	r.Fields = make(map[string]string, len(c.Subject))
+	for k, v := range c.Subject {
+		switch k {
+		case "id":
+			r.HolderRef = v
+		case "name":
+			r.HolderName = v
+		case "licenseType":
+			r.Type = v
+		case "licenseNumber":
+			r.Number = v
+		case "type":
+		default:
+			r.Fields[k] = v
+		}
+	}
+	return r.Number != ""
+}

@@ -1,0 +1,449 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
+)
+
+// Huma names schemas after these types: they carry the event prefix so
+// that they cannot collide with another domain's.
+
+type govEventOrgBody struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type govEventStepBody struct {
+	Seq     int            `json:"seq"`
+	Action  string         `json:"action"`
+	From    string         `json:"from"`
+	To      string         `json:"to"`
+	Actor   string         `json:"actor"`
+	Comment string         `json:"comment,omitempty"`
+	Photos  []string       `json:"photos,omitempty" doc:"SHA-256 of the photos of this step"`
+	Detail  map[string]any `json:"detail,omitempty"`
+	At      time.Time      `json:"at"`
+}
+
+type govEventBody struct {
+	ID           string             `json:"id"`
+	Number       string             `json:"number" doc:"SJ + date + sequence"`
+	Version      int                `json:"version" doc:"send it back with the next step"`
+	Source       string             `json:"source" enum:"portal,open311,grid,hotline,sensor,api"`
+	ExternalID   string             `json:"external_id,omitempty"`
+	Category     string             `json:"category"`
+	CategoryName string             `json:"category_name"`
+	Description  string             `json:"description"`
+	Region       string             `json:"region"`
+	RegionName   string             `json:"region_name"`
+	Address      string             `json:"address,omitempty"`
+	Lat          *float64           `json:"lat,omitempty"`
+	Lng          *float64           `json:"long,omitempty"`
+	Urgency      string             `json:"urgency" enum:"normal,urgent,critical"`
+	Reporter     string             `json:"reporter,omitempty"`
+	Phone        string             `json:"phone,omitempty" doc:"masked (138****5678)"`
+	Photos       []string           `json:"photos,omitempty"`
+	State        string             `json:"state"`
+	Level        int                `json:"level" doc:"handling level: 1 province … 5 village"`
+	Handling     string             `json:"handling_region" doc:"the region whose body handles it"`
+	Department   string             `json:"department"`
+	Lead         *govEventOrgBody   `json:"lead,omitempty" doc:"主办"`
+	Assist       []govEventOrgBody  `json:"assist,omitempty" doc:"协办"`
+	Deadline     *time.Time         `json:"deadline,omitempty"`
+	Light        string             `json:"light" enum:"on_time,warning,overdue"`
+	MergedInto   string             `json:"merged_into,omitempty"`
+	ParentID     string             `json:"parent_id,omitempty"`
+	Reply        string             `json:"reply,omitempty"`
+	Rating       int                `json:"rating,omitempty"`
+	Supervised   int                `json:"supervised,omitempty"`
+	Escalated    int                `json:"escalated,omitempty"`
+	CreatedAt    time.Time          `json:"created_at"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+	ClosedAt     *time.Time         `json:"closed_at,omitempty"`
+	Allowed      []string           `json:"allowed,omitempty" doc:"the steps the caller may take now"`
+	Steps        []govEventStepBody `json:"steps,omitempty"`
+}
+
+func (s *Server) eventBodyOf(by *identity.Caller, e *governance.Event, steps []governance.Step) govEventBody {
+	c, _ := governance.CategoryOf(e.Category)
+	b := govEventBody{ID: string(e.ID), Number: e.Number, Version: e.Version, Source: string(e.Source), ExternalID: e.ExternalID,
+		Category: e.Category, CategoryName: c.Name, Description: e.Description, Region: string(e.Region),
+		RegionName: s.regions.FullName(e.Region), Address: e.Address, Urgency: string(e.Urgency), Reporter: e.ReporterName,
+		Phone: e.Phone.Masked(), Photos: e.Photos, State: string(e.State), Level: int(e.Level), Handling: string(e.HandlingRegion()),
+		Department: e.Department, Light: s.governance.Light(e).String(), MergedInto: string(e.MergedInto), ParentID: string(e.ParentID),
+		Reply: e.Reply, Rating: e.Rating, Supervised: e.Supervised, Escalated: e.Escalated, CreatedAt: e.CreatedAt,
+		UpdatedAt: e.UpdatedAt, ClosedAt: timePtr(e.ClosedAt), Deadline: timePtr(e.Deadline)}
+	if e.Phone == "" {
+		b.Phone = ""
+	}
+	if e.HasGeo {
+		lat, lng := e.Lat, e.Lng
+		b.Lat, b.Lng = &lat, &lng
+	}
+	if e.Lead.ID != "" {
+		b.Lead = &govEventOrgBody{ID: string(e.Lead.ID), Name: e.Lead.Name}
+	}
+	for _, a := range e.Assist {
+		b.Assist = append(b.Assist, govEventOrgBody{ID: string(a.ID), Name: a.Name})
+	}
+	for _, a := range s.governance.Allowed(by, e) {
+		b.Allowed = append(b.Allowed, string(a))
+	}
+	for _, st := range steps {
+		b.Steps = append(b.Steps, govEventStepBody{Seq: st.Seq, Action: string(st.Action), From: string(st.From), To: string(st.To),
+			Actor: st.ActorName, Comment: st.Comment, Photos: st.Photos, Detail: st.Detail, At: st.At})
+	}
+	return b
+}
+
+type eventCategoryBody struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	NameEn     string `json:"name_en"`
+	Parent     string `json:"parent,omitempty"`
+	Department string `json:"department,omitempty" doc:"responsible department type"`
+	Level      int    `json:"level,omitempty" doc:"handling level: 1 province … 5 village"`
+	LimitHours int    `json:"limit_hours,omitempty" doc:"time limit in working hours (09:00–18:00 on working days)"`
+	LimitDays  int    `json:"limit_days,omitempty" doc:"time limit in working days"`
+	Auto       bool   `json:"auto,omitempty" doc:"dispatched automatically unless a rule says otherwise"`
+	Urgent     bool   `json:"urgent,omitempty"`
+	Private    bool   `json:"private,omitempty" doc:"never on Open311's public list"`
+}
+
+type eventRuleBody struct {
+	ID         string    `json:"id"`
+	Category   string    `json:"category"`
+	Region     string    `json:"region"`
+	Department string    `json:"department"`
+	Level      int       `json:"level"`
+	Auto       bool      `json:"auto"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func eventRuleBodyOf(r *governance.Rule) eventRuleBody {
+	return eventRuleBody{ID: string(r.ID), Category: r.Category, Region: string(r.Region), Department: r.Department,
+		Level: int(r.Level), Auto: r.Auto, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+}
+
+type eventSummaryBody struct {
+	Region       string  `json:"region"`
+	Today        int     `json:"today" doc:"events reported today (China Standard Time)"`
+	TodayClosed  int     `json:"today_closed"`
+	ClosedShare  float64 `json:"closed_share" doc:"today_closed / today, 0–1"`
+	Open         int     `json:"open"`
+	Overdue      int     `json:"overdue"`
+	Rated        int     `json:"rated" doc:"events rated in the last 30 days"`
+	Satisfaction float64 `json:"satisfaction" doc:"share rated 4 or 5 in the last 30 days, 0–1"`
+}
+
+type govEventPartBody struct {
+	Category    string `json:"category" maxLength:"4"`
+	Description string `json:"description" maxLength:"4000"`
+}
+
+func (s *Server) registerEventAPI(api huma.API) {
+	tags := []string{"events"}
+	huma.Register(api, huma.Operation{
+		OperationID: "event-categories", Method: http.MethodGet, Path: "/api/v1/event-categories",
+		Summary: "The event category tree", Tags: tags,
+		Description: "Groups (two digits) and their subcategories (four digits), each with the responsible department type, " +
+			"handling level and time limit. Public.",
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []eventCategoryBody }, error) {
+		var out []eventCategoryBody
+		for _, c := range governance.Categories() {
+			b := eventCategoryBody{Code: c.Code, Name: c.Name, NameEn: c.NameEn}
+			if c.Leaf() {
+				b.Parent, b.Department, b.Level, b.LimitHours, b.LimitDays = c.Parent(), c.Department, int(c.Level), c.Limit.Hours, c.Limit.Days
+				b.Auto, b.Urgent, b.Private = c.Auto, c.Urgent, c.Private
+			}
+			out = append(out, b)
+		}
+		return &struct{ Body []eventCategoryBody }{out}, nil
+	})
+
+	type govEventReportInput struct {
+		Body struct {
+			Source      string   `json:"source,omitempty" enum:"grid,hotline,sensor,api,open311," doc:"citizens always report as portal"`
+			ExternalID  string   `json:"external_id,omitempty" maxLength:"100" doc:"the sending system's own ID"`
+			Category    string   `json:"category" maxLength:"4" doc:"a subcategory code, e.g. 0101"`
+			Description string   `json:"description" maxLength:"4000"`
+			Region      string   `json:"region" maxLength:"12" doc:"region code of the place (2–12 digits)"`
+			Address     string   `json:"address,omitempty" maxLength:"400"`
+			Lat         *float64 `json:"lat,omitempty"`
+			Lng         *float64 `json:"long,omitempty"`
+			Urgency     string   `json:"urgency,omitempty" enum:"normal,urgent,critical,"`
+			Reporter    string   `json:"reporter_name,omitempty" maxLength:"100" doc:"the citizen's name (hotline, grid)"`
+			Phone       string   `json:"phone,omitempty" maxLength:"20" doc:"the citizen's phone; stored encrypted, shown masked"`
+			Photos      []string `json:"photos,omitempty" maxItems:"9" doc:"SHA-256 of photos uploaded with POST /api/v1/event-photos"`
+			OnSpot      bool     `json:"on_spot,omitempty" doc:"grid workers: fixed on patrol, close at once"`
+			OnSpotNote  string   `json:"on_spot_note,omitempty" maxLength:"2000"`
+		}
+	}
+	type govEventReportOutput struct {
+		Body struct {
+			Event      govEventBody `json:"event"`
+			AutoRouted bool         `json:"auto_routed" doc:"the routing rule accepted and dispatched it"`
+			Duplicates []string     `json:"duplicates,omitempty" doc:"IDs of open events of the same category nearby (并单 candidates)"`
+		}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "report-event", Method: http.MethodPost, Path: "/api/v1/events", DefaultStatus: http.StatusCreated,
+		Summary: "Report an event (上报)", Tags: tags, Security: bearer,
+		Description: "Citizens report for themselves; staff and systems need event.report over the region. The routing rule may " +
+			"accept and dispatch it at once; reports near an open event of the same category list it in `duplicates` instead. " +
+			"422 with every invalid field.",
+	}, func(ctx context.Context, in *govEventReportInput) (*govEventReportOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		src := governance.Source(b.Source)
+		if src == "" {
+			src = governance.SourceAPI
+		}
+		e, oc, err := s.governance.Report(ctx, by, governance.Input{Source: src, ExternalID: b.ExternalID, Category: b.Category,
+			Description: b.Description, Region: b.Region, Address: b.Address, Lat: b.Lat, Lng: b.Lng, Urgency: governance.Urgency(b.Urgency),
+			ReporterName: b.Reporter, Phone: b.Phone, Photos: b.Photos, OnSpot: b.OnSpot, OnSpotNote: b.OnSpotNote})
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		out := &govEventReportOutput{}
+		out.Body.Event, out.Body.AutoRouted = s.eventBodyOf(by, e, nil), oc.AutoRouted
+		for _, d := range oc.Duplicates {
+			out.Body.Duplicates = append(out.Body.Duplicates, string(d.ID))
+		}
+		return out, nil
+	})
+
+	type govEventPhotoInput struct {
+		RawBody huma.MultipartFormFiles[struct {
+			File huma.FormFile `form:"file" required:"true" contentType:"image/jpeg,image/png,application/octet-stream"`
+		}]
+	}
+	type govEventPhotoOutput struct {
+		Body struct {
+			SHA256 string `json:"sha256"`
+		}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "upload-event-photo", Method: http.MethodPost, Path: "/api/v1/event-photos", DefaultStatus: http.StatusCreated,
+		Summary: "Upload a photo for an event or a step", Tags: tags, Security: bearer,
+		Description: "A JPEG or PNG of at most 5 MB (type sniffed from the bytes). Name the returned sha256 in `photos`.",
+	}, func(ctx context.Context, in *govEventPhotoInput) (*govEventPhotoOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := s.governance.UploadPhoto(ctx, by, in.RawBody.Data().File)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		out := &govEventPhotoOutput{}
+		out.Body.SHA256 = sum
+		return out, nil
+	})
+
+	type govEventListInput struct {
+		State    string `query:"state" enum:"reported,accepted,dispatched,handling,return_requested,replied,verified,closed,rejected,merged,split,open,"`
+		Category string `query:"category" maxLength:"4"`
+		Overdue  bool   `query:"overdue" doc:"only open events past their deadline"`
+		Mine     bool   `query:"mine" doc:"only events I reported"`
+		Order    string `query:"order" enum:"deadline,created," doc:"deadline: the work queue; created (default): newest first"`
+		Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+		Offset   int    `query:"offset" minimum:"0" default:"0"`
+	}
+	type govEventListOutput struct{ Body []govEventBody }
+	huma.Register(api, huma.Operation{
+		OperationID: "list-events", Method: http.MethodGet, Path: "/api/v1/events",
+		Summary: "Events within my reach", Tags: tags, Security: bearer,
+		Description: "Staff: the events in their region scopes and their departments' events; citizens: their own reports.",
+	}, func(ctx context.Context, in *govEventListInput) (*govEventListOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		q := governance.Query{Limit: in.Limit, Offset: in.Offset, Order: governance.Order(in.Order)}
+		switch in.State {
+		case "":
+		case "open":
+			q.States = governance.OpenStates
+		default:
+			q.States = []governance.State{governance.State(in.State)}
+		}
+		if in.Category != "" {
+			q.Categories = []string{in.Category}
+		}
+		if in.Overdue {
+			q.OverdueAt = time.Now()
+		}
+		var list []governance.Event
+		if in.Mine {
+			list, err = s.governance.Mine(ctx, by, in.Limit)
+		} else {
+			list, err = s.governance.List(ctx, by, q)
+		}
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		out := &govEventListOutput{Body: []govEventBody{}}
+		for i := range list {
+			b := s.eventBodyOf(by, &list[i], nil)
+			b.Allowed = nil
+			out.Body = append(out.Body, b)
+		}
+		return out, nil
+	})
+
+	type govEventIdInput struct {
+		ID string `path:"id" maxLength:"36"`
+	}
+	type govEventOneOutput struct{ Body govEventBody }
+	huma.Register(api, huma.Operation{
+		OperationID: "get-event", Method: http.MethodGet, Path: "/api/v1/events/{id}",
+		Summary: "An event with its history", Tags: tags, Security: bearer,
+		Description: "404 for events outside the caller's reach.",
+	}, func(ctx context.Context, in *govEventIdInput) (*govEventOneOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		e, steps, err := s.governance.Get(ctx, by, ids.ID(in.ID))
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &govEventOneOutput{Body: s.eventBodyOf(by, e, steps)}, nil
+	})
+
+	type govEventStepInput struct {
+		ID   string `path:"id" maxLength:"36"`
+		Body struct {
+			Action  string             `json:"action" enum:"accept,reject,merge,dispatch,take,progress,reply,request_return,request_reassign,approve,deny,verify,verify_fail,close,callback,reopen,split,escalate,supervise"`
+			Version int                `json:"version" doc:"the version the caller saw"`
+			Comment string             `json:"comment,omitempty" maxLength:"2000"`
+			Photos  []string           `json:"photos,omitempty" maxItems:"9"`
+			Lead    string             `json:"lead,omitempty" maxLength:"36" doc:"dispatch, request_reassign, approve: the lead (主办) organisation; dispatch without one follows the routing rule"`
+			Assist  []string           `json:"assist,omitempty" maxItems:"10" doc:"dispatch: assisting (协办) organisations"`
+			Target  string             `json:"target,omitempty" maxLength:"36" doc:"merge: the event to merge into"`
+			Rating  int                `json:"rating,omitempty" minimum:"0" maximum:"5" doc:"callback: satisfaction 1–5"`
+			Parts   []govEventPartBody `json:"parts,omitempty" maxItems:"10" doc:"split: the new events"`
+		}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "act-on-event", Method: http.MethodPost, Path: "/api/v1/events/{id}/steps",
+		Summary: "Take a step on an event", Tags: tags, Security: bearer,
+		Description: "409 when the state does not allow the step (the message names the steps that are allowed) or when the " +
+			"event changed since `version` (of two dispatchers, one wins); 403 when the step is someone else's; 404 outside " +
+			"the caller's reach; 422 for missing comments and bad fields.",
+	}, func(ctx context.Context, in *govEventStepInput) (*govEventOneOutput, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		a := governance.Act{Action: governance.Action(b.Action), Version: b.Version, Comment: b.Comment, Photos: b.Photos,
+			Lead: ids.ID(b.Lead), Target: ids.ID(b.Target), Rating: b.Rating}
+		for _, x := range b.Assist {
+			a.Assist = append(a.Assist, ids.ID(x))
+		}
+		for _, p := range b.Parts {
+			a.Parts = append(a.Parts, governance.Part{Category: p.Category, Description: p.Description})
+		}
+		e, err := s.governance.Do(ctx, by, ids.ID(in.ID), a)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		_, steps, err := s.governance.Get(ctx, by, e.ID)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &govEventOneOutput{Body: s.eventBodyOf(by, e, steps)}, nil
+	})
+
+	type govEventSummaryInput struct {
+		Region string `query:"region" maxLength:"12" doc:"a region within the caller's scope; default: the first scope"`
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "event-summary", Method: http.MethodGet, Path: "/api/v1/event-summary",
+		Summary: "Event counts for the cockpit", Tags: tags, Security: bearer,
+		Description: "Today's events and their closed share, open and overdue events, satisfaction over 30 days, within a region.",
+	}, func(ctx context.Context, in *govEventSummaryInput) (*struct{ Body eventSummaryBody }, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := s.governance.CockpitSummary(ctx, by, region.Code(in.Region))
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct{ Body eventSummaryBody }{eventSummaryBody{Region: in.Region, Today: sum.Today, TodayClosed: sum.TodayClosed,
+			ClosedShare: sum.ClosedShare(), Open: sum.Open, Overdue: sum.Overdue, Rated: sum.Rated, Satisfaction: sum.Satisfaction()}}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "event-rules", Method: http.MethodGet, Path: "/api/v1/event-rules",
+		Summary: "Routing rules (智能分拨)", Tags: tags, Security: bearer,
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []eventRuleBody }, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := s.governance.Rules(ctx, by)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		out := []eventRuleBody{}
+		for i := range list {
+			out = append(out, eventRuleBodyOf(&list[i]))
+		}
+		return &struct{ Body []eventRuleBody }{out}, nil
+	})
+	type govEventRuleInput struct {
+		Body struct {
+			Category   string `json:"category" maxLength:"4" doc:"a group (01) or subcategory (0101)"`
+			Region     string `json:"region" maxLength:"12"`
+			Department string `json:"department" maxLength:"40"`
+			Level      int    `json:"level" minimum:"1" maximum:"5"`
+			Auto       bool   `json:"auto,omitempty"`
+		}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "create-event-rule", Method: http.MethodPost, Path: "/api/v1/event-rules", DefaultStatus: http.StatusCreated,
+		Summary: "Add a routing rule", Tags: tags, Security: bearer,
+		Description: "For holders of event.rules, over a region in their scope. The deepest region wins, then a subcategory over a group.",
+	}, func(ctx context.Context, in *govEventRuleInput) (*struct{ Body eventRuleBody }, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		r, err := s.governance.CreateRule(ctx, by, governance.RuleInput{Category: b.Category, Region: b.Region,
+			Department: b.Department, Level: b.Level, Auto: b.Auto})
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct{ Body eventRuleBody }{eventRuleBodyOf(r)}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "delete-event-rule", Method: http.MethodDelete, Path: "/api/v1/event-rules/{id}", DefaultStatus: http.StatusNoContent,
+		Summary: "Remove a routing rule", Tags: tags, Security: bearer,
+	}, func(ctx context.Context, in *govEventIdInput) (*struct{}, error) {
+		by, err := s.apiCaller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.governance.DeleteRule(ctx, by, ids.ID(in.ID)); err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return nil, nil
+	})
+}
