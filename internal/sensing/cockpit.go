@@ -103,13 +103,8 @@ func (s *Service) Summary(ctx context.Context, by *identity.Caller, c region.Cod
 	for _, ch := range children {
 		sum.Areas = append(sum.Areas, areaValue(m, ch, rolled[ch.Code]))
 	}
-	for _, mm := range Metrics {
-		cur, err := s.current(ctx, mm, []region.Code{c}, from, now)
-		if err != nil {
-			return nil, err
-		}
-		a := areaValue(mm, r, cur[c])
-		sum.Indicators = append(sum.Indicators, Indicator{Metric: mm.Code, Unit: mm.Unit, N: a.N, Value: a.Value, Level: a.Level})
+	if sum.Indicators, err = s.indicators(ctx, r, from, now); err != nil {
+		return nil, err
 	}
 	if grainOf(c) == Minute {
 		if sum.Trend, err = s.trend(ctx, m, c, Minute, from, now); err != nil {
@@ -170,6 +165,39 @@ func (s *Service) current(ctx context.Context, m Metric, codes []region.Code, fr
 		x := out[r.Region]
 		x.merge(r)
 		out[r.Region] = x
+	}
+	return out, nil
+}
+
+// metricIDs are the IDs of every metric.
+var metricIDs = func() []int {
+	out := make([]int, len(Metrics))
+	for i, m := range Metrics {
+		out[i] = m.ID
+	}
+	return out
+}()
+
+// indicators is every metric's current value in r, read in one query.
+func (s *Service) indicators(ctx context.Context, r region.Region, from, now int64) ([]Indicator, error) {
+	g := grainOf(r.Code)
+	if g == Hour {
+		from -= from % int64(Hour)
+	}
+	rs, err := s.store.RegionRollups(ctx, g, metricIDs, r.Code, from, now+1)
+	if err != nil {
+		return nil, err
+	}
+	byMetric := map[int]Rollup{}
+	for _, x := range rs {
+		y := byMetric[x.MetricID]
+		y.merge(x)
+		byMetric[x.MetricID] = y
+	}
+	out := make([]Indicator, 0, len(Metrics))
+	for _, m := range Metrics {
+		a := areaValue(m, r, byMetric[m.ID])
+		out = append(out, Indicator{Metric: m.Code, Unit: m.Unit, N: a.N, Value: a.Value, Level: a.Level})
 	}
 	return out, nil
 }

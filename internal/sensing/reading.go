@@ -83,7 +83,7 @@ const MaxLineBytes = 4096
 // errTooMany; a read error is returned as is.
 func ParseLines(r io.Reader, maxLines int) ([]Input, []Rejection, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
+	sc.Buffer(make([]byte, 0, 4096), MaxLineBytes+2) // the line and its "\r\n"
 	var in []Input
 	var bad []Rejection
 	n := 0
@@ -93,6 +93,9 @@ func ParseLines(r io.Reader, maxLines int) ([]Input, []Rejection, error) {
 			return nil, nil, errTooMany
 		}
 		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) > MaxLineBytes {
+			return nil, nil, errLineTooLong
+		}
 		if len(b) == 0 {
 			continue
 		}

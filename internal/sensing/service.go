@@ -38,6 +38,9 @@ type Store interface {
 	// Rollups returns the roll-ups of grain and metric for the regions in
 	// [from, to) buckets, by region and bucket.
 	Rollups(ctx context.Context, grain Grain, metricID int, regions []region.Code, from, to int64) ([]Rollup, error)
+	// RegionRollups returns the roll-ups of grain of every metric in
+	// metricIDs for one region in [from, to) buckets.
+	RegionRollups(ctx context.Context, grain Grain, metricIDs []int, c region.Code, from, to int64) ([]Rollup, error)
 	// PruneRollups deletes roll-ups of grain with buckets before before.
 	PruneRollups(ctx context.Context, grain Grain, before int64) (int64, error)
 

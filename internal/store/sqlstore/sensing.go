@@ -263,6 +263,34 @@ func (s *Store) Rollups(ctx context.Context, g sensing.Grain, metricID int, regi
 	return out, rows.Err()
 }
 
+func (s *Store) RegionRollups(ctx context.Context, g sensing.Grain, metricIDs []int, c region.Code, from, to int64) (_ []sensing.Rollup, err error) {
+	defer errs.Wrap(&err, "sqlstore.RegionRollups(%s)", c)
+	if len(metricIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{int(g)}
+	for _, m := range metricIDs {
+		args = append(args, m)
+	}
+	args = append(args, string(c), from, to)
+	rows, err := s.db.Query(ctx, `SELECT metric_id, bucket, n, total, lo, hi FROM sensing_rollups
+		WHERE grain = ? AND metric_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(metricIDs)), ", ")+`)
+		AND region = ? AND bucket >= ? AND bucket < ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sensing.Rollup
+	for rows.Next() {
+		r := sensing.Rollup{Grain: g, Region: c}
+		if err := rows.Scan(&r.MetricID, &r.Bucket, &r.N, &r.Sum, &r.Lo, &r.Hi); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 func (s *Store) PruneRollups(ctx context.Context, g sensing.Grain, before int64) (n int64, err error) {
 	defer errs.Wrap(&err, "sqlstore.PruneRollups")
 	res, err := s.db.Exec(ctx, `DELETE FROM sensing_rollups WHERE grain = ? AND bucket < ?`, int(g), before)
