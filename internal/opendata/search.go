@@ -41,13 +41,14 @@ type index struct {
 	byID    map[ids.ID]int
 	entries []*entry // removed datasets leave nil
 	post    map[string][]int32
+	fpost   map[int32][]int32 // facet value → positions of the entries holding it (in any field)
 	vocab   map[string]int32
 	names   []string
 	loading sync.Mutex // one catch-up at a time
 }
 
 func newIndex() *index {
-	return &index{byID: map[ids.ID]int{}, post: map[string][]int32{}, vocab: map[string]int32{}}
+	return &index{byID: map[ids.ID]int{}, post: map[string][]int32{}, fpost: map[int32][]int32{}, vocab: map[string]int32{}}
 }
 
 // term numbers a facet value, adding it to the vocabulary if new.
@@ -88,22 +89,31 @@ func (ix *index) put(at int, e *entry, d *Dataset) {
 	pos := int32(at)
 	seen := map[string]bool{}
 	bigrams(e.text, func(b string) {
-		if seen[b] {
-			return
-		}
-		seen[b] = true
-		list := ix.post[b]
-		switch n := len(list); {
-		case n == 0 || list[n-1] < pos:
-			ix.post[b] = append(list, pos)
-		default: // an entry replaced in place: keep the list sorted and unique
-			i, found := slices.BinarySearch(list, pos)
-			if !found {
-				ix.post[b] = slices.Insert(list, i, pos)
-			}
+		if !seen[b] {
+			seen[b] = true
+			ix.post[b] = addPosting(ix.post[b], pos)
 		}
 	})
+	for _, terms := range e.facets {
+		for _, t := range terms {
+			ix.fpost[t] = addPosting(ix.fpost[t], pos)
+		}
+	}
 	ix.entries[at] = e
+}
+
+// addPosting adds pos to a sorted list without repeats. Entries are
+// appended in position order, so this is an append but for an entry
+// replaced in place.
+func addPosting(list []int32, pos int32) []int32 {
+	if n := len(list); n == 0 || list[n-1] < pos {
+		return append(list, pos)
+	}
+	i, found := slices.BinarySearch(list, pos)
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, pos)
 }
 
 func entryOf(d *Dataset) *entry {
@@ -303,6 +313,13 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		counts[i], facetAt[i] = make([]int, len(ix.names)), facetIndex(f)
 	}
 	cand, none := ix.candidates(words)
+	// A filter's postings may be shorter still than the words' candidates.
+	for _, f := range filters {
+		if p := ix.fpost[f.term]; cand == nil || len(p) < len(cand) {
+			cand = p
+			none = none || len(p) == 0
+		}
+	}
 	visit := func(e *entry) {
 		if e == nil {
 			return

@@ -165,6 +165,29 @@ func TestCKANActions(t *testing.T) {
 		t.Fatalf("status_show: %v", s)
 	}
 
+	// A one-character word is found without the bigram index.
+	st, env = ckan(t, n, "package_search", url.Values{"q": {"医"}, "rows": {"0"}})
+	if c := ok(t, "package_search", st, env).(map[string]any)["count"]; c.(float64) != 10 {
+		t.Fatalf("q=医: %v", c)
+	}
+	// Republishing moves a dataset to another theme: the index follows.
+	cdo := n.Caller(t, "cdo")
+	src, err := n.App.DataShare.ResourceByCode(context.Background(), cdo, "GD-DATA/0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.App.OpenData.Publish(context.Background(), cdo, src.ID, opendata.PublishInput{Theme: "economy", Tags: []string{"统计"}}); err != nil {
+		t.Fatal(err)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"fq": {"groups:government"}})
+	if c := ok(t, "package_search", st, env).(map[string]any)["count"]; c.(float64) != 0 {
+		t.Fatalf("old theme still counts the dataset: %v", c)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"fq": {"groups:economy tags:统计"}})
+	if got := names(ok(t, "package_search", st, env).(map[string]any)["results"]); strings.Join(got, ",") != "gd-data-0001" {
+		t.Fatalf("new theme: %v", got)
+	}
+
 	// POST with a JSON body works as GET does.
 	req, _ := http.NewRequest(http.MethodPost, n.URL+"/api/3/action/package_search", bytes.NewReader([]byte(`{"fq":"tags:医院","rows":3,"facet.field":["groups"]}`)))
 	req.Header.Set("Content-Type", "application/json")
