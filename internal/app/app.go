@@ -187,6 +187,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
+	go a.OpenData.Warm(ctx)  // load the open-data search index now, not on the first search
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -46,6 +46,57 @@ type index struct {
 	vocab   map[string]int32
 	names   []string
 	loading sync.Mutex // one catch-up at a time
+	all     allCache
+}
+
+// allCache keeps, for one revision of the index, what a query without
+// words or filters needs (the portal's home page, a harvester's browse):
+// the facet counts over every dataset and the datasets in each order
+// asked for. Computed on first use, dropped when the index moves on.
+type allCache struct {
+	mu     sync.Mutex
+	rev    int64
+	counts *[numFacets][]int
+	order  map[string][]hit
+}
+
+// everything returns the facet counts of all entries and all entries in
+// order (under the index's read lock).
+func (ix *index) everything(order string) (*[numFacets][]int, []hit) {
+	c := &ix.all
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rev != ix.rev || c.counts == nil {
+		c.rev, c.counts, c.order = ix.rev, nil, map[string][]hit{}
+		var counts [numFacets][]int
+		for f := range counts {
+			counts[f] = make([]int, len(ix.names))
+		}
+		for _, e := range ix.entries {
+			if e == nil {
+				continue
+			}
+			for f, terms := range e.facets {
+				for _, t := range terms {
+					counts[f][t]++
+				}
+			}
+		}
+		c.counts = &counts
+	}
+	hits, ok := c.order[order]
+	if !ok {
+		hits = make([]hit, 0, len(ix.entries))
+		for _, e := range ix.entries {
+			if e != nil {
+				hits = append(hits, hit{e: e})
+			}
+		}
+		cmp := hitOrder(order)
+		slices.SortFunc(hits, func(a, b hit) int { return cmp(&a, &b) })
+		c.order[order] = hits
+	}
+	return c.counts, hits
 }
 
 func newIndex() *index {
@@ -347,7 +398,17 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 	}
+	matchAll := len(words) == 0 && len(filters) == 0 && len(names) == 0 && !impossible
 	switch {
+	case matchAll:
+		all, ordered := ix.everything(q.Sort)
+		res := &Result{Count: len(ordered), Facets: map[string][]FacetItem{}}
+		for i, f := range q.Facets {
+			res.Facets[f] = topFacets(all[facetAt[i]], ix.names, q.FacetLimit)
+		}
+		page := ordered[min(q.Start, len(ordered)):min(len(ordered), q.Start+q.Rows)]
+		ix.mu.RUnlock()
+		return s.withDatasets(ctx, res, page)
 	case none || impossible:
 	case cand != nil:
 		hits = make([]hit, 0, min(len(cand), 1<<16))
@@ -366,10 +427,14 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	ix.mu.RUnlock()
 	hits = topHits(hits, q.Sort, q.Start+q.Rows)
-	if q.Start >= len(hits) {
+	return s.withDatasets(ctx, res, hits[min(q.Start, len(hits)):min(len(hits), q.Start+q.Rows)])
+}
+
+// withDatasets reads the datasets of a page of hits into res, in order.
+func (s *Service) withDatasets(ctx context.Context, res *Result, page []hit) (*Result, error) {
+	if len(page) == 0 {
 		return res, nil
 	}
-	page := hits[q.Start:min(len(hits), q.Start+q.Rows)]
 	want := make([]ids.ID, len(page))
 	for i, h := range page {
 		want[i] = h.e.id
@@ -548,3 +613,7 @@ func (s *Service) Total(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Warm loads the search index, so that the first search does not wait for
+// it. Errors are left for the next search to meet and report.
+func (s *Service) Warm(ctx context.Context) { _ = s.catchUp(ctx) }

@@ -188,6 +188,18 @@ func TestCKANActions(t *testing.T) {
 		t.Fatalf("new theme: %v", got)
 	}
 
+	// A browse without words or filters is cached per revision: a new dataset shows at once.
+	more := opendata.ImportDataset{Name: "zz-new", Title: "新数据集", OrgName: "4401-transport", OrgTitle: "广州市交通运输局",
+		Groups: []string{"transport"}, Resources: []opendata.ImportResource{{Name: "x", Format: opendata.CSV, Content: "a\n1\n"}}}
+	if err := n.App.OpenData.ImportAs(context.Background(), audit.System("test"), []opendata.ImportDataset{more}); err != nil {
+		t.Fatal(err)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"sort": {"name desc"}, "rows": {"1"}, "facet.field": {`["groups"]`}})
+	res = ok(t, "package_search", st, env).(map[string]any)
+	if res["count"].(float64) != 29 || names(res["results"])[0] != "zz-new" || res["facets"].(map[string]any)["groups"].(map[string]any)["transport"].(float64) != 16 {
+		t.Fatalf("browse after an import: %v %v", res["count"], res["facets"])
+	}
+
 	// POST with a JSON body works as GET does.
 	req, _ := http.NewRequest(http.MethodPost, n.URL+"/api/3/action/package_search", bytes.NewReader([]byte(`{"fq":"tags:医院","rows":3,"facet.field":["groups"]}`)))
 	req.Header.Set("Content-Type", "application/json")
