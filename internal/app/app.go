@@ -252,6 +252,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer stopSensing()
+	go a.OpenData.Warm(ctx) // load the open-data search index now, not on the first search
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

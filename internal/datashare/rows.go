@@ -143,13 +143,16 @@ func ParseCSV(fields []Field, r io.Reader) ([]Row, error) {
 		return nil, refused(lines)
 	}
 	var rows []Row
+	line := 1 // the line of the last record read
 	for {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			// FieldPos is only valid after a successful Read: the error
+			// says where the bad record starts.
+			line++
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine

@@ -23,6 +23,7 @@ type entry struct {
 	facets   [numFacets][]int32 // facet values as vocabulary numbers, by FacetFields' order
 	created  time.Time
 	modified time.Time
+	pos      int32 // position in the index: breaks ties, cheaper than names
 }
 
 const numFacets = 5 // len(FacetFields)
@@ -41,13 +42,65 @@ type index struct {
 	byID    map[ids.ID]int
 	entries []*entry // removed datasets leave nil
 	post    map[string][]int32
+	fpost   map[int32][]int32 // facet value → positions of the entries holding it (in any field)
 	vocab   map[string]int32
 	names   []string
 	loading sync.Mutex // one catch-up at a time
+	all     allCache
+}
+
+// allCache keeps, for one revision of the index, what a query without
+// words or filters needs (the portal's home page, a harvester's browse):
+// the facet counts over every dataset and the datasets in each order
+// asked for. Computed on first use, dropped when the index moves on.
+type allCache struct {
+	mu     sync.Mutex
+	rev    int64
+	counts *[numFacets][]int
+	order  map[string][]hit
+}
+
+// everything returns the facet counts of all entries and all entries in
+// order (under the index's read lock).
+func (ix *index) everything(order string) (*[numFacets][]int, []hit) {
+	c := &ix.all
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rev != ix.rev || c.counts == nil {
+		c.rev, c.counts, c.order = ix.rev, nil, map[string][]hit{}
+		var counts [numFacets][]int
+		for f := range counts {
+			counts[f] = make([]int, len(ix.names))
+		}
+		for _, e := range ix.entries {
+			if e == nil {
+				continue
+			}
+			for f, terms := range e.facets {
+				for _, t := range terms {
+					counts[f][t]++
+				}
+			}
+		}
+		c.counts = &counts
+	}
+	hits, ok := c.order[order]
+	if !ok {
+		hits = make([]hit, 0, len(ix.entries))
+		for _, e := range ix.entries {
+			if e != nil {
+				hits = append(hits, hit{e: e})
+			}
+		}
+		cmp := hitOrder(order)
+		slices.SortFunc(hits, func(a, b hit) int { return cmp(&a, &b) })
+		c.order[order] = hits
+	}
+	return c.counts, hits
 }
 
 func newIndex() *index {
-	return &index{byID: map[ids.ID]int{}, post: map[string][]int32{}, vocab: map[string]int32{}}
+	return &index{byID: map[ids.ID]int{}, post: map[string][]int32{}, fpost: map[int32][]int32{}, vocab: map[string]int32{}}
 }
 
 // term numbers a facet value, adding it to the vocabulary if new.
@@ -86,24 +139,34 @@ func (ix *index) put(at int, e *entry, d *Dataset) {
 		}
 	}
 	pos := int32(at)
+	e.pos = pos
 	seen := map[string]bool{}
 	bigrams(e.text, func(b string) {
-		if seen[b] {
-			return
-		}
-		seen[b] = true
-		list := ix.post[b]
-		switch n := len(list); {
-		case n == 0 || list[n-1] < pos:
-			ix.post[b] = append(list, pos)
-		default: // an entry replaced in place: keep the list sorted and unique
-			i, found := slices.BinarySearch(list, pos)
-			if !found {
-				ix.post[b] = slices.Insert(list, i, pos)
-			}
+		if !seen[b] {
+			seen[b] = true
+			ix.post[b] = addPosting(ix.post[b], pos)
 		}
 	})
+	for _, terms := range e.facets {
+		for _, t := range terms {
+			ix.fpost[t] = addPosting(ix.fpost[t], pos)
+		}
+	}
 	ix.entries[at] = e
+}
+
+// addPosting adds pos to a sorted list without repeats. Entries are
+// appended in position order, so this is an append but for an entry
+// replaced in place.
+func addPosting(list []int32, pos int32) []int32 {
+	if n := len(list); n == 0 || list[n-1] < pos {
+		return append(list, pos)
+	}
+	i, found := slices.BinarySearch(list, pos)
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, pos)
 }
 
 func entryOf(d *Dataset) *entry {
@@ -303,6 +366,13 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		counts[i], facetAt[i] = make([]int, len(ix.names)), facetIndex(f)
 	}
 	cand, none := ix.candidates(words)
+	// A filter's postings may be shorter still than the words' candidates.
+	for _, f := range filters {
+		if p := ix.fpost[f.term]; cand == nil || len(p) < len(cand) {
+			cand = p
+			none = none || len(p) == 0
+		}
+	}
 	visit := func(e *entry) {
 		if e == nil {
 			return
@@ -328,13 +398,25 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 	}
+	matchAll := len(words) == 0 && len(filters) == 0 && len(names) == 0 && !impossible
 	switch {
+	case matchAll:
+		all, ordered := ix.everything(q.Sort)
+		res := &Result{Count: len(ordered), Facets: map[string][]FacetItem{}}
+		for i, f := range q.Facets {
+			res.Facets[f] = topFacets(all[facetAt[i]], ix.names, q.FacetLimit)
+		}
+		page := ordered[min(q.Start, len(ordered)):min(len(ordered), q.Start+q.Rows)]
+		ix.mu.RUnlock()
+		return s.withDatasets(ctx, res, page)
 	case none || impossible:
 	case cand != nil:
+		hits = make([]hit, 0, min(len(cand), 1<<16))
 		for _, at := range cand {
 			visit(ix.entries[at])
 		}
 	default:
+		hits = make([]hit, 0, len(ix.entries))
 		for _, e := range ix.entries {
 			visit(e)
 		}
@@ -345,10 +427,14 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	ix.mu.RUnlock()
 	hits = topHits(hits, q.Sort, q.Start+q.Rows)
-	if q.Start >= len(hits) {
+	return s.withDatasets(ctx, res, hits[min(q.Start, len(hits)):min(len(hits), q.Start+q.Rows)])
+}
+
+// withDatasets reads the datasets of a page of hits into res, in order.
+func (s *Service) withDatasets(ctx context.Context, res *Result, page []hit) (*Result, error) {
+	if len(page) == 0 {
 		return res, nil
 	}
-	page := hits[q.Start:min(len(hits), q.Start+q.Rows)]
 	want := make([]ids.ID, len(page))
 	for i, h := range page {
 		want[i] = h.e.id
@@ -393,7 +479,7 @@ func hitOrder(order string) func(a, b *hit) int {
 			c = -c
 		}
 		if c == 0 {
-			return strings.Compare(a.e.name, b.e.name)
+			return int(a.e.pos - b.e.pos)
 		}
 		return c
 	}
@@ -527,3 +613,7 @@ func (s *Service) Total(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Warm loads the search index, so that the first search does not wait for
+// it. Errors are left for the next search to meet and report.
+func (s *Service) Warm(ctx context.Context) { _ = s.catchUp(ctx) }

@@ -224,11 +224,31 @@ func ckanGroup(g opendata.Group, count int) map[string]any {
 		"type": "group", "package_count": count}
 }
 
-func (s *Server) ckanResource(r *http.Request, d *opendata.Dataset, x *opendata.Resource) map[string]any {
-	return map[string]any{"id": string(x.ID), "package_id": string(d.ID), "name": x.Name, "description": x.Description,
-		"format": x.Format, "url": s.origin(r) + downloadPath(d, x), "position": x.Position, "created": ckanTime(x.CreatedAt),
-		"last_modified": ckanTime(d.ModifiedAt), "mimetype": mimeOf(x.Format), "state": "active", "url_type": nil,
-		"datastore_active": false, "size": nil, "downloads": x.Downloads}
+// The dicts of search results are structs, not maps: encoding a page of
+// a thousand packages stays cheap (no key sorting, no map per value).
+
+type ckanResourceDict struct {
+	ID              string  `json:"id"`
+	PackageID       string  `json:"package_id"`
+	Name            string  `json:"name"`
+	Description     string  `json:"description"`
+	Format          string  `json:"format"`
+	URL             string  `json:"url"`
+	Position        int     `json:"position"`
+	Created         string  `json:"created"`
+	LastModified    string  `json:"last_modified"`
+	Mimetype        string  `json:"mimetype"`
+	State           string  `json:"state"`
+	URLType         *string `json:"url_type"`
+	DatastoreActive bool    `json:"datastore_active"`
+	Size            *int    `json:"size"`
+	Downloads       int     `json:"downloads"`
+}
+
+func (s *Server) ckanResource(r *http.Request, d *opendata.Dataset, x *opendata.Resource) ckanResourceDict {
+	return ckanResourceDict{ID: string(x.ID), PackageID: string(d.ID), Name: x.Name, Description: x.Description, Format: x.Format,
+		URL: s.origin(r) + downloadPath(d, x), Position: x.Position, Created: ckanTime(x.CreatedAt), LastModified: ckanTime(d.ModifiedAt),
+		Mimetype: mimeOf(x.Format), State: "active", Downloads: x.Downloads}
 }
 
 func mimeOf(format string) string {
@@ -245,29 +265,98 @@ func downloadPath(d *opendata.Dataset, x *opendata.Resource) string {
 	return "/opendata/datasets/" + d.Name + "/resources/" + string(x.ID) + "/download"
 }
 
-// ckanPackage is a dataset as CKAN's package_show answers it.
-func (s *Server) ckanPackage(r *http.Request, d *opendata.Dataset) map[string]any {
+type ckanOrgDict struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Title          string `json:"title"`
+	DisplayName    string `json:"display_name"`
+	Description    string `json:"description"`
+	ImageURL       string `json:"image_url"`
+	Created        string `json:"created"`
+	IsOrganization bool   `json:"is_organization"`
+	ApprovalStatus string `json:"approval_status"`
+	State          string `json:"state"`
+	Type           string `json:"type"`
+}
+
+type ckanTagDict struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	DisplayName  string  `json:"display_name"`
+	State        string  `json:"state"`
+	VocabularyID *string `json:"vocabulary_id"`
+}
+
+type ckanGroupRef struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Title           string `json:"title"`
+	DisplayName     string `json:"display_name"`
+	Description     string `json:"description"`
+	ImageDisplayURL string `json:"image_display_url"`
+}
+
+type ckanExtra struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ckanPackageDict is a dataset as CKAN's package_show answers it.
+type ckanPackageDict struct {
+	ID                     string             `json:"id"`
+	Name                   string             `json:"name"`
+	Title                  string             `json:"title"`
+	Notes                  string             `json:"notes"`
+	Author                 *string            `json:"author"`
+	AuthorEmail            *string            `json:"author_email"`
+	Maintainer             *string            `json:"maintainer"`
+	MaintainerEmail        *string            `json:"maintainer_email"`
+	LicenseID              string             `json:"license_id"`
+	LicenseTitle           string             `json:"license_title"`
+	LicenseURL             string             `json:"license_url"`
+	IsOpen                 bool               `json:"isopen"`
+	MetadataCreated        string             `json:"metadata_created"`
+	MetadataModified       string             `json:"metadata_modified"`
+	Organization           ckanOrgDict        `json:"organization"`
+	OwnerOrg               string             `json:"owner_org"`
+	Private                bool               `json:"private"`
+	State                  string             `json:"state"`
+	Type                   string             `json:"type"`
+	Version                *string            `json:"version"`
+	URL                    string             `json:"url"`
+	NumResources           int                `json:"num_resources"`
+	NumTags                int                `json:"num_tags"`
+	Resources              []ckanResourceDict `json:"resources"`
+	Tags                   []ckanTagDict      `json:"tags"`
+	Groups                 []ckanGroupRef     `json:"groups"`
+	RelationshipsAsObject  []any              `json:"relationships_as_object"`
+	RelationshipsAsSubject []any              `json:"relationships_as_subject"`
+	Extras                 []ckanExtra        `json:"extras"`
+}
+
+func (s *Server) ckanPackage(r *http.Request, d *opendata.Dataset) ckanPackageDict {
 	lic := opendata.LicenseOf(d.LicenseID)
-	res := make([]map[string]any, len(d.Resources))
+	p := ckanPackageDict{ID: string(d.ID), Name: d.Name, Title: d.Title, Notes: d.Notes, LicenseID: lic.ID, LicenseTitle: lic.Title,
+		LicenseURL: lic.URL, IsOpen: true, MetadataCreated: ckanTime(d.CreatedAt), MetadataModified: ckanTime(d.ModifiedAt),
+		OwnerOrg: string(d.OrgID), State: "active", Type: "dataset", URL: s.origin(r) + "/opendata/datasets/" + d.Name,
+		NumResources: len(d.Resources), NumTags: len(d.Tags), Resources: make([]ckanResourceDict, len(d.Resources)),
+		Tags: make([]ckanTagDict, len(d.Tags)), Groups: make([]ckanGroupRef, len(d.Groups)),
+		RelationshipsAsObject: []any{}, RelationshipsAsSubject: []any{},
+		Extras: []ckanExtra{{"update_frequency", d.Frequency}, {"downloads", strconv.Itoa(d.Downloads)}}}
+	if o := d.Org; o != nil {
+		p.Organization = ckanOrgDict{ID: string(o.ID), Name: o.Name, Title: o.Title, DisplayName: o.Title, Description: o.Description,
+			Created: ckanTime(o.CreatedAt), IsOrganization: true, ApprovalStatus: "approved", State: "active", Type: "organization"}
+	}
 	for i := range d.Resources {
-		res[i] = s.ckanResource(r, d, &d.Resources[i])
+		p.Resources[i] = s.ckanResource(r, d, &d.Resources[i])
 	}
-	tags := make([]map[string]any, len(d.Tags))
 	for i, t := range d.Tags {
-		tags[i] = map[string]any{"id": t, "name": t, "display_name": t, "state": "active", "vocabulary_id": nil}
+		p.Tags[i] = ckanTagDict{ID: t, Name: t, DisplayName: t, State: "active"}
 	}
-	groups := make([]map[string]any, len(d.Groups))
 	for i, g := range d.Groups {
-		groups[i] = map[string]any{"id": g, "name": g, "title": opendata.ThemeTitle(g), "display_name": opendata.ThemeTitle(g),
-			"description": "", "image_display_url": ""}
+		p.Groups[i] = ckanGroupRef{ID: g, Name: g, Title: opendata.ThemeTitle(g), DisplayName: opendata.ThemeTitle(g)}
 	}
-	return map[string]any{"id": string(d.ID), "name": d.Name, "title": d.Title, "notes": d.Notes, "author": nil, "author_email": nil,
-		"maintainer": nil, "maintainer_email": nil, "license_id": lic.ID, "license_title": lic.Title, "license_url": lic.URL,
-		"isopen": true, "metadata_created": ckanTime(d.CreatedAt), "metadata_modified": ckanTime(d.ModifiedAt),
-		"organization": s.ckanOrg(d.Org, 0), "owner_org": string(d.OrgID), "private": false, "state": "active", "type": "dataset",
-		"version": nil, "url": s.origin(r) + "/opendata/datasets/" + d.Name, "num_resources": len(d.Resources), "num_tags": len(d.Tags),
-		"resources": res, "tags": tags, "groups": groups, "relationships_as_object": []any{}, "relationships_as_subject": []any{},
-		"extras": []map[string]any{{"key": "update_frequency", "value": d.Frequency}, {"key": "downloads", "value": strconv.Itoa(d.Downloads)}}}
+	return p
 }
 
 func (s *Server) ckanPackageList(ctx context.Context, r *http.Request, p ckanParams) (any, error) {
@@ -397,7 +486,7 @@ func (s *Server) ckanPackageSearch(ctx context.Context, r *http.Request, p ckanP
 	if err != nil {
 		return nil, err
 	}
-	results := make([]map[string]any, len(res.Datasets))
+	results := make([]ckanPackageDict, len(res.Datasets))
 	for i := range res.Datasets {
 		results[i] = s.ckanPackage(r, &res.Datasets[i])
 	}
@@ -562,7 +651,7 @@ func (s *Server) ckanShowPackages(ctx context.Context, r *http.Request, p ckanPa
 	}
 	dict["package_count"] = res.Count
 	if include {
-		pk := make([]map[string]any, len(res.Datasets))
+		pk := make([]ckanPackageDict, len(res.Datasets))
 		for i := range res.Datasets {
 			pk[i] = s.ckanPackage(r, &res.Datasets[i])
 		}

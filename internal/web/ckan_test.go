@@ -165,6 +165,41 @@ func TestCKANActions(t *testing.T) {
 		t.Fatalf("status_show: %v", s)
 	}
 
+	// A one-character word is found without the bigram index.
+	st, env = ckan(t, n, "package_search", url.Values{"q": {"医"}, "rows": {"0"}})
+	if c := ok(t, "package_search", st, env).(map[string]any)["count"]; c.(float64) != 10 {
+		t.Fatalf("q=医: %v", c)
+	}
+	// Republishing moves a dataset to another theme: the index follows.
+	cdo := n.Caller(t, "cdo")
+	src, err := n.App.DataShare.ResourceByCode(context.Background(), cdo, "GD-DATA/0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.App.OpenData.Publish(context.Background(), cdo, src.ID, opendata.PublishInput{Theme: "economy", Tags: []string{"统计"}}); err != nil {
+		t.Fatal(err)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"fq": {"groups:government"}})
+	if c := ok(t, "package_search", st, env).(map[string]any)["count"]; c.(float64) != 0 {
+		t.Fatalf("old theme still counts the dataset: %v", c)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"fq": {"groups:economy tags:统计"}})
+	if got := names(ok(t, "package_search", st, env).(map[string]any)["results"]); strings.Join(got, ",") != "gd-data-0001" {
+		t.Fatalf("new theme: %v", got)
+	}
+
+	// A browse without words or filters is cached per revision: a new dataset shows at once.
+	more := opendata.ImportDataset{Name: "zz-new", Title: "新数据集", OrgName: "4401-transport", OrgTitle: "广州市交通运输局",
+		Groups: []string{"transport"}, Resources: []opendata.ImportResource{{Name: "x", Format: opendata.CSV, Content: "a\n1\n"}}}
+	if err := n.App.OpenData.ImportAs(context.Background(), audit.System("test"), []opendata.ImportDataset{more}); err != nil {
+		t.Fatal(err)
+	}
+	st, env = ckan(t, n, "package_search", url.Values{"sort": {"name desc"}, "rows": {"1"}, "facet.field": {`["groups"]`}})
+	res = ok(t, "package_search", st, env).(map[string]any)
+	if res["count"].(float64) != 29 || names(res["results"])[0] != "zz-new" || res["facets"].(map[string]any)["groups"].(map[string]any)["transport"].(float64) != 16 {
+		t.Fatalf("browse after an import: %v %v", res["count"], res["facets"])
+	}
+
 	// POST with a JSON body works as GET does.
 	req, _ := http.NewRequest(http.MethodPost, n.URL+"/api/3/action/package_search", bytes.NewReader([]byte(`{"fq":"tags:医院","rows":3,"facet.field":["groups"]}`)))
 	req.Header.Set("Content-Type", "application/json")

@@ -148,28 +148,35 @@ type chartBar struct {
 }
 
 // chartOf picks the columns and scales the bars; nil when the table has
-// no numeric column.
+// no column to draw. The values are the first numeric column that is not a
+// code, number or year; the labels the text column with the most distinct
+// values (a city rather than a month).
 func chartOf(t *opendata.Table) *barChart {
 	if t == nil || len(t.Rows) == 0 {
 		return nil
 	}
-	num, label := -1, -1
-	for c := range t.Columns {
+	num, label, distinct := -1, -1, 0
+	for c, name := range t.Columns {
 		numeric := true
+		seen := map[string]bool{}
 		for _, row := range t.Rows {
 			if c >= len(row) {
 				numeric = false
 				break
 			}
+			seen[row[c]] = true
 			if _, err := strconv.ParseFloat(row[c], 64); err != nil {
 				numeric = false
-				break
 			}
 		}
-		if numeric && num < 0 {
+		n := strings.ToLower(name)
+		codeLike := strings.Contains(n, "code") || strings.HasSuffix(n, "id") || strings.Contains(n, "year") ||
+			strings.Contains(n, "代码") || strings.Contains(n, "编号") || strings.Contains(n, "年")
+		switch {
+		case numeric && !codeLike && num < 0:
 			num = c
-		} else if !numeric && label < 0 {
-			label = c
+		case !numeric && len(seen) > distinct:
+			label, distinct = c, len(seen)
 		}
 	}
 	if num < 0 {
