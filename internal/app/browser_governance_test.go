@@ -6,8 +6,10 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -18,13 +20,34 @@ import (
 // its officer takes it and replies; the grid worker verifies it on the
 // spot; the 天河区 dispatcher closes it.
 //
-// The cockpit's part of the journey (the new event counted on the live
-// cockpit without a reload) belongs to the sensing/cockpit half of issue 5
-// and is to be added here when it lands: CockpitSummary is the count it
-// reads.
+// Meanwhile the leader 郑卫东 watches the cockpit in another browser: the
+// new event is counted, and its closure shows in the closed share, without
+// a reload (the live stream).
 func TestBrowserJourneyGridEvent(t *testing.T) {
 	chromiumPath(t)
-	b := newTab(t, startNode(t))
+	base := startNode(t)
+	b := newTab(t, base)
+
+	leader := newTab(t, base)
+	leader.signIn("leader", DemoPassword)
+	leader.open("/cockpit")
+	before := leader.text(`#cockpit-events [data-k="today"]`)
+	leader.eval(`String(window.digigovNoReload = 1)`)
+	// cockpitShows waits for the live stream to bring a figure, and checks
+	// that the page was not reloaded to get it.
+	cockpitShows := func(what, key string, ok func(string) bool) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+			if got = leader.text(`#cockpit-events [data-k="` + key + `"]`); ok(got) {
+				if leader.eval(`String(window.digigovNoReload)`) != "1" {
+					t.Fatalf("the cockpit was reloaded to show %s", what)
+				}
+				return
+			}
+		}
+		t.Fatalf("the live cockpit shows %s %q, want %s", key, got, what)
+	}
 
 	photo := filepath.Join(t.TempDir(), "rubbish.png")
 	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
@@ -50,6 +73,12 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 	if got := b.text("#event-lead"); got != "石牌街道综合行政执法办公室" {
 		t.Fatalf("lead department = %q", got)
 	}
+	n, err := strconv.Atoi(before)
+	if err != nil {
+		t.Fatalf("the cockpit's count of today's events is %q", before)
+	}
+	cockpitShows("the new event counted", "today", func(s string) bool { return s == strconv.Itoa(n+1) })
+	openShare := leader.text(`#cockpit-events [data-k="closure_rate"]`)
 	event := b.location()
 	if i := strings.Index(event, "?"); i >= 0 {
 		event = event[:i]
@@ -83,6 +112,11 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 	if got := b.attr("#event-state", "data-state"); got != "closed" {
 		t.Fatalf("at the end, state = %q, want closed", got)
 	}
+	cockpitShows("a closed share above "+openShare, "closure_rate", func(s string) bool {
+		a, _ := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+		b, _ := strconv.ParseFloat(strings.TrimSuffix(openShare, "%"), 64)
+		return a > b
+	})
 	history := b.text("#history")
 	for _, want := range []string{"上报", "立案", "派遣", "签收", "回复", "核查通过", "结案", "梁小芳", "钟志明", "罗嘉豪", "智能分拨"} {
 		if !strings.Contains(history, want) {
