@@ -139,6 +139,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}

@@ -304,17 +304,24 @@ func (s *Service) raise(ctx context.Context, actor audit.Actor, c *candidate) (*
 	if c.level <= a.Level {
 		return nil, nil
 	}
+	prev := a.Level
 	a.Level, a.Value, a.Threshold, a.ReadingAt, a.State, a.UpdatedAt = c.level, c.value, c.threshold, c.at, Open, now
 	if err := s.store.UpdateAlert(ctx, a); err != nil {
 		return nil, err
 	}
-	return a, s.publish(ctx, actor, a, "sensing.alert.escalated")
+	return a, s.publish(ctx, actor, a, "sensing.alert.escalated", prev)
 }
 
-func (s *Service) publish(ctx context.Context, actor audit.Actor, a *Alert, topic string) error {
+// publish audits a change of alert a and puts it in the outbox; an
+// escalation passes the level it rose from (previous_level in the payload).
+func (s *Service) publish(ctx context.Context, actor audit.Actor, a *Alert, topic string, from ...Level) error {
 	if err := s.audit.Record(ctx, actor, topic, alertTarget(a),
 		map[string]any{"level": a.Level.String(), "station": a.Station, "metric": a.Metric, "value": a.Value}); err != nil {
 		return err
 	}
-	return s.store.AddOutbox(ctx, topic, alertEvent(a), a.UpdatedAt)
+	ev := alertEvent(a)
+	if len(from) > 0 {
+		ev["previous_level"] = from[0].String()
+	}
+	return s.store.AddOutbox(ctx, topic, ev, a.UpdatedAt)
 }

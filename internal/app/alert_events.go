@@ -1,0 +1,31 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/jobs"
+)
+
+// handleAlertEvents opens an event for each orange or red sensing alert
+// (预警联动): sensing publishes sensing.alert.raised and
+// sensing.alert.escalated, governance opens the event in the dispatcher's
+// transaction, so an alert opens its event exactly once. Neither domain
+// imports the other; the event is the link.
+func (a *App) handleAlertEvents() {
+	open := func(ctx context.Context, ev jobs.Event) error {
+		var al governance.SensorAlert
+		if err := json.Unmarshal(ev.Payload, &al); err != nil || al.AlertID == "" {
+			return fmt.Errorf("governance: payload of %s %s: %v", ev.Topic, ev.ID, err)
+		}
+		e, err := a.Governance.OpenFromAlert(ctx, al)
+		if err == nil && e != nil {
+			a.Log.Info("event opened for an alert", "alert", al.AlertID, "level", al.Level, "event", e.Number)
+		}
+		return err
+	}
+	a.Jobs.Handle("sensing.alert.raised", open)
+	a.Jobs.Handle("sensing.alert.escalated", open)
+}
