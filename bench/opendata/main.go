@@ -330,7 +330,7 @@ func exchangeBench(ctx context.Context, a *app.App, c *http.Client, base string,
 	fmt.Printf("  baseline status_show, same clients: %.0f req/s, %.0f µs CPU a call; exchange at %.0f %% of its rate\n",
 		brate, float64((c2-c1).Microseconds())/float64(baseline), 100*rate/brate)
 	t := time.Now()
-	entries, v, err := a.DataShare.GrantLog(ctx, cred, 1)
+	entries, v, err := a.DataShare.GrantLog(ctx, cred, 1, true)
 	if err != nil || !v.OK() || v.Yours != served+refused || len(entries) != 1 {
 		log.Fatalf("log check: %v %+v (want %d entries of the grant)", err, v, served+refused)
 	}
