@@ -399,10 +399,10 @@ func pageSize(limit int) int {
 
 // VerifyResult is the outcome of checking the message log.
 type VerifyResult struct {
-	Checked  int64  `json:"checked"`         // entries walked by this check
-	Through  int64  `json:"through"`         // the log is verified from its first entry through this one
-	Full     bool   `json:"full"`            // this check walked the whole log
-	Yours    int64  `json:"yours"`           // entries of the checking party
+	Checked  int64  `json:"checked"` // entries walked by this check
+	Through  int64  `json:"through"` // the log is verified from its first entry through this one
+	Full     bool   `json:"full"`    // this check walked the whole log
+	Yours    int64  `json:"yours"`   // entries of the checking party
 	BrokenAt int64  `json:"broken_at,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 }
