@@ -59,7 +59,7 @@ var DemoAccounts = func() []DemoAccount {
 			}
 		}
 	}
-	return out
+	return append(out, demoDataAccounts()...)
 }()
 
 type demoOrg struct {

@@ -23,11 +23,18 @@ var demoCDOs = []struct {
 	{"cdo_sz", "许嘉欣", "sz-amr", "4403"},
 }
 
-// DemoDataAccounts lists the demo CDOs added by the data demo, for the
-// README and the start-up message.
-var DemoDataAccounts = []DemoAccount{
-	{"cdo_gz", identity.RoleDataOfficer, "罗文静", "广州市人力资源和社会保障局 · 4401"},
-	{"cdo_sz", identity.RoleDataOfficer, "许嘉欣", "深圳市市场监督管理局 · 4403"},
+// demoDataAccounts lists the demo CDOs added by the data demo, for the
+// start-up message.
+func demoDataAccounts() []DemoAccount {
+	var out []DemoAccount
+	for _, c := range demoCDOs {
+		for _, o := range demoOrgs {
+			if o.key == c.org {
+				out = append(out, DemoAccount{c.username, identity.RoleDataOfficer, c.name, o.name + " · " + c.scope})
+			}
+		}
+	}
+	return out
 }
 
 // demoResources are registered by the CDO of the named body, with rows.

@@ -399,25 +399,40 @@ func pageSize(limit int) int {
 
 // VerifyResult is the outcome of checking the message log.
 type VerifyResult struct {
-	Checked  int64  `json:"checked"`
-	Yours    int64  `json:"yours"` // entries of the checking party
+	Checked  int64  `json:"checked"` // entries walked by this check
+	Through  int64  `json:"through"` // the log is verified from its first entry through this one
+	Full     bool   `json:"full"`    // this check walked the whole log
+	Yours    int64  `json:"yours"`   // entries of the checking party
 	BrokenAt int64  `json:"broken_at,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 }
 
-// OK reports whether the whole log is intact.
+// OK reports whether the log is intact as far as it was checked.
 func (v VerifyResult) OK() bool { return v.BrokenAt == 0 }
 
-// verify walks the whole chain, checking links, hashes and signatures, and
-// counts the entries mine selects.
-func (s *Service) verify(ctx context.Context, mine func(*LogEntry) bool) (VerifyResult, error) {
-	var res VerifyResult
+// checkpoint is the last entry this node verified with everything before
+// it, so that a check walks only the entries appended since. A full check
+// starts from the first entry again.
+type checkpoint struct {
+	mu   sync.Mutex
+	seq  int64
+	hash string
+}
+
+// verify checks the chain's links, hashes and signatures: from the last
+// verified entry on, or from the first when full is set. yours counts the
+// checking party's entries.
+func (s *Service) verify(ctx context.Context, full bool, yours LogFilter) (VerifyResult, error) {
+	cp := &s.checked
+	cp.mu.Lock() // one check at a time: they would walk the same entries
+	defer cp.mu.Unlock()
+	res := VerifyResult{Full: full || cp.seq == 0}
 	prev, want, pub := GenesisHash, int64(1), s.PublicKey()
-	err := s.store.ExchangeChain(ctx, func(e *LogEntry) error {
+	if !res.Full {
+		prev, want = cp.hash, cp.seq+1
+	}
+	err := s.store.ExchangeChain(ctx, want-1, func(e *LogEntry) error {
 		res.Checked++
-		if mine(e) {
-			res.Yours++
-		}
 		switch {
 		case e.Seq != want:
 			res.BrokenAt, res.Reason = e.Seq, "sequence gap"
@@ -434,7 +449,14 @@ func (s *Service) verify(ctx context.Context, mine func(*LogEntry) bool) (Verify
 		prev, want = e.Hash, want+1
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil && !errors.Is(err, errStop) {
+		return res, err
+	}
+	res.Through = want - 1
+	if res.OK() {
+		cp.seq, cp.hash = res.Through, prev
+	}
+	if res.Yours, err = s.store.CountExchange(ctx, yours); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -459,8 +481,9 @@ func involves(e *LogEntry, orgs []ids.ID) bool {
 }
 
 // ExchangeLog lists the log entries of the bodies of by (as provider or
-// consumer), newest first, and checks the whole chain.
-func (s *Service) ExchangeLog(ctx context.Context, by *identity.Caller, limit int) ([]LogEntry, VerifyResult, error) {
+// consumer), newest first, and checks the chain (all of it when full is
+// set, else the entries appended since this node's last check).
+func (s *Service) ExchangeLog(ctx context.Context, by *identity.Caller, limit int, full bool) ([]LogEntry, VerifyResult, error) {
 	if err := canBrowse(by); err != nil {
 		return nil, VerifyResult{}, err
 	}
@@ -469,7 +492,7 @@ func (s *Service) ExchangeLog(ctx context.Context, by *identity.Caller, limit in
 	if err != nil {
 		return nil, VerifyResult{}, err
 	}
-	v, err := s.verify(ctx, func(e *LogEntry) bool { return involves(e, orgs) })
+	v, err := s.verify(ctx, full, LogFilter{OrgIDs: orgs})
 	return list, v, err
 }
 
@@ -486,9 +509,9 @@ func (s *Service) grantOf(ctx context.Context, credential string) (*Grant, error
 }
 
 // GrantLog lists, for the holder of a credential, its grant's entries,
-// newest first, and checks the whole chain. It works after expiry and
+// newest first, and checks the chain as ExchangeLog does. It works after expiry and
 // revocation too: the consumer may always check what was logged.
-func (s *Service) GrantLog(ctx context.Context, credential string, limit int) ([]LogEntry, VerifyResult, error) {
+func (s *Service) GrantLog(ctx context.Context, credential string, limit int, full bool) ([]LogEntry, VerifyResult, error) {
 	g, err := s.grantOf(ctx, credential)
 	if err != nil {
 		return nil, VerifyResult{}, err
@@ -497,7 +520,7 @@ func (s *Service) GrantLog(ctx context.Context, credential string, limit int) ([
 	if err != nil {
 		return nil, VerifyResult{}, err
 	}
-	v, err := s.verify(ctx, func(e *LogEntry) bool { return e.GrantID == g.ID })
+	v, err := s.verify(ctx, full, LogFilter{GrantID: g.ID})
 	return list, v, err
 }
 

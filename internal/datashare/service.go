@@ -68,8 +68,11 @@ type Store interface {
 	// Signature), inserts them and moves the head, holding the head's lock so
 	// that appends are serial. Must run inside a transaction.
 	AppendExchange(ctx context.Context, entries []*LogEntry, seal func(*LogEntry)) error
-	// ExchangeChain calls fn for every entry in Seq order until fn fails.
-	ExchangeChain(ctx context.Context, fn func(*LogEntry) error) error
+	// ExchangeChain calls fn for every entry after seq after, in Seq order,
+	// until fn fails.
+	ExchangeChain(ctx context.Context, after int64, fn func(*LogEntry) error) error
+	// CountExchange counts the entries matching f (Limit is ignored).
+	CountExchange(ctx context.Context, f LogFilter) (int64, error)
 	// ExchangeEntry returns one entry; errs.NotFound if absent.
 	ExchangeEntry(ctx context.Context, id ids.ID) (*LogEntry, error)
 	// ExchangeEntries lists entries matching f, newest first.
@@ -120,6 +123,7 @@ type Service struct {
 	now      func() time.Time
 	limits   *limiter
 	log      logBatcher
+	checked  checkpoint          // how far this node has verified the message log
 	grants   ttlCache[*Grant]    // by credential hash, for the exchange
 	codes    ttlCache[*Resource] // by code, for the exchange
 }

@@ -187,6 +187,19 @@ func TestSharingJourney(t *testing.T) {
 					t.Errorf("no audit entry %s (%v)", action, err)
 				}
 			}
+			// Someone edits a logged call in the database: the full check finds it, and the entry no longer verifies.
+			if _, err := n.App.DB.Exec(context.Background(), `UPDATE datashare_exchange_log SET rows_served = 99 WHERE id = ?`, okEntry); err != nil {
+				t.Fatal(err)
+			}
+			full := provider.Get("/workbench/data/exchange-log?full=1")
+			if got := full.Doc.Find("#verify").Text(); !strings.Contains(got, "校验失败") {
+				t.Fatalf("full check after tampering: %d %q", full.StatusCode, got+full.Doc.Find("main").Text())
+			}
+			resp, body, _ = exchange(t, n, cred, "/exchange/v1/log/"+okEntry)
+			if body["valid"] != false {
+				t.Fatalf("tampered entry still valid: %v", body)
+			}
+
 			// 需求满足率: the one decided request is approved and delivered.
 			sat := consumer.Get("/workbench/data/satisfaction")
 			if got := sat.Doc.Find("#overall strong").Text(); got != "100.0%" {

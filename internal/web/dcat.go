@@ -23,7 +23,7 @@ var dcatContext = map[string]any{
 }
 
 // dcatPage is how many datasets the streamer reads at a time.
-const dcatPage = 500
+const dcatPage = 200
 
 func (s *Server) absolute(r *http.Request, path string) map[string]any {
 	if u, err := url.Parse(path); err == nil && u.IsAbs() {

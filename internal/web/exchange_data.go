@@ -117,13 +117,14 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 func (s *Server) handleExchangeLog() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		full := r.URL.Query().Get("full") == "1"
 		var list []datashare.LogEntry
 		var v datashare.VerifyResult
 		var err error
 		if cred := r.Header.Get(exchangeCredentialHeader); cred != "" {
-			list, v, err = s.datashare.GrantLog(r.Context(), cred, limit)
+			list, v, err = s.datashare.GrantLog(r.Context(), cred, limit, full)
 		} else {
-			list, v, err = s.datashare.ExchangeLog(r.Context(), caller(r), limit)
+			list, v, err = s.datashare.ExchangeLog(r.Context(), caller(r), limit, full)
 		}
 		if err != nil {
 			s.writeProblem(w, r, err)

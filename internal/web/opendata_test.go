@@ -223,3 +223,34 @@ func TestOpenDataPortal(t *testing.T) {
 		t.Fatalf("second close: %d", r.StatusCode)
 	}
 }
+
+// TestPublishFromCatalog: a CDO publishes an open catalog resource from its
+// page; a resource that is not open cannot be published, nor another
+// body's.
+func TestPublishFromCatalog(t *testing.T) {
+	n := openDataNode(t, storetest.Engines(t)[0])
+	c := n.Client(t)
+	c.Login("cdo_gz", "digigov2026")
+	open, closed := resourceByCode(t, n, "4401-HRSS/0002"), resourceByCode(t, n, "4401-HRSS/0001")
+	c.Get("/workbench/data/resources/" + string(open.ID))
+	r := c.Post("/workbench/data/resources/"+string(open.ID)+"/publish", url.Values{"theme": {"education"}, "tags": {"培训，技能 名录"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/opendata/datasets/4401-hrss-0002" {
+		t.Fatalf("publish: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	page := n.Client(t).Get("/opendata/datasets/4401-hrss-0002")
+	if got := page.Doc.Find("dd a.badge").Length(); got != 3 || !strings.Contains(page.Body, "教育科技") {
+		t.Fatalf("republished dataset: %d tags", got)
+	}
+	if r := c.Post("/workbench/data/resources/"+string(closed.ID)+"/publish", url.Values{"theme": {"education"}}); r.StatusCode != http.StatusConflict {
+		t.Fatalf("publishing a 不予开放 resource: %d", r.StatusCode)
+	}
+	if r := c.Post("/workbench/data/resources/"+string(open.ID)+"/publish", url.Values{"theme": {"nonsense"}}); r.StatusCode != 422 {
+		t.Fatalf("unknown theme: %d", r.StatusCode)
+	}
+	other := n.Client(t)
+	other.Login("cdo_sz", "digigov2026")
+	other.Get("/workbench/data")
+	if r := other.Post("/workbench/data/resources/"+string(open.ID)+"/publish", url.Values{"theme": {"education"}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("another body's CDO publishing: %d", r.StatusCode)
+	}
+}

@@ -322,7 +322,7 @@ func (s *Server) handleDataSatisfaction(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleDataExchangeLog(w http.ResponseWriter, r *http.Request) error {
-	list, v, err := s.datashare.ExchangeLog(r.Context(), caller(r), 200)
+	list, v, err := s.datashare.ExchangeLog(r.Context(), caller(r), 200, r.URL.Query().Get("full") == "1")
 	if err != nil {
 		return err
 	}

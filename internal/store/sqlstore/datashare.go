@@ -427,10 +427,9 @@ func (s *Store) AppendExchange(ctx context.Context, entries []*datashare.LogEntr
 	return err
 }
 
-func (s *Store) ExchangeChain(ctx context.Context, fn func(*datashare.LogEntry) error) (err error) {
-	defer errs.Wrap(&err, "sqlstore.ExchangeChain")
+func (s *Store) ExchangeChain(ctx context.Context, after int64, fn func(*datashare.LogEntry) error) (err error) {
+	defer errs.Wrap(&err, "sqlstore.ExchangeChain(%d)", after)
 	const page = 1000
-	after := int64(0)
 	for {
 		rows, err := s.db.Query(ctx, `SELECT `+exchangeCols+` FROM datashare_exchange_log WHERE seq > ? ORDER BY seq LIMIT ?`, after, page)
 		if err != nil {
@@ -467,8 +466,9 @@ func (s *Store) ExchangeEntry(ctx context.Context, id ids.ID) (_ *datashare.LogE
 	return e, notFound(err, "datashare.log")
 }
 
-func (s *Store) ExchangeEntries(ctx context.Context, f datashare.LogFilter) (_ []datashare.LogEntry, err error) {
-	defer errs.Wrap(&err, "sqlstore.ExchangeEntries")
+// exchangeWhere is the condition of a log filter: entries of the bodies
+// (as provider or consumer) or of the grant; "" when it selects nothing.
+func exchangeWhere(f datashare.LogFilter) (string, []any) {
 	var or []string
 	var args []any
 	for _, o := range f.OrgIDs {
@@ -477,10 +477,26 @@ func (s *Store) ExchangeEntries(ctx context.Context, f datashare.LogFilter) (_ [
 	if f.GrantID != "" {
 		or, args = append(or, "grant_id = ?"), append(args, f.GrantID)
 	}
-	if len(or) == 0 {
+	return strings.Join(or, " OR "), args
+}
+
+func (s *Store) CountExchange(ctx context.Context, f datashare.LogFilter) (n int64, err error) {
+	defer errs.Wrap(&err, "sqlstore.CountExchange")
+	where, args := exchangeWhere(f)
+	if where == "" {
+		return 0, nil
+	}
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM datashare_exchange_log WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+func (s *Store) ExchangeEntries(ctx context.Context, f datashare.LogFilter) (_ []datashare.LogEntry, err error) {
+	defer errs.Wrap(&err, "sqlstore.ExchangeEntries")
+	where, args := exchangeWhere(f)
+	if where == "" {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+exchangeCols+` FROM datashare_exchange_log WHERE `+strings.Join(or, " OR ")+
+	rows, err := s.db.Query(ctx, `SELECT `+exchangeCols+` FROM datashare_exchange_log WHERE `+where+
 		` ORDER BY seq DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, err

@@ -102,7 +102,7 @@ func TestDataShareStore(t *testing.T) {
 				}
 			}
 			prev, n := datashare.GenesisHash, int64(0)
-			err = s.ExchangeChain(ctx, func(e *datashare.LogEntry) error {
+			err = s.ExchangeChain(ctx, 0, func(e *datashare.LogEntry) error {
 				n++
 				if e.Seq != n || e.PrevHash != prev || e.ComputeHash() != e.Hash {
 					return fmt.Errorf("entry %d breaks the chain", e.Seq)
@@ -115,6 +115,14 @@ func TestDataShareStore(t *testing.T) {
 			}
 			if l, _ := s.ExchangeEntries(ctx, datashare.LogFilter{OrgIDs: []ids.ID{r.ProviderID}, Limit: 5}); len(l) != 5 || l[0].Seq != 240 {
 				t.Fatalf("newest entries: %d", len(l))
+			}
+			if c, err := s.CountExchange(ctx, datashare.LogFilter{OrgIDs: []ids.ID{r.ProviderID}}); err != nil || c != 240 {
+				t.Fatalf("count: %d %v", c, err)
+			}
+			walked := 0
+			s.ExchangeChain(ctx, 200, func(e *datashare.LogEntry) error { walked++; return nil })
+			if walked != 40 {
+				t.Fatalf("chain after 200 walked %d", walked)
 			}
 		})
 	}
