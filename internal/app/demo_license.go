@@ -23,17 +23,18 @@ var demoBusinessSeals = []struct {
 	{"440106-civil_affairs", "婚姻登记专用章", seal.SM2},
 }
 
-// seedDemoSeals gives every demo body a 公章 (SM2) and some bodies a
+// seedDemoSeals gives every body of the node a 公章 (SM2) — the demo
+// bodies and those other demo data created before — and some bodies a
 // 业务专用章.
 func (a *App) seedDemoSeals(ctx context.Context, actor audit.Actor, orgs map[string]*identity.Organization) error {
-	keys := make([]string, 0, len(orgs))
-	for k := range orgs {
-		keys = append(keys, k)
+	all, err := a.Identity.Organizations(ctx)
+	if err != nil {
+		return err
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if _, err := a.Seals.CreateAs(ctx, actor, seal.NewSeal{OrgID: orgs[k].ID, Kind: seal.Official}); err != nil {
-			return fmt.Errorf("demo seal of %s: %w", orgs[k].Name, err)
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	for _, o := range all {
+		if _, err := a.Seals.CreateAs(ctx, actor, seal.NewSeal{OrgID: o.ID, Kind: seal.Official}); err != nil {
+			return fmt.Errorf("demo seal of %s: %w", o.Name, err)
 		}
 	}
 	for _, b := range demoBusinessSeals {
