@@ -6,8 +6,10 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -16,15 +18,26 @@ import (
 // pages: the grid worker 梁小芳 reports exposed rubbish on patrol with a
 // photo; the routing rule dispatches it to 石牌街道's enforcement office;
 // its officer takes it and replies; the grid worker verifies it on the
-// spot; the 天河区 dispatcher closes it.
-//
-// The cockpit's part of the journey (the new event counted on the live
-// cockpit without a reload) belongs to the sensing/cockpit half of issue 5
-// and is to be added here when it lands: CockpitSummary is the count it
-// reads.
+// spot; the 天河区 dispatcher closes it. Meanwhile the leader's cockpit,
+// open in a second tab from the start, counts the new event and then its
+// closing without a reload (the live stream, governance.CockpitSummary).
 func TestBrowserJourneyGridEvent(t *testing.T) {
 	chromiumPath(t)
-	b := newTab(t, startNode(t))
+	base := startNode(t)
+	b := newTab(t, base)
+
+	// The leader watches the cockpit in a browser of her own.
+	cockpit := newTab(t, base)
+	cockpit.signIn("leader", DemoPassword)
+	cockpit.open("/cockpit")
+	today := `#cockpit-events [data-k="today"]`
+	closure := `#cockpit-events [data-k="closure_rate"]`
+	if !waitFor(10*time.Second, func() bool {
+		return cockpit.eval(`String(document.querySelectorAll('#cockpit-events [data-k="today"]').length)`) == "1"
+	}) {
+		t.Fatalf("the cockpit shows no events figures: %q", cockpit.text("#cockpit-events"))
+	}
+	before, closedBefore := cockpit.text(today), cockpit.text(closure)
 
 	photo := filepath.Join(t.TempDir(), "rubbish.png")
 	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
@@ -73,6 +86,10 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 			t.Fatalf("after %s by %s: on %s (%s)", action, user, b.location(), b.text("main"))
 		}
 	}
+	want := strconv.Itoa(atoi(t, before) + 1)
+	if !waitFor(15*time.Second, func() bool { return cockpit.text(today) == want }) {
+		t.Fatalf("the cockpit's count of today's events stayed %q, want %s without a reload", cockpit.text(today), want)
+	}
 	step("sp_officer", "take", "")
 	step("sp_officer", "reply", "已清运垃圾并冲洗路面")
 	if got := b.attr("#event-state", "data-state"); got != "replied" {
@@ -83,6 +100,9 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 	if got := b.attr("#event-state", "data-state"); got != "closed" {
 		t.Fatalf("at the end, state = %q, want closed", got)
 	}
+	if !waitFor(15*time.Second, func() bool { return cockpit.text(closure) != closedBefore }) {
+		t.Errorf("the cockpit's closure rate stayed %q after the event closed", closedBefore)
+	}
 	history := b.text("#history")
 	for _, want := range []string{"上报", "立案", "派遣", "签收", "回复", "核查通过", "结案", "梁小芳", "钟志明", "罗嘉豪", "智能分拨"} {
 		if !strings.Contains(history, want) {
@@ -90,4 +110,13 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 		}
 	}
 	b.wantNoCSPViolations("after the event journey")
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		t.Fatalf("not a count: %q", s)
+	}
+	return n
 }
