@@ -210,7 +210,7 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.setElderly(ctx, "elder"); err != nil {
 		return false, err
 	}
-	if err := a.seedDemoGovernance(ctx, actor); err != nil {
+	if err := a.seedDemoGovernance(ctx, actor, orgs); err != nil {
 		return false, err
 	}
 	_, err = a.Identity.RegisterEnterprise(ctx, identity.EnterpriseSignup{

@@ -47,12 +47,15 @@ var demoGovernanceStaff = []struct {
 	{"sp_officer", "钟志明", "sp-cg", identity.RoleEventOfficer, "440106006"},
 }
 
-// seedDemoGovernance creates the event bodies, their staff and a few demo
-// events: a grid worker's report the rule dispatched, a citizen's portal
-// report waiting for acceptance, and a hotline ticket closed and rated.
-func (a *App) seedDemoGovernance(ctx context.Context, actor audit.Actor) error {
-	orgs := map[string]*identity.Organization{}
+// seedDemoGovernance creates the event bodies (added to orgs, so that the
+// demo seals cover them too), their staff and a few demo events: a grid
+// worker's report the rule dispatched, a citizen's portal report waiting
+// for acceptance, and a hotline ticket the rule dispatched.
+func (a *App) seedDemoGovernance(ctx context.Context, actor audit.Actor, orgs map[string]*identity.Organization) error {
 	for i, o := range demoGovernanceOrgs {
+		if orgs[o.key] != nil {
+			return fmt.Errorf("demo organisation key %s is taken", o.key)
+		}
 		org, err := a.Identity.CreateOrganizationAs(ctx, actor, identity.NewOrganization{
 			Name: o.name, Region: o.region, Kind: o.kind, Department: o.department,
 			USCC: string(identity.MakeUSCC('1', '1', region6(o.region), fmt.Sprintf("%08d", 799001+i))),

@@ -29,6 +29,7 @@ func (s *Service) RunOverdue(ctx context.Context, limit int) (int, error) {
 		limit = 100
 	}
 	n := 0
+	var touched []region.Code
 	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		now := s.clock()
 		list, err := s.store.ClaimOverdueEvents(ctx, now, limit)
@@ -56,8 +57,12 @@ func (s *Service) RunOverdue(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 			n++
+			touched = append(touched, e.Region)
 		}
 		return nil
 	})
+	if err == nil {
+		s.changed(touched...)
+	}
 	return n, err
 }

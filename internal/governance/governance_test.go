@@ -588,3 +588,24 @@ func TestCockpitSummary(t *testing.T) {
 		t.Errorf("广州 duty officer reading 深圳: %v", err)
 	}
 }
+
+func TestChangeHookHearsReportsAndSteps(t *testing.T) {
+	v := start(t, storetest.Engines(t)[0])
+	var mu sync.Mutex
+	var heard []region.Code
+	v.gov.OnChange(func(rs []region.Code) {
+		mu.Lock()
+		heard = append(heard, rs...)
+		mu.Unlock()
+	})
+	e, _ := v.report("grid", noiseReport())
+	v.run(e.ID, []step{{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted}})
+	if _, err := v.gov.Do(v.ctx, v.as("dispatch"), e.ID, governance.Act{Action: governance.ActClose, Version: 99}); err == nil {
+		t.Fatal("a stale close succeeded")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(heard) != 2 || heard[0] != "440106006002" || heard[1] != "440106006002" {
+		t.Fatalf("heard %v, want the event's region once per committed change", heard)
+	}
+}

@@ -147,6 +147,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 	if err != nil {
 		return nil, nil, err
 	}
+	s.changed(e.Region)
 	return e, out, nil
 }
 

@@ -88,6 +88,7 @@ type Service struct {
 	regions *region.Tree
 	now     func() time.Time
 	rc      ruleCache
+	hook    changeHook
 }
 
 // NewService returns a Service.

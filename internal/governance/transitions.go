@@ -160,6 +160,7 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	if err != nil {
 		return nil, err
 	}
+	s.changed(e.Region)
 	return e, nil
 }
 
@@ -261,6 +262,7 @@ func (s *Service) dispatch(ctx context.Context, by *identity.Caller, e *Event, i
 	if err != nil {
 		return nil, err
 	}
+	s.changed(e.Region)
 	return e, nil
 }
 
@@ -293,6 +295,7 @@ func (s *Service) approve(ctx context.Context, by *identity.Caller, e *Event, in
 		if err != nil {
 			return nil, err
 		}
+		s.changed(e.Region)
 		return e, nil
 	}
 	e.State, e.Pending, e.Lead, e.Assist, e.Deadline = Accepted, nil, OrgRef{}, nil, zeroTime
@@ -306,6 +309,7 @@ func (s *Service) approve(ctx context.Context, by *identity.Caller, e *Event, in
 	if err != nil {
 		return nil, err
 	}
+	s.changed(e.Region)
 	return e, nil
 }
 

@@ -130,6 +130,9 @@ func NewServer(d Deps) (*Server, error) {
 	if d.Sensing != nil {
 		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents)
 		d.Sensing.OnChange(s.live.Changed)
+		if d.Governance != nil {
+			d.Governance.OnChange(s.live.Changed) // events figures at once, not at the next refresh
+		}
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20
