@@ -125,7 +125,10 @@ func TestLifecycle(t *testing.T) {
 					return err
 				}, "", ""},
 				{"close without report", func() error { _, err := e.em.Close(e.ctx, e.duty, inc.ID, v(), ""); return err }, errs.Invalid, ""},
-				{"close", func() error { _, err := e.em.Close(e.ctx, e.duty, inc.ID, v(), "转移群众1260人，无伤亡。"); return err }, "", ""},
+				{"close", func() error {
+					_, err := e.em.Close(e.ctx, e.duty, inc.ID, v(), "转移群众1260人，无伤亡。")
+					return err
+				}, "", ""},
 				{"report after closing", func() error { _, err := e.em.Report(e.ctx, e.duty, inc.ID, "补充"); return err }, errs.Conflict, "emergency.closed"},
 				{"command after closing", func() error {
 					_, err := e.em.SetCommand(e.ctx, e.duty, inc.ID, v(), emergency.Command{Commander: "别人"})
