@@ -15,11 +15,11 @@ import (
 // that they cannot collide with another domain's.
 
 type EmergencyCommand struct {
-	Commander  string `json:"commander" maxLength:"50" doc:"总指挥"`
-	Operations string `json:"operations" maxLength:"50" doc:"行动组 (operations section chief)"`
-	Planning   string `json:"planning" maxLength:"50" doc:"计划组"`
-	Logistics  string `json:"logistics" maxLength:"50" doc:"后勤保障组"`
-	Finance    string `json:"finance" maxLength:"50" doc:"财务组"`
+	Commander  string `json:"commander,omitempty" maxLength:"50" doc:"总指挥"`
+	Operations string `json:"operations,omitempty" maxLength:"50" doc:"行动组 (operations section chief)"`
+	Planning   string `json:"planning,omitempty" maxLength:"50" doc:"计划组"`
+	Logistics  string `json:"logistics,omitempty" maxLength:"50" doc:"后勤保障组"`
+	Finance    string `json:"finance,omitempty" maxLength:"50" doc:"财务组"`
 }
 
 type EmergencyIncident struct {
