@@ -229,3 +229,16 @@ func TestEmergencyAPI(t *testing.T) {
 }
 
 func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestCockpitIncidents checks the cockpit's count of active incidents: the
+// demo typhoon for 广东 and 广州, none for 深圳.
+func TestCockpitIncidents(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	leader := signedIn(t, n, "leader")
+	for region, want := range map[string]string{"": "1", "4401": "1", "4403": "0"} {
+		p := leader.Get("/cockpit?region=" + region)
+		if got := strings.TrimSpace(p.Doc.Find("#cockpit-incidents .num").Text()); p.StatusCode != 200 || got != want {
+			t.Errorf("cockpit %q: status %d, active incidents %q, want %s", region, p.StatusCode, got, want)
+		}
+	}
+}

@@ -321,3 +321,25 @@ func (s *Server) handleEmergencyResourceCreate(w http.ResponseWriter, r *http.Re
 	http.Redirect(w, r, "/workbench/emergency/resources", http.StatusSeeOther)
 	return nil
 }
+
+// cockpitEmergency is the cockpit's emergencies figure: incidents not
+// closed within the region shown. It is read when the page loads (the live
+// stream does not carry it).
+type cockpitEmergency struct{ Active int }
+
+// addCockpitEmergency adds the active incidents within the cockpit's
+// region (?region=, default the viewer's scope) to its page data.
+func (s *Server) addCockpitEmergency(r *http.Request, data map[string]any) error {
+	if s.emergency == nil {
+		return nil
+	}
+	n, err := s.emergency.ActiveCount(r.Context(), caller(r), region.Code(r.URL.Query().Get("region")))
+	if errs.Is(err, errs.Forbidden) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data["Emergency"] = &cockpitEmergency{Active: n}
+	return nil
+}
