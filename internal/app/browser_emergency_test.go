@@ -60,4 +60,3 @@ func TestBrowserEmergencyJourney(t *testing.T) {
 	}
 	b.wantNoCSPViolations("on the public alerts page")
 }
-
