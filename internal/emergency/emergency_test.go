@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -497,5 +499,44 @@ func TestCAPMessages(t *testing.T) {
 				t.Errorf("bad alert: %v (%v)", err, f)
 			}
 		})
+	}
+}
+
+// TestDeclareFromSensingAlert declares an incident answering an indicator
+// alert: the alert's region is the default, and an alert outside the
+// officer's scope is not found.
+func TestDeclareFromSensingAlert(t *testing.T) {
+	e := start(t, storetest.Engines(t)[0])
+	now := time.Now().Unix()
+	v := 180.0
+	lines := []sensing.Input{{Line: 1, Station: "GZ-TH-RAIN-01", Metric: "rainfall", Time: sensing.Time(now - 30), Value: &v},
+		{Line: 2, Station: "SZ-NS-RAIN-01", Metric: "rainfall", Time: sensing.Time(now - 30), Value: &v}}
+	if _, err := e.n.App.Sensing.IngestAs(e.ctx, audit.System("test"), lines, nil); err != nil {
+		t.Fatal(err)
+	}
+	alerts, err := e.n.App.Sensing.Alerts(e.ctx, provinceDuty(), nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStation := map[string]ids.ID{}
+	for _, a := range alerts {
+		byStation[a.Station] = a.ID
+	}
+	gz, sz := byStation["GZ-TH-RAIN-01"], byStation["SZ-NS-RAIN-01"]
+	if gz == "" || sz == "" {
+		t.Fatalf("no rainfall alerts raised: %v", byStation)
+	}
+	in := typhoon("")
+	in.SourceAlert = gz
+	inc, err := e.em.Declare(e.ctx, e.duty, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Region != "440106001" || inc.SourceAlert != gz {
+		t.Errorf("declared from alert: region %s, source %s", inc.Region, inc.SourceAlert)
+	}
+	in.SourceAlert = sz
+	if _, err := e.em.Declare(e.ctx, e.duty, in); code(err) != errs.NotFound {
+		t.Errorf("declaring from a 深圳 alert: %v, want not found", err)
 	}
 }

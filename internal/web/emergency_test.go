@@ -27,13 +27,19 @@ func TestEmergencyPages(t *testing.T) {
 	if list.Doc.Find("#declare form").Length() != 1 {
 		t.Error("the duty officer sees no declare form")
 	}
+	// From the sensing desk's link, the form carries the alert.
+	const alertID = "0193a0c0-0000-7000-8000-000000000001"
+	if v, _ := duty.Get("/workbench/emergency?alert=" + alertID).Doc.Find(`input[name="source_alert"]`).Attr("value"); v != alertID {
+		t.Errorf("declare form from an alert: source_alert %q", v)
+	}
 
 	// Bad input: every field explained in Chinese, 422, nothing declared.
 	bad := duty.Post("/workbench/emergency", url.Values{"title": {""}, "type": {"meteor"}, "grade": {"七"}, "lat": {"北纬"}, "summary": {""}})
 	if bad.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad declaration: status %d", bad.StatusCode)
 	}
-	if bad.Doc.Find(".field-error").Length() < 2 || !strings.Contains(bad.Doc.Find("#e-lat").Text(), "经纬度") {
+	if bad.Doc.Find(".field-error").Length() < 5 || !strings.Contains(bad.Doc.Find("#e-lat").Text(), "经纬度") ||
+		!strings.Contains(bad.Doc.Find("#e-title").Text(), "必填") {
 		t.Errorf("bad declaration errors: %q", bad.Doc.Find(".field-error").Text())
 	}
 	bad = duty.Post("/workbench/emergency", url.Values{"title": {"x"}, "type": {"accident"}, "grade": {"5"}, "region": {"440106"}, "summary": {""}})

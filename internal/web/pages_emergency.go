@@ -88,14 +88,23 @@ func (s *Server) handleEmergencyDeclare(w http.ResponseWriter, r *http.Request) 
 	if !okGrade {
 		bad["grade"] = "form.choice"
 	}
+	if !okLat || !okLon {
+		lat, lon = 0, 0
+	}
 	if len(bad) > 0 {
-		return s.renderEmergencyList(w, r, errs.As(errs.Fields(bad)))
+		grade = -1 // the service reports the other fields; these join them
 	}
 	inc, err := s.emergency.Declare(r.Context(), caller(r), emergency.DeclareInput{Title: f.Get("title"),
 		Type: emergency.Type(f.Get("type")), Grade: emergency.Grade(grade), Region: pickedRegion(f, "region"),
 		Address: f.Get("address"), Lat: lat, Lon: lon, Summary: f.Get("summary"), Drill: f.Get("drill") == "1",
 		SourceAlert: ids.ID(strings.TrimSpace(f.Get("source_alert")))})
 	if e := errs.As(err); e != nil && e.Code == errs.Invalid {
+		if e.Fields == nil {
+			e.Fields = map[string]string{}
+		}
+		for k, v := range bad {
+			e.Fields[k] = v
+		}
 		return s.renderEmergencyList(w, r, e)
 	}
 	if err != nil {
