@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -10,7 +11,8 @@ import (
 // TestBrowserEmergencyJourney follows the duty officer 何伟 in Chromium:
 // declare an incident, name the commander, start the response, give a
 // department a task, issue a public alert; then, signed out, the public
-// page /alerts shows the alert. No page breaks the Content-Security-Policy.
+// page /alerts shows the alert. The command page draws the incident on the
+// province's map. No page breaks the Content-Security-Policy.
 func TestBrowserEmergencyJourney(t *testing.T) {
 	chromiumPath(t)
 	_, base := startSensingNode(t)
@@ -21,10 +23,18 @@ func TestBrowserEmergencyJourney(t *testing.T) {
 	b.do("choose type and grade", chromedp.SetValue(chromedp.CSS("#f-type"), "natural_disaster"),
 		chromedp.SetValue(chromedp.CSS("#f-grade"), "3"))
 	b.fill("#f-address", "白云区钟落潭镇")
+	b.fill("#f-lat", "23.39")
+	b.fill("#f-lon", "113.40")
 	b.typeInto("#f-summary", "连续降雨引发山体滑坡，两栋民房受损。")
 	b.clickAndWait("#declare-submit")
 	if !strings.HasPrefix(b.location(), "/workbench/emergency/") || b.text("#incident-title") != "白云区山体滑坡" {
 		t.Fatalf("after declaring: at %s, title %q", b.location(), b.text("#incident-title"))
+	}
+	if !waitFor(10*time.Second, func() bool { return b.attr("#incident-map", "data-map") == "drawn" }) {
+		t.Fatalf("the incident map was not drawn: data-map=%q", b.attr("#incident-map", "data-map"))
+	}
+	if n := b.eval(`String(document.querySelectorAll("#incident-map canvas").length)`); n == "0" {
+		t.Fatal("no canvas in the incident map")
 	}
 	b.wantNoCSPViolations("on the command page")
 

@@ -27,6 +27,13 @@ func TestEmergencyPages(t *testing.T) {
 	if list.Doc.Find("#declare form").Length() != 1 {
 		t.Error("the duty officer sees no declare form")
 	}
+	// The demo typhoon's command page maps the incident and its deployments.
+	typhoonHref, _ := list.Doc.Find(`#incident-list a:contains("台风")`).Attr("href")
+	pts, _ := duty.Get(typhoonHref).Doc.Find("#incident-map").Attr("data-points")
+	var points []struct{ Name, Kind string }
+	if err := json.Unmarshal([]byte(pts), &points); err != nil || len(points) != 4 || points[0].Kind != "incident" || points[1].Kind != "shelter" {
+		t.Errorf("typhoon map points: %v %+v", err, points)
+	}
 	// From the sensing desk's link, the form carries the alert.
 	const alertID = "0193a0c0-0000-7000-8000-000000000001"
 	if v, _ := duty.Get("/workbench/emergency?alert=" + alertID).Doc.Find(`input[name="source_alert"]`).Attr("value"); v != alertID {

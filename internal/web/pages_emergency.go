@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -127,6 +128,30 @@ type emergencyBoardPage struct {
 	Overdue       map[ids.ID]bool
 	Failed        string // the form that was refused
 	Current       *emergency.Alert
+	MapURL        string // the province's GeoJSON map, "" if none
+	MapPoints     string // JSON: the incident and its deployments, for emergency-map.js
+}
+
+// mapPoint is a point of the command page's map.
+type mapPoint struct {
+	Name string  `json:"name"`
+	Kind string  `json:"kind"` // incident, shelter, team, supply
+	Lat  float64 `json:"lat"`
+	Lon  float64 `json:"lon"`
+}
+
+// mapPoints lists the incident (if it has coordinates) and its
+// deployments as JSON for the map.
+func mapPoints(b *emergency.Board) string {
+	var pts []mapPoint
+	if inc := b.Incident; inc.Lat != 0 || inc.Lon != 0 {
+		pts = append(pts, mapPoint{Name: inc.Title, Kind: "incident", Lat: inc.Lat, Lon: inc.Lon})
+	}
+	for _, d := range b.Deployments {
+		pts = append(pts, mapPoint{Name: d.ResourceName, Kind: string(d.Kind), Lat: d.Lat, Lon: d.Lon})
+	}
+	out, _ := json.Marshal(pts)
+	return string(out)
 }
 
 // handleEmergencyBoard shows an incident's command page.
@@ -142,7 +167,10 @@ func (s *Server) renderEmergencyBoard(w http.ResponseWriter, r *http.Request, id
 	}
 	d := &emergencyBoardPage{Board: b, CanCommand: emergency.CanCommand(by, b.Incident), Open: b.Incident.State != emergency.Closed,
 		Sections: emergency.Sections, Grades: emergency.Grades, ResponseTypes: emergency.ResponseTypes,
-		Overdue: map[ids.ID]bool{}, Failed: form}
+		Overdue: map[ids.ID]bool{}, Failed: form, MapPoints: mapPoints(b)}
+	if province := region.Code(string(b.Incident.Region)[:2]); s.mapFile(province) != nil {
+		d.MapURL = "/cockpit/maps/" + string(province) + ".json"
+	}
 	now := s.emergency.Now()
 	for i := range b.Tasks {
 		d.Overdue[b.Tasks[i].ID] = b.Tasks[i].Overdue(now)
