@@ -21,6 +21,7 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/config"
 	"github.com/digigov/digigov/internal/datashare"
+	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
@@ -63,6 +64,7 @@ type App struct {
 	Licenses     *license.Service     // 电子证照
 	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
+	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
 	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
@@ -143,6 +145,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}
+	a.buildEmergency()
 	return a, nil
 }
 
@@ -217,6 +220,7 @@ func (a *App) Handler() (http.Handler, error) {
 		CockpitEvents: a.cockpitEvents,
 		DataShare:     a.DataShare,
 		OpenData:      a.OpenData,
+		Emergency:     a.Emergency,
 	})
 }
 

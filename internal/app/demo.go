@@ -228,6 +228,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.seedDemoSensing(ctx, actor); err != nil { // demo_sensing.go
 		return false, err
 	}
+	if err := a.seedDemoEmergency(ctx, actor); err != nil { // demo_emergency.go
+		return false, err
+	}
 	return true, nil
 }
 

@@ -58,6 +58,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.licenseRoutes(mux, api)
 	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
+	s.emergencyRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
 

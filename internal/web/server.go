@@ -19,6 +19,7 @@ import (
 	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/datashare"
+	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
@@ -61,6 +62,7 @@ type Deps struct {
 	CockpitEvents CockpitEventsFunc
 	DataShare     *datashare.Service // data catalog, sharing, exchange
 	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
+	Emergency     *emergency.Service // 突发事件应急指挥 and public CAP alerts
 }
 
 // Server is digigov's HTTP face.
@@ -95,6 +97,7 @@ type Server struct {
 	cockpitEvents CockpitEventsFunc
 	datashare     *datashare.Service
 	opendata      *opendata.Service
+	emergency     *emergency.Service
 }
 
 // NewServer builds the server and its routes.
@@ -124,6 +127,7 @@ func NewServer(d Deps) (*Server, error) {
 		governance:   d.Governance,
 		datashare:    d.DataShare,
 		opendata:     d.OpenData,
+		emergency:    d.Emergency,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}
