@@ -81,17 +81,17 @@ func TestIngestGoodAndBadLines(t *testing.T) {
 			duty := e.n.Token(t, "duty") // 广州 4401
 			now := time.Now().Unix()
 			body := strings.Join([]string{
-				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":61}`, now-60),                                               // 1 good
+				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":61}`, now+60),                                               // 1 good
 				fmt.Sprintf(`{"station":"NO-SUCH","metric":"aqi","ts":%d,"value":61}`, now),                                                      // 2 unknown station
 				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"ozone","ts":%d,"value":61}`, now),                                                // 3 unknown metric
 				`{"station":"GZ-TH-AQ-01","metric":"aqi","value":`,                                                                               // 4 malformed
 				fmt.Sprintf(`{"station":"SZ-FT-AQ-01","metric":"aqi","ts":%d,"value":61}`, now),                                                  // 5 深圳: outside 广州
-				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"pm25","ts":"%s","value":33.5}`, time.Unix(now-60, 0).UTC().Format(time.RFC3339)), // 6 good, RFC 3339
+				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"pm25","ts":"%s","value":33.5}`, time.Unix(now+60, 0).UTC().Format(time.RFC3339)), // 6 good, RFC 3339
 				``, // 7 blank: skipped
 				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":-5}`, now),          // 8 out of range
 				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":61}`, now-40*86400), // 9 too old
-				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":62}`, now-60),       // 10 duplicate of 1
-				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d000,"value":63}`, now-30),    // 11 good, milliseconds
+				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d,"value":62}`, now+60),       // 10 duplicate of 1
+				fmt.Sprintf(`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":%d000,"value":63}`, now+90),    // 11 good, milliseconds
 			}, "\n")
 			code, rep := e.post(duty, body)
 			if code != 200 {
@@ -115,7 +115,7 @@ func TestIngestGoodAndBadLines(t *testing.T) {
 			}
 			// The good lines are stored, the duplicate did not overwrite.
 			var rs []map[string]float64
-			e.get(duty, fmt.Sprintf("/api/v1/sensing/stations/GZ-TH-AQ-01/readings?metric=aqi&from=%d", now-90), &rs)
+			e.get(duty, fmt.Sprintf("/api/v1/sensing/stations/GZ-TH-AQ-01/readings?metric=aqi&from=%d&to=%d", now+30, now+120), &rs)
 			var ours []float64 // the demo's own readings may fall in the range too
 			for _, r := range rs {
 				if v := r["value"]; v >= 61 && v <= 63 && float64(int(v)) == v {
@@ -227,7 +227,9 @@ func TestThresholdRulesFireEachLevel(t *testing.T) {
 				v    float64
 				want sensing.Level
 			}{{5, sensing.None}, {21, sensing.Blue}, {31, sensing.Yellow}, {51, sensing.Orange}, {81, sensing.Red}, {25, sensing.Red}} {
-				e.ingest(in(st, "rainfall", now-600+int64(i)*60, c.v))
+				// After now: the demo's readings (on a five-minute grid ending when
+				// the node started) can never hold the same second.
+				e.ingest(in(st, "rainfall", now+1+int64(i)*60, c.v))
 				as := e.alerts(st, sensing.Threshold)
 				got := sensing.None
 				if len(as) > 0 {
@@ -265,7 +267,7 @@ func TestThresholdRulesFireEachLevel(t *testing.T) {
 				t.Errorf("duty of 广州 acknowledging 珠海: %v", err)
 			}
 			// A 广州 alert: acknowledge, again (conflict), close, close again.
-			e.ingest(in("GZ-TH-RAIN-01", "rainfall", now-30, 99))
+			e.ingest(in("GZ-TH-RAIN-01", "rainfall", now+30, 99))
 			gz := e.alerts("GZ-TH-RAIN-01", sensing.Threshold)[0]
 			if gz.Level != sensing.Red {
 				t.Fatalf("广州 alert level %v", gz.Level)
@@ -287,7 +289,7 @@ func TestThresholdRulesFireEachLevel(t *testing.T) {
 				t.Error("acknowledge and close are not both published")
 			}
 			// A new crossing after the close raises a new alert.
-			e.ingest(in("GZ-TH-RAIN-01", "rainfall", now-20, 35))
+			e.ingest(in("GZ-TH-RAIN-01", "rainfall", now+40, 35))
 			if as := e.alerts("GZ-TH-RAIN-01", sensing.Threshold); len(as) != 2 || as[0].State == sensing.Closed && as[1].State == sensing.Closed {
 				t.Errorf("after close and a new crossing: %+v", as)
 			}
