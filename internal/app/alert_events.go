@@ -7,6 +7,7 @@ import (
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/platform/errs"
 )
 
 // handleAlertEvents opens an event for each orange or red sensing alert
@@ -21,6 +22,12 @@ func (a *App) handleAlertEvents() {
 			return fmt.Errorf("governance: payload of %s %s: %v", ev.Topic, ev.ID, err)
 		}
 		e, err := a.Governance.OpenFromAlert(ctx, al)
+		if errs.Is(err, errs.Invalid) {
+			// An alert the events engine cannot take (a region it does not
+			// know, say) stays an alert: retrying would not change that.
+			a.Log.Warn("alert opens no event", "alert", al.AlertID, "err", err)
+			return nil
+		}
 		if err == nil && e != nil {
 			a.Log.Info("event opened for an alert", "alert", al.AlertID, "level", al.Level, "event", e.Number)
 		}
