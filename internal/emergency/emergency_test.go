@@ -112,6 +112,10 @@ func TestLifecycle(t *testing.T) {
 					_, err := e.em.AddTask(e.ctx, e.duty, inc.ID, emergency.TaskInput{OrgID: ids.New(), Title: "转移群众", Hours: 2})
 					return err
 				}, errs.Invalid, ""},
+				{"task to a body of another city", func() error {
+					_, err := e.em.AddTask(e.ctx, e.duty, inc.ID, emergency.TaskInput{OrgID: e.org("福田区政务服务数据管理局"), Title: "转移群众", Hours: 2})
+					return err
+				}, errs.Invalid, ""},
 				{"task", func() error {
 					_, err := e.em.AddTask(e.ctx, e.duty, inc.ID, emergency.TaskInput{OrgID: e.org("广州市应急管理局"), Title: "转移群众", Hours: 6})
 					return err

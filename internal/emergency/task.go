@@ -73,6 +73,11 @@ func (s *Service) AddTask(ctx context.Context, by *identity.Caller, incidentID i
 		if err != nil {
 			return err
 		}
+		// A task goes to a body of the incident's area: one whose region
+		// covers it or lies within it, as the page offers.
+		if !region.Within(inc.Region, org.Region) && !region.Within(org.Region, inc.Region) {
+			return errs.Fields(map[string]string{"org": "emergency.org_unknown"})
+		}
 		now := s.clock()
 		due := now.Add(time.Duration(in.Hours) * time.Hour)
 		if in.Workdays > 0 {

@@ -111,6 +111,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	case len([]rune(reason)) > 500:
 		return nil, errs.Fields(map[string]string{"reason": "form.too_long"})
 	}
+	from := l.State
 	switch {
 	case act == ActSuspend && l.State == StateValid:
 		l.State = StateSuspended
@@ -124,7 +125,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	now := s.clock()
 	l.Reason, l.UpdatedAt = reason, now
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.store.SetLicenseState(ctx, l); err != nil {
+		if err := s.store.SetLicenseState(ctx, l, from); err != nil {
 			return err
 		}
 		subject := ""

@@ -35,8 +35,10 @@ type Store interface {
 	CreateLicense(ctx context.Context, l *License) error
 	// License returns a licence; errs.NotFound ("license.not_found").
 	License(ctx context.Context, id ids.ID) (*License, error)
-	// SetLicenseState writes l's state, reason and update time.
-	SetLicenseState(ctx context.Context, l *License) error
+	// SetLicenseState writes l's state, reason and update time if the
+	// stored state is still from (the one the change was decided on);
+	// errs.Conflict ("license.wrong_state") if someone changed it first.
+	SetLicenseState(ctx context.Context, l *License, from State) error
 	// HolderLicenses lists a holder's licences, newest first.
 	HolderLicenses(ctx context.Context, holderID ids.ID) ([]License, error)
 	// IssuerLicenses lists an issuer's licences, newest first.

@@ -24,7 +24,10 @@ type Store interface {
 	// organisation has a seal of that kind and name already.
 	CreateSeal(ctx context.Context, s *Seal) error
 	// UpdateSeal writes s's state, reason, current key and update time.
-	UpdateSeal(ctx context.Context, s *Seal) error
+	// UpdateSeal writes s's state, reason, key and update time if the
+	// stored seal still has fromState and fromKey (what the change was
+	// decided on); errs.Conflict ("seal.wrong_state") otherwise.
+	UpdateSeal(ctx context.Context, s *Seal, fromState State, fromKey string) error
 	// Seal returns a seal; errs.NotFound ("seal.not_found") if absent.
 	Seal(ctx context.Context, id ids.ID) (*Seal, error)
 	// Seals lists the seals of organisations within one of within (none:
@@ -272,7 +275,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 		return nil, errs.Fields(map[string]string{"reason": "form.too_long"})
 	}
 	now := s.clock()
-	old := se.KeyID
+	old, oldState := se.KeyID, se.State
 	var newKey *Key
 	switch {
 	case act == ActSuspend && se.State == Active:
@@ -296,7 +299,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	}
 	se.UpdatedAt = now
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.store.UpdateSeal(ctx, se); err != nil {
+		if err := s.store.UpdateSeal(ctx, se, oldState, old); err != nil {
 			return err
 		}
 		detail := map[string]any{"reason": reason, "state": se.State}

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -563,7 +564,9 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 	page, size := 1, open311MaxList
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		// Bounded so that the offset cannot overflow (PostgreSQL refuses a
+		// negative OFFSET).
+		if err != nil || n < 1 || n > math.MaxInt32/open311MaxList {
 			return open311Err(http.StatusBadRequest, "open311.page")
 		}
 		page = n

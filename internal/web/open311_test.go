@@ -257,6 +257,7 @@ func TestOpen311Conformance(t *testing.T) {
 					t.Errorf("page 2 of size 1: %d requests", len(list))
 				}
 			}},
+			{name: "page beyond any offset", method: "GET", path: "/open311/v2/requests." + f + "?page=9223372036854775807", status: 400, root: root("errors"), check: wantErrors(400, x, "page")},
 			{name: "page_size too large", method: "GET", path: "/open311/v2/requests." + f + "?page_size=5000", status: 400, root: root("errors"), check: wantErrors(400, x, "page_size")},
 			{name: "updated_after in the future", method: "GET", path: "/open311/v2/requests." + f + "?updated_after=" + url.QueryEscape(time.Now().Add(time.Hour).Format(time.RFC3339)), status: 200, root: root("service_requests"), check: func(t *testing.T, b []byte) {
 				if list := requestsOf(t, b, x); len(list) != 0 {

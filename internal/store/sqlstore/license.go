@@ -95,10 +95,17 @@ func (s *Store) License(ctx context.Context, id ids.ID) (_ *license.License, err
 	return l, nil
 }
 
-func (s *Store) SetLicenseState(ctx context.Context, l *license.License) (err error) {
+func (s *Store) SetLicenseState(ctx context.Context, l *license.License, from license.State) (err error) {
 	defer errs.Wrap(&err, "sqlstore.SetLicenseState(%q)", l.ID)
-	_, err = s.db.Exec(ctx, `UPDATE licenses SET state = ?, reason = ?, updated_at = ? WHERE id = ?`, l.State, l.Reason, l.UpdatedAt.UTC(), l.ID)
-	return err
+	res, err := s.db.Exec(ctx, `UPDATE licenses SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		l.State, l.Reason, l.UpdatedAt.UTC(), l.ID, from)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "license.wrong_state")
+	}
+	return nil
 }
 
 func (s *Store) queryLicenses(ctx context.Context, q string, args ...any) ([]license.License, error) {

@@ -37,11 +37,17 @@ func (s *Store) CreateSeal(ctx context.Context, x *seal.Seal) (err error) {
 	return conflict(err, "seal")
 }
 
-func (s *Store) UpdateSeal(ctx context.Context, x *seal.Seal) (err error) {
+func (s *Store) UpdateSeal(ctx context.Context, x *seal.Seal, fromState seal.State, fromKey string) (err error) {
 	defer errs.Wrap(&err, "sqlstore.UpdateSeal(%q)", x.ID)
-	_, err = s.db.Exec(ctx, `UPDATE seals SET state = ?, reason = ?, key_id = ?, updated_at = ? WHERE id = ?`,
-		x.State, x.Reason, x.KeyID, x.UpdatedAt.UTC(), x.ID)
-	return err
+	res, err := s.db.Exec(ctx, `UPDATE seals SET state = ?, reason = ?, key_id = ?, updated_at = ? WHERE id = ? AND state = ? AND key_id = ?`,
+		x.State, x.Reason, x.KeyID, x.UpdatedAt.UTC(), x.ID, fromState, fromKey)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.Conflict, "seal.wrong_state")
+	}
+	return nil
 }
 
 func (s *Store) Seal(ctx context.Context, id ids.ID) (_ *seal.Seal, err error) {
