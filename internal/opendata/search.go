@@ -320,6 +320,13 @@ func (ix *index) candidates(words []string) (list []int32, none bool) {
 	return list, false
 }
 
+// MaxRows is the most datasets one search returns (CKAN's limit on rows).
+const MaxRows = 1000
+
+// maxStart bounds a search's offset: far beyond any catalog, far from
+// overflowing.
+const maxStart = 1 << 30
+
 // Search finds active datasets: every word of q.Text must appear, every
 // filter must match. Anyone may search: open data is public.
 //
@@ -341,6 +348,11 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, errs.Fields(map[string]string{"fq": "opendata.filter_invalid"})
 		}
 	}
+	// Paging as given by any caller (CKAN's start, the portal's page):
+	// bounded so that Start+Rows cannot overflow into a negative slice
+	// bound while the index is read-locked.
+	q.Rows = min(max(q.Rows, 0), MaxRows)
+	q.Start = min(max(q.Start, 0), maxStart)
 	if err := s.catchUp(ctx); err != nil {
 		return nil, err
 	}

@@ -436,7 +436,7 @@ func nextToken(s string) (string, string) {
 }
 
 // MaxCKANRows is CKAN's ckan.search.rows_max: rows above it are cut to it.
-const MaxCKANRows = 1000
+const MaxCKANRows = opendata.MaxRows
 
 func (s *Server) ckanPackageSearch(ctx context.Context, r *http.Request, p ckanParams) (any, error) {
 	bad := map[string]string{}

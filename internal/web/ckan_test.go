@@ -259,3 +259,23 @@ func TestCKANErrors(t *testing.T) {
 		t.Fatalf("bad JSON body: %d %s", r.StatusCode, r.Body)
 	}
 }
+
+// An offset at the edge of int is an empty page, not a 500, and leaves the
+// search index usable for the next caller; so does the portal's page.
+func TestCKANHugeStart(t *testing.T) {
+	n := openDataNode(t, storetest.Engines(t)[0])
+	for range 2 {
+		st, env := ckan(t, n, "package_search", url.Values{"start": {"9223372036854775807"}})
+		res, _ := env["result"].(map[string]any)
+		if st != 200 || env["success"] != true || res == nil || len(res["results"].([]any)) != 0 {
+			t.Fatalf("start at the edge of int: %d %v", st, env)
+		}
+	}
+	st, env := ckan(t, n, "package_search", url.Values{"rows": {"1"}})
+	if res, _ := env["result"].(map[string]any); st != 200 || res == nil || len(res["results"].([]any)) != 1 {
+		t.Fatalf("a search after the huge offset: %d %v", st, env)
+	}
+	if r := n.Client(t).Get("/opendata/datasets?page=9223372036854775807"); r.StatusCode != 200 {
+		t.Errorf("the portal's page at the edge of int: %d", r.StatusCode)
+	}
+}

@@ -92,7 +92,7 @@ func (s *Server) openDataFacets(ctx context.Context, res *opendata.Result, q url
 func (s *Server) handleOpenDataSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pg, _ := strconv.Atoi(q.Get("page"))
-	pg = max(pg, 1)
+	pg = min(max(pg, 1), 1<<20) // (pg-1)*page size must not overflow
 	query := opendata.Query{Text: q.Get("q"), Filters: map[string][]string{}, Start: (pg - 1) * openDataPageSize, Rows: openDataPageSize,
 		Facets: []string{"groups", "organization", "res_format", "tags"}, FacetLimit: 12}
 	for _, f := range openDataFilters {
