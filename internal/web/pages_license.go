@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -353,10 +354,12 @@ func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) e
 	}
 	text := r.PostForm.Get("list")
 	if f, _, err := r.FormFile("file"); err == nil {
-		b := make([]byte, 1<<20)
-		n, _ := f.Read(b)
+		b, err := io.ReadAll(io.LimitReader(f, 1<<20))
 		f.Close()
-		text = string(b[:n])
+		if err != nil {
+			return err
+		}
+		text = string(b)
 	}
 	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
 	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
