@@ -64,8 +64,8 @@ func (s *Server) handleMarket(w http.ResponseWriter, r *http.Request) error {
 
 // marketProductView is what a product's page shows.
 type marketProductView struct {
-	Product *market.Product
-	Lists   bool // the caller is a CDO of the provider
+	Product   *market.Product
+	Lists     bool // the caller is a CDO of the provider
 	Buyer     bool // the caller may order (an enterprise agent)
 	Anonymous bool
 }
