@@ -96,14 +96,14 @@ type marketOrderBody struct {
 
 func (s *Server) registerMarketAPI(api huma.API) {
 	tags := []string{"market"}
-	type listIn struct {
+	type marketListIn struct {
 		Q      string `query:"q" maxLength:"100"`
-		Body   string `query:"body" doc:"a provider body's ID"`
+		Org    string `query:"body" doc:"a provider body's ID"`
 		Theme  string `query:"theme"`
 		Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Offset int    `query:"offset" minimum:"0" maximum:"100000" default:"0"`
 	}
-	type listOut struct {
+	type marketListOut struct {
 		Body struct {
 			Items []marketProductBody `json:"items"`
 		}
@@ -111,33 +111,33 @@ func (s *Server) registerMarketAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-market-products", Method: http.MethodGet, Path: "/api/v1/market/products",
 		Summary: "Data products on the market (数据产品)", Tags: tags,
 		Description: "Public: the published products, newest first; q searches name, description and provider; body and theme filter."},
-		func(ctx context.Context, in *listIn) (*listOut, error) {
-			list, err := s.market.Market(ctx, market.ProductQuery{Text: in.Q, ProviderID: ids.ID(in.Body), Theme: in.Theme,
+		func(ctx context.Context, in *marketListIn) (*marketListOut, error) {
+			list, err := s.market.Market(ctx, market.ProductQuery{Text: in.Q, ProviderID: ids.ID(in.Org), Theme: in.Theme,
 				Limit: in.Limit, Offset: in.Offset})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &listOut{}
+			out := &marketListOut{}
 			out.Body.Items = make([]marketProductBody, 0, len(list))
 			for i := range list {
 				out.Body.Items = append(out.Body.Items, marketProductBodyOf(&list[i]))
 			}
 			return out, nil
 		})
-	type idIn struct {
+	type marketIDIn struct {
 		ID string `path:"id"`
 	}
-	type productOut struct{ Body marketProductBody }
+	type marketProductOut struct{ Body marketProductBody }
 	huma.Register(api, huma.Operation{OperationID: "get-market-product", Method: http.MethodGet, Path: "/api/v1/market/products/{id}",
 		Summary: "One data product", Tags: tags, Description: "Public for published and withdrawn products; drafts only for the provider's CDOs."},
-		func(ctx context.Context, in *idIn) (*productOut, error) {
+		func(ctx context.Context, in *marketIDIn) (*marketProductOut, error) {
 			p, err := s.market.Product(ctx, state(ctx).Caller, ids.ID(in.ID))
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &productOut{Body: marketProductBodyOf(p)}, nil
+			return &marketProductOut{Body: marketProductBodyOf(p)}, nil
 		})
-	type ordersOut struct {
+	type marketOrdersOut struct {
 		Body struct {
 			Items []marketOrderBody `json:"items"`
 		}
@@ -145,7 +145,7 @@ func (s *Server) registerMarketAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-market-orders", Method: http.MethodGet, Path: "/api/v1/market/orders",
 		Summary: "Order history", Tags: tags, Security: bearer,
 		Description: "An enterprise's orders, or the orders to the bodies of a CDO (market.list), newest first, with the calls made under each contract."},
-		func(ctx context.Context, _ *struct{}) (*ordersOut, error) {
+		func(ctx context.Context, _ *struct{}) (*marketOrdersOut, error) {
 			by, err := s.apiCaller(ctx)
 			if err != nil {
 				return nil, err
@@ -154,7 +154,7 @@ func (s *Server) registerMarketAPI(api huma.API) {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &ordersOut{}
+			out := &marketOrdersOut{}
 			out.Body.Items = make([]marketOrderBody, 0, len(lines))
 			now := s.market.Now()
 			for _, l := range lines {
