@@ -49,14 +49,14 @@ type Deps struct {
 
 // Service handles cases.
 type Service struct {
-	store   Store
-	tx      Transactor
-	audit   *audit.Service
-	id      *identity.Service
-	catalog *catalog.Service
-	keys    *cryptox.Keyring
-	blobs   blob.Store
-	cal     *workday.Calendar
+	store    Store
+	tx       Transactor
+	audit    *audit.Service
+	id       *identity.Service
+	catalog  *catalog.Service
+	keys     *cryptox.Keyring
+	blobs    blob.Store
+	cal      *workday.Calendar
 	regions  *region.Tree
 	licenses Licenses
 	now      func() time.Time
