@@ -75,7 +75,9 @@ func (s *Service) CheckUsable(ctx context.Context, holderID ids.ID, id ids.ID, t
 // that satisfy its materials (cases.Licenses), for GrantTTL, in the
 // transaction of ctx: the grants commit with the submission or not at all.
 // At a counter (代办) the grant rests on the consent the counter recorded,
-// and says so. Each grant is audited with the holder as subject.
+// and says so. Each grant is audited with the holder as subject. A
+// licence suspended or revoked since the application was checked is
+// errs.Invalid on its material's field, and nothing is submitted.
 func (s *Service) GrantCase(ctx context.Context, by audit.Actor, c *cases.Case) error {
 	now := s.clock()
 	purpose := "免提交：" + c.ItemName
@@ -86,6 +88,9 @@ func (s *Service) GrantCase(ctx context.Context, by audit.Actor, c *cases.Case) 
 		l, err := s.store.License(ctx, m.License.ID)
 		if err != nil {
 			return err
+		}
+		if !s.usable(l) { // suspended or revoked since the application was checked
+			return errs.Fields(map[string]string{m.Field: "case.license_not_valid"})
 		}
 		g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
 			Purpose: truncate(purpose, 500), CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -324,6 +325,24 @@ func TestELicenseInFormsAndDrafts(t *testing.T) {
 		t.Fatalf("grants after the draft's submission: %+v", gs)
 	}
 
+	// Through the API: a draft keeps the choice; submitting it grants.
+	var d licCase
+	body := strings.Replace(applyBody(map[string]string{"居民身份证": resident}), `{"decide_in"`, `{"draft":true,"decide_in"`, 1)
+	if code := n.api(http.MethodPost, "/api/v1/cases", "citizen", body, &d); code != http.StatusCreated || len(d.Materials) != 1 || d.Materials[0].License == nil {
+		t.Fatalf("API draft: %d %+v", code, d)
+	}
+	if len(n.grants("citizen")) != 1 {
+		t.Error("an API draft granted the licence")
+	}
+	var sub licCase
+	if code := n.api(http.MethodPost, "/api/v1/cases/"+d.ID+"/actions", "citizen", `{"action":"submit","version":`+strconv.Itoa(d.Version)+`}`, &sub); code != http.StatusOK ||
+		sub.Number == "" || len(sub.Materials) != 1 || sub.Materials[0].License == nil || sub.Materials[0].License.Number == "" {
+		t.Fatalf("API submission of the draft: %d %+v", code, sub)
+	}
+	if gs := n.grants("citizen"); len(gs) != 2 || gs[0].CaseID != d.ID {
+		t.Fatalf("grants after the API draft's submission: %+v", gs)
+	}
+
 	// At a counter: the applicant's licence, with their consent only.
 	ctr := n.Client(t)
 	ctr.Login("counter", app.DemoPassword)
@@ -337,18 +356,26 @@ func TestELicenseInFormsAndDrafts(t *testing.T) {
 	if r := ctr.Post("/services/"+licUseItem+"/apply", at); r.StatusCode != http.StatusUnprocessableEntity || r.Doc.Find("#e-consent").Length() != 1 {
 		t.Errorf("without consent: %d", r.StatusCode)
 	}
-	if len(n.grants("citizen")) != 1 {
+	if len(n.grants("citizen")) != 2 {
 		t.Error("a refused counter application granted the licence")
 	}
 	at.Set("consent", "本人到场书面同意，签字确认")
 	if r := ctr.Post("/services/"+licUseItem+"/apply", at); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("at the counter: %d %q", r.StatusCode, r.Doc.Find(".field-error, .alert").Text())
 	}
-	if gs := n.grants("citizen"); len(gs) != 2 || !strings.Contains(gs[0].Purpose, "窗口代办") || !strings.Contains(gs[0].Purpose, "本人到场书面同意") {
+	if gs := n.grants("citizen"); len(gs) != 3 || !strings.Contains(gs[0].Purpose, "窗口代办") || !strings.Contains(gs[0].Purpose, "本人到场书面同意") {
 		t.Errorf("the counter's grant: %+v", gs)
 	}
 
-	// 用证率: both cases used a licence.
+	// The officer's page form: a basis without its reason comes back marked.
+	off := n.Client(t)
+	off.Login("officer", app.DemoPassword)
+	if r := off.Post("/workbench/cases/"+id+"/licenses/basis", url.Values{"type": {"resident_id"}, "law": {"《社会保险法》"}, "article": {"第四十五条"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		r.Doc.Find("#e-reason").Length() != 1 || r.Doc.Find("#f-law").AttrOr("value", "") != "《社会保险法》" {
+		t.Errorf("a basis without its reason on the page: %d", r.StatusCode)
+	}
+
+	// 用证率: all three cases used a licence.
 	var rate struct {
 		By     string
 		Items  []struct{ Key, Name string }
@@ -357,7 +384,7 @@ func TestELicenseInFormsAndDrafts(t *testing.T) {
 		Met    bool `json:"target_met"`
 	}
 	if code := n.api(http.MethodGet, "/api/v1/licenses/use-rate?by=authority", "leader", "", &rate); code != http.StatusOK ||
-		rate.Total.Eligible != 2 || rate.Total.Used != 2 || rate.Target != 0.8 || !rate.Met || len(rate.Items) != 1 || !strings.Contains(rate.Items[0].Name, "人力资源") {
+		rate.Total.Eligible != 3 || rate.Total.Used != 3 || rate.Target != 0.8 || !rate.Met || len(rate.Items) != 1 || !strings.Contains(rate.Items[0].Name, "人力资源") {
 		t.Errorf("use rate by authority: %d %+v", code, rate)
 	}
 	if code := n.api(http.MethodGet, "/api/v1/licenses/use-rate?by=planet", "leader", "", nil); code != http.StatusUnprocessableEntity {
