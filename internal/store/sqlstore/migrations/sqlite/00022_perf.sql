@@ -9,6 +9,14 @@
 DROP INDEX outbox_pending;
 CREATE INDEX outbox_processed ON outbox(processed_at) WHERE processed_at IS NOT NULL;
 
+-- Duplicate candidates are also narrowed to a box around the report's
+-- point: with the point in the index, rows outside the box are skipped
+-- without reading them.
+DROP INDEX gov_events_dup_cell;
+CREATE INDEX gov_events_dup_cell ON gov_events(category, cell, created_at, lat, lng);
+
 -- +goose Down
+DROP INDEX gov_events_dup_cell;
+CREATE INDEX gov_events_dup_cell ON gov_events(category, cell, created_at);
 DROP INDEX outbox_processed;
 CREATE INDEX outbox_pending ON outbox(processed_at, created_at);
