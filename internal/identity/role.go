@@ -67,6 +67,7 @@ const (
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
 	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
 	PermDataRequest    Permission = "data.request"    // request another body's data resources
+	PermDocumentIssue  Permission = "document.issue"  // seal documents (决定书, 证明) as one's organisation; read them
 	PermMarketList     Permission = "market.list"     // list one's body's data products, decide their orders, sign and end contracts, ask for asset certificates
 	PermMarketCertify  Permission = "market.certify"  // issue data asset certificates (公共数据资产凭证); the market asks for a province-wide scope
 	PermMarketOrder    Permission = "market.order"    // order data products for one's enterprise (enterprise agents, acting for themselves)
@@ -76,9 +77,9 @@ const (
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:    {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest},
-	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest},
-	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest, PermMarketList, PermMarketCertify},
+	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest, PermDocumentIssue, PermMarketList, PermMarketCertify},
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
 	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
