@@ -140,7 +140,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
 	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
 	a.Market = market.NewService(market.Deps{Store: st, Tx: d, Audit: au, Identity: id, Data: a.DataShare, Seals: a.Seals,
-		Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
+		Notary: market.SealedPDFs{Docs: a.Documents}, Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
 		return nil, fmt.Errorf("open data themes: %w", err)
 	}

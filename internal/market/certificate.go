@@ -90,29 +90,42 @@ type CertificateInput struct {
 	ValuationNote string
 }
 
-// Sealed is a sealed document: its bytes and the seal's signature on
-// them. Format says how to read it (FormatStatement today).
+// Sealed is a sealed document. Format says how to read it: a signed JSON
+// statement (FormatStatement: Document holds the signed bytes), or a PDF
+// of the sealed-document facility (FormatPDF: Document holds the
+// statement's JSON for pages, Hash is the PDF's SHA-256, Signature the
+// detached JWS, Number and DocumentID name it in internal/sealdoc).
 type Sealed struct {
-	Format   string  `json:"format"`
-	Document string  `json:"document"` // the signed bytes (canonical JSON for a statement)
-	Hash     string  `json:"sha256"`
-	Seal     Sealing `json:"seal"`
+	Format     string  `json:"format"`
+	Document   string  `json:"document"`
+	Hash       string  `json:"sha256"`
+	Seal       Sealing `json:"seal"`
+	Number     string  `json:"number,omitempty"`
+	DocumentID ids.ID  `json:"document_id,omitempty"`
+	Signature  string  `json:"signature,omitempty"`
 }
 
-// FormatStatement is a signed JSON statement.
-const FormatStatement = "signed-statement"
+// Formats of a sealed document.
+const (
+	FormatStatement = "signed-statement"
+	FormatPDF       = "sealdoc-pdf"
+)
 
-// Notary issues and checks sealed documents for the market. The signed
-// statement (SealStatements) is the one there is; a PDF with the seal
-// image, a QR code and a detached signature can take its place.
+// Notary issues and checks the market's sealed documents: SealedPDFs (a
+// PDF with the seal image, a QR code and a detached signature, through
+// internal/sealdoc), or SealStatements (a JSON statement signed with the
+// seal) where that facility is not configured.
 type Notary interface {
-	// Seal seals doc with the seal of body org on behalf of actor,
-	// recording the seal's use in the transaction ctx carries.
-	Seal(ctx context.Context, actor audit.Actor, org ids.ID, doc []byte, purpose, ref string) (*Sealed, error)
+	// Seal seals a certificate's statement with the seal of body org on
+	// behalf of actor, and records the seal's use. It runs its own
+	// transactions: the caller calls it outside its own.
+	Seal(ctx context.Context, actor audit.Actor, org ids.ID, st *Statement) (*Sealed, error)
 	// Check reports whether d's signature verifies with its key and the
 	// key's seal was not revoked before it signed; the reason is a message
 	// key when it does not.
 	Check(ctx context.Context, d *Sealed) (bool, string, error)
+	// PDF returns the document's PDF; errs.NotFound for a format without one.
+	PDF(ctx context.Context, d *Sealed) ([]byte, error)
 }
 
 // Seals is what the market needs of seal.Service.
@@ -131,12 +144,18 @@ type SealStatements struct{ Seals Seals }
 var _ Notary = SealStatements{}
 
 // Seal implements Notary.
-func (n SealStatements) Seal(ctx context.Context, actor audit.Actor, org ids.ID, doc []byte, purpose, ref string) (*Sealed, error) {
-	s, err := sealWith(ctx, n.Seals, actor, org, doc, purpose, ref)
+func (n SealStatements) Seal(ctx context.Context, actor audit.Actor, org ids.ID, st *Statement) (*Sealed, error) {
+	doc := st.Canonical()
+	s, err := sealWith(ctx, n.Seals, actor, org, doc, "data_asset_certificate", string(st.Certificate))
 	if err != nil {
 		return nil, err
 	}
 	return &Sealed{Format: FormatStatement, Document: string(doc), Hash: Hash(doc), Seal: *s}, nil
+}
+
+// PDF implements Notary: a statement has none.
+func (n SealStatements) PDF(context.Context, *Sealed) ([]byte, error) {
+	return nil, errs.E(errs.NotFound, "market.certificate.not_found")
 }
 
 // sealWith signs doc with org's seal.
@@ -160,6 +179,9 @@ func sealWith(ctx context.Context, seals Seals, actor audit.Actor, org ids.ID, d
 
 // Check implements Notary.
 func (n SealStatements) Check(ctx context.Context, d *Sealed) (bool, string, error) {
+	if d.Format != FormatStatement {
+		return false, "market.verify.malformed", nil
+	}
 	return checkSealing(ctx, n.Seals, []byte(d.Document), d.Hash, &d.Seal)
 }
 

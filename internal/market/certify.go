@@ -167,18 +167,21 @@ func (s *Service) IssueCertificate(ctx context.Context, by *identity.Caller, id 
 	st := &Statement{Type: StatementType, Number: c.Number, Certificate: c.ID, AssetName: c.AssetName, AssetKind: c.AssetKind,
 		AssetID: c.AssetID, Holder: c.Holder, HolderUSCC: c.HolderUSCC, HolderRegion: c.Region, Scope: c.Scope,
 		RecordCount: c.RecordCount, Fields: c.Fields, ValuationNote: c.ValuationNote, Issuer: issuer.Name, IssuedAt: now}
-	c.State, c.DecidedBy, c.DecidedAt = CertIssued, by.Name, now
+	// The notary runs its own transactions (a PDF is rendered and signed
+	// outside any); the certificate's state follows in one of ours. A
+	// certificate is sealed at most once: the PDF facility refuses a
+	// second document with its key.
+	doc, err := s.notary.Seal(ctx, by, issuer.ID, st)
+	if err != nil {
+		return nil, err
+	}
+	c.State, c.DecidedBy, c.DecidedAt, c.Document = CertIssued, by.Name, now, doc
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		doc, err := s.notary.Seal(ctx, by, issuer.ID, st.Canonical(), "data_asset_certificate", string(c.ID))
-		if err != nil {
-			return err
-		}
-		c.Document = doc
 		if err := s.store.UpdateCertificate(ctx, c, CertRequested); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, by, "market.certificate_issued", certTarget(c),
-			map[string]any{"number": c.Number, "sha256": doc.Hash, "kid": doc.Seal.KID})
+			map[string]any{"number": c.Number, "document": doc.Number, "sha256": doc.Hash, "kid": doc.Seal.KID, "format": doc.Format})
 	})
 	if err != nil {
 		return nil, err
@@ -257,13 +260,26 @@ func (s *Service) Certificates(ctx context.Context, by *identity.Caller) (mine, 
 	return mine, awaiting, nil
 }
 
-// Verify checks a sealed document: as stored for a certificate, or as
-// someone pasted it.
+// Verify checks a certificate's sealed document.
 func (s *Service) Verify(ctx context.Context, d *Sealed) (bool, string, error) {
-	if d == nil || d.Format != FormatStatement {
+	if d == nil {
 		return false, "market.verify.malformed", nil
 	}
 	return s.notary.Check(ctx, d)
+}
+
+// CertificatePDF returns an issued certificate's PDF to anyone (the
+// certificate is public); errs.NotFound when it has none.
+func (s *Service) CertificatePDF(ctx context.Context, id ids.ID) (*Certificate, []byte, error) {
+	c, err := s.store.Certificate(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.State != CertIssued || c.Document == nil {
+		return nil, nil, errs.E(errs.NotFound, "market.certificate.not_found")
+	}
+	pdf, err := s.notary.PDF(ctx, c.Document)
+	return c, pdf, err
 }
 
 // VerifyContract checks the provider's seal on a contract's text.

@@ -32,10 +32,13 @@
 // A CDO asks for a data asset certificate for one of the body's products
 // or resources (asset name, holder, data scope, record count, fields,
 // valuation note). A CDO with market.certify over a whole province issues
-// it as a sealed document with the issuer body's seal, through the
-// Notary interface: today a signed statement (canonical JSON and the
-// seal's signature), which anyone can verify on the certificate's public
-// page; a PDF facility can take its place behind the same interface.
+// it as a sealed document with the issuer body's seal, through the Notary
+// interface: in the node a PDF of the sealed-document facility
+// (internal/sealdoc: the seal image, a QR code of the verifier, a detached
+// JWS), issued at most once per certificate; where that facility is not
+// configured, a signed statement (canonical JSON and the seal's
+// signature). Issued certificates are public: anyone opens the page,
+// downloads the PDF and its signature, and checks them.
 //
 // Every state change is written to the audit log in its transaction.
 // Outside the caller's scope a record answers "not found".

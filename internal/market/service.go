@@ -85,7 +85,7 @@ type Deps struct {
 	Identity *identity.Service // organisation names
 	Data     Data
 	Seals    Seals
-	Notary   Notary // nil: SealStatements over Seals
+	Notary   Notary // SealedPDFs in the node; nil: SealStatements over Seals
 	Calendar *workday.Calendar
 	Regions  *region.Tree
 	Themes   []string // the theme names products may carry

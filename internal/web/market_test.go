@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/datashare"
-	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -243,7 +241,8 @@ func TestMarketJourney(t *testing.T) {
 
 // TestMarketCertificate asks for a data asset certificate as a city CDO,
 // has it issued by the province's CDO under the bureau's seal, and checks
-// it on the public page and through the verifier, tampered or not.
+// it on the public page, and its PDF against its detached signature,
+// altered or not.
 func TestMarketCertificate(t *testing.T) {
 	n := apptest.Start(t, storetest.Engines(t)[0])
 	cdo, prov, visitor := n.Client(t), n.Client(t), n.Client(t)
@@ -276,44 +275,27 @@ func TestMarketCertificate(t *testing.T) {
 	if page.StatusCode != http.StatusOK || page.Doc.Find("#cert-check .ok").Length() != 1 || page.Doc.Find("#cert-number").Text() == "" {
 		t.Fatalf("public certificate page: %d %q", page.StatusCode, page.Doc.Find("#cert-check").Text())
 	}
-	dl := visitor.Get(certURL + "/download")
-	verify := func(doc string) string {
-		t.Helper()
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf", "")
-		fw, _ := mw.CreateFormFile("file", "certificate.json")
-		fw.Write([]byte(doc))
-		mw.Close()
-		c := n.Client(t)
-		c.Get("/market/verify")
-		csrf, _ := c.Get("/market/verify").Doc.Find(`input[name="csrf"]`).Attr("value")
-		b.Reset()
-		mw = multipart.NewWriter(&b)
-		mw.WriteField("csrf", csrf)
-		fw, _ = mw.CreateFormFile("file", "certificate.json")
-		fw.Write([]byte(doc))
-		mw.Close()
-		req, _ := http.NewRequest(http.MethodPost, n.URL+"/market/verify", &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		r := c.Do(req)
-		if r.StatusCode != http.StatusOK {
-			t.Fatalf("verify: %d %s", r.StatusCode, r.Body)
-		}
-		return r.Doc.Find("#verify-result").Text()
+	if page.Doc.Find("#cert-verify").Length() != 1 {
+		t.Fatal("no link to the verifier")
 	}
-	if got := verify(dl.Body); !strings.Contains(got, "真实有效") {
-		t.Fatalf("genuine certificate: %q", got)
+	// The PDF of the sealed-document facility verifies with its detached
+	// signature, and an altered PDF does not.
+	pdf := visitor.Get(certURL + "/download")
+	sig := visitor.Get(certURL + "/signature")
+	if pdf.StatusCode != http.StatusOK || !strings.HasPrefix(pdf.Body, "%PDF") || pdf.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("PDF download: %d %q", pdf.StatusCode, pdf.Header.Get("Content-Type"))
 	}
-	var d market.Sealed
-	json.Unmarshal([]byte(dl.Body), &d)
-	d.Document = strings.Replace(d.Document, "广州市备案", "深圳市备案", 1)
-	d.Hash = hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte(d.Document)); return s[:] }())
-	forged, _ := json.Marshal(d)
-	if got := verify(string(forged)); !strings.Contains(got, "篡改") {
-		t.Fatalf("altered certificate: %q", got)
+	ctx := context.Background()
+	if v := n.App.Documents.Verify(ctx, []byte(pdf.Body), sig.Body); !v.Genuine || v.IssuerName != "广东省政务服务和数据管理局" {
+		t.Fatalf("the certificate's PDF does not verify: %+v", v)
 	}
-	if got := verify("not json"); !strings.Contains(got, "无法识别") {
-		t.Fatalf("garbage: %q", got)
+	altered := []byte(pdf.Body)
+	altered[len(altered)/2] ^= 1
+	if v := n.App.Documents.Verify(ctx, altered, sig.Body); v.Genuine {
+		t.Fatal("an altered PDF verifies")
+	}
+	// Issued once: a second issue is refused.
+	if r := prov.Post(certURL+"/issue", url.Values{}); r.StatusCode != http.StatusConflict {
+		t.Fatalf("second issue: %d", r.StatusCode)
 	}
 }

@@ -126,51 +126,36 @@ func (s *Server) handleMarketCertificateRefuse(w http.ResponseWriter, r *http.Re
 }
 
 // handleMarketCertificateDownload sends an issued certificate's sealed
-// document as JSON.
+// document: the PDF (of the sealed-document facility), or the signed JSON
+// statement where the node issues statements.
 func (s *Server) handleMarketCertificateDownload(w http.ResponseWriter, r *http.Request) error {
+	c, pdf, err := s.market.CertificatePDF(r.Context(), ids.ID(r.PathValue("id")))
+	if errs.Is(err, errs.NotFound) && c != nil && c.Document != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.Number+`.json"`)
+		return json.NewEncoder(w).Encode(c.Document)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Document.Number+`.pdf"`)
+	_, err = w.Write(pdf)
+	return err
+}
+
+// handleMarketCertificateSignature sends a PDF certificate's detached
+// signature (a compact JWS), for verifiers that check the PDF themselves.
+func (s *Server) handleMarketCertificateSignature(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.market.CertificateOf(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
-	if c.Document == nil {
+	if c.Document == nil || c.Document.Signature == "" {
 		return errs.E(errs.NotFound, "market.certificate.not_found")
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="certificate-`+c.Number+`.json"`)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(c.Document)
-}
-
-// handleMarketVerify checks a sealed document someone pasted or uploaded
-// (a downloaded certificate file), whoever they are.
-func (s *Server) handleMarketVerify(w http.ResponseWriter, r *http.Request) error {
-	p := &page{Title: "market.verify_title", Face: identity.FacePortal, Data: map[string]any{}}
-	if r.Method == http.MethodPost {
-		if err := parseForm(r); err != nil {
-			return err
-		}
-		text := r.PostFormValue("document")
-		if f, _, err := r.FormFile("file"); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
-			f.Close()
-			text = string(b)
-		}
-		var d market.Sealed
-		ok, reason := false, "market.verify.malformed"
-		if json.Unmarshal([]byte(text), &d) == nil {
-			var err error
-			if ok, reason, err = s.market.Verify(r.Context(), &d); err != nil {
-				return err
-			}
-		}
-		data := map[string]any{"Checked": true, "OK": ok, "Reason": reason}
-		var st market.Statement
-		if ok && json.Unmarshal([]byte(d.Document), &st) == nil {
-			data["Statement"] = &st
-			data["Seal"] = d.Seal
-		}
-		p.Data = data
-	}
-	return s.rd.render(w, r, "market_verify", p)
+	w.Header().Set("Content-Type", "application/jose")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Document.Number+`.pdf.jws"`)
+	_, err = io.WriteString(w, c.Document.Signature)
+	return err
 }

@@ -26,10 +26,9 @@ func (s *Server) marketRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /market/contracts/{id}/terminate", s.errorPage(s.handleMarketTerminate))
 	mux.Handle("GET /market/certificates/{id}", s.errorPage(s.handleMarketCertificate))
 	mux.Handle("GET /market/certificates/{id}/download", s.errorPage(s.handleMarketCertificateDownload))
+	mux.Handle("GET /market/certificates/{id}/signature", s.errorPage(s.handleMarketCertificateSignature))
 	mux.Handle("POST /market/certificates/{id}/issue", s.errorPage(s.handleMarketCertificateIssue))
 	mux.Handle("POST /market/certificates/{id}/refuse", s.errorPage(s.handleMarketCertificateRefuse))
-	mux.Handle("GET /market/verify", s.errorPage(s.handleMarketVerify))
-	mux.Handle("POST /market/verify", s.errorPage(s.handleMarketVerify))
 
 	// The CDO's side.
 	mux.Handle("GET /workbench/market", s.errorPage(s.handleMarketMine))
