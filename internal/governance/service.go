@@ -47,6 +47,19 @@ type Store interface {
 	DeleteEventRule(ctx context.Context, id ids.ID) error
 	// EventSummary counts the events within a region for the cockpit.
 	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// TouchEventUpload lists an uploaded photo as pending at time at: a
+	// new row if the upload created the blob, else only a pending row's
+	// time moves on (a blob stored before belongs to someone else).
+	TouchEventUpload(ctx context.Context, sha string, created bool, at time.Time) error
+	// AttachEventUploads marks the pending uploads among shas attached.
+	AttachEventUploads(ctx context.Context, shas []string, at time.Time) error
+	// PendingEventUploads lists up to limit uploads still unattached that
+	// were uploaded before cutoff.
+	PendingEventUploads(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// DropEventUpload deletes the pending row of sha if it is still
+	// unattached and older than cutoff, and reports whether the blob is
+	// unused (the row went and no case names the same bytes).
+	DropEventUpload(ctx context.Context, sha string, cutoff time.Time) (bool, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
 }
@@ -254,6 +267,9 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	}
 	st.EventID, st.At = e.ID, e.UpdatedAt
 	st.ActorID, st.ActorName = actorOf(actor)
+	if err := s.attachPhotos(ctx, st.Photos, e.UpdatedAt); err != nil {
+		return err
+	}
 	if err := s.store.AddEventStep(ctx, st); err != nil {
 		return err
 	}
