@@ -44,6 +44,9 @@ type Store interface {
 	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
 	EventRules(ctx context.Context) ([]Rule, error)
 	CreateEventRule(ctx context.Context, r *Rule) error
+	// UpdateEventRule writes r's fields and change stamp (errs.NotFound
+	// for an unknown rule).
+	UpdateEventRule(ctx context.Context, r *Rule) error
 	DeleteEventRule(ctx context.Context, id ids.ID) error
 	// EventSummary counts the events within a region for the cockpit.
 	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)

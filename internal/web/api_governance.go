@@ -127,11 +127,14 @@ type eventRuleBody struct {
 	Auto       bool      `json:"auto"`
 	CreatedBy  string    `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	UpdatedBy  string    `json:"updated_by,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"`
 }
 
 func eventRuleBodyOf(r *governance.Rule) eventRuleBody {
 	return eventRuleBody{ID: string(r.ID), Category: r.Category, Region: string(r.Region), Department: r.Department,
-		Level: int(r.Level), Auto: r.Auto, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+		Level: int(r.Level), Auto: r.Auto, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
 }
 
 type eventSummaryBody struct {

@@ -2,15 +2,23 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -65,5 +73,100 @@ func TestEventPhotoReceiptsAPI(t *testing.T) {
 				t.Errorf("event photos: %v", ph)
 			}
 		})
+	}
+}
+
+// staffAt opens a staff account with role over scope at the organisation
+// named org, and returns its caller.
+func staffAt(t *testing.T, n *apptest.Node, username string, role identity.Role, org string, scope region.Code) *identity.Caller {
+	t.Helper()
+	ctx := context.Background()
+	orgs, err := n.App.Identity.Organizations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		if o.Name == org {
+			if _, err := n.App.Identity.CreateStaffAs(ctx, audit.System("test"), identity.NewStaff{Username: username, Name: username,
+				Password: app.DemoPassword, OrgID: o.ID, Grants: []identity.Grant{{Role: role, Scope: scope}}}); err != nil {
+				t.Fatal(err)
+			}
+			return n.Caller(t, username)
+		}
+	}
+	t.Fatalf("no organisation %s", org)
+	return nil
+}
+
+// TestEventRulePages: the 天河 dispatcher lists, adds, edits and deletes
+// routing rules on pages; bad input comes back in Chinese; a 深圳 rule is
+// neither listed nor reachable.
+func TestEventRulePages(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	sz := staffAt(t, n, "rules_sz", identity.RoleDispatcher, "深圳市市场监督管理局", "4403")
+	theirs, err := n.App.Governance.CreateRule(context.Background(), sz, governance.RuleInput{Category: "0801", Region: "440304",
+		Department: "market_regulation", Level: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := signedIn(t, n, "dispatch")
+	if d.Get("/workbench").Doc.Find("#tool-event-rules").Length() != 1 {
+		t.Error("no routing rules card on the workbench")
+	}
+	list := d.Get("/workbench/event-rules")
+	if list.StatusCode != 200 || list.Doc.Find("#rule-form form").Length() != 1 {
+		t.Fatalf("rules page: %d", list.StatusCode)
+	}
+	if list.Doc.Find(`tr[data-rule="` + string(theirs.ID) + `"]`).Length() != 0 {
+		t.Error("a 深圳 rule is listed to 天河")
+	}
+	if r := d.Get("/workbench/event-rules/" + string(theirs.ID)); r.StatusCode != 404 {
+		t.Errorf("editing a 深圳 rule: %d, want 404", r.StatusCode)
+	}
+	if r := d.Post("/workbench/event-rules/"+string(theirs.ID)+"/delete", nil); r.StatusCode != 404 {
+		t.Errorf("deleting a 深圳 rule: %d, want 404", r.StatusCode)
+	}
+
+	bad := d.Post("/workbench/event-rules", url.Values{"category": {"99"}, "region": {"440304"}, "department": {"nobody"}, "level": {"9"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || bad.Doc.Find(".field-error").Length() < 4 ||
+		!strings.Contains(bad.Doc.Find("#e-region").Text(), "管辖范围") {
+		t.Fatalf("bad rule: %d %q", bad.StatusCode, bad.Doc.Find(".field-error").Text())
+	}
+	ok := d.Post("/workbench/event-rules", url.Values{"category": {"0102"}, "region": {"440106006"}, "department": {"urban_management"},
+		"level": {"4"}, "auto": {"1"}})
+	if ok.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add rule: %d %q", ok.StatusCode, ok.Doc.Find(".field-error").Text())
+	}
+	row := d.Get("/workbench/event-rules").Doc.Find(`#rule-list tr:contains("0102")`)
+	id, _ := row.Attr("data-rule")
+	if id == "" || !strings.Contains(row.Text(), "是") {
+		t.Fatalf("new rule row: %q", row.Text())
+	}
+	edit := d.Get("/workbench/event-rules/" + id)
+	if v, _ := edit.Doc.Find(`#f-level option[selected]`).Attr("value"); v != "4" || edit.Doc.Find(`#f-auto[checked]`).Length() != 1 {
+		t.Errorf("edit form not filled: level %q", v)
+	}
+	if r := d.Post("/workbench/event-rules/"+id, url.Values{"category": {"0102"}, "region": {"440106006"}, "department": {"urban_management"},
+		"level": {"5"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit rule: %d", r.StatusCode)
+	}
+	row = d.Get("/workbench/event-rules").Doc.Find(`tr[data-rule="` + id + `"]`)
+	if !strings.Contains(row.Text(), "村") || !strings.Contains(row.Text(), "否") {
+		t.Errorf("edited row: %q", row.Text())
+	}
+	if r := d.Post("/workbench/event-rules/"+id+"/delete", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.StatusCode)
+	}
+	if d.Get("/workbench/event-rules").Doc.Find(`tr[data-rule="`+id+`"]`).Length() != 0 {
+		t.Error("deleted rule still listed")
+	}
+	// The API answers the same way.
+	a := &eventAPI{t: t, n: n, tokens: map[string]string{}}
+	a.call("dispatch", "PUT", "/api/v1/event-rules/"+string(theirs.ID), map[string]any{"category": "0801", "region": "440106",
+		"department": "market_regulation", "level": 3}, 404)
+	for _, r := range a.callList("dispatch", "/api/v1/event-rules") {
+		if r.(map[string]any)["id"] == string(theirs.ID) {
+			t.Error("the API lists a 深圳 rule to 天河")
+		}
 	}
 }

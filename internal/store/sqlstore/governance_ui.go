@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
@@ -73,4 +74,17 @@ func (s *Store) DropEventUpload(ctx context.Context, sha string, cutoff time.Tim
 		return true, nil
 	}
 	return false, err
+}
+
+func (s *Store) UpdateEventRule(ctx context.Context, r *governance.Rule) (err error) {
+	defer errs.Wrap(&err, "sqlstore.UpdateEventRule(%q)", r.ID)
+	res, err := s.db.Exec(ctx, `UPDATE gov_event_rules SET category = ?, region = ?, department = ?, level = ?, auto = ?,
+		updated_by = ?, updated_at = ? WHERE id = ?`, r.Category, r.Region, r.Department, int(r.Level), r.Auto, r.UpdatedBy, r.UpdatedAt.UTC(), r.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.NotFound, "event.rule_not_found")
+	}
+	return nil
 }
