@@ -117,7 +117,7 @@ func TestEventRulePages(t *testing.T) {
 	if list.StatusCode != 200 || list.Doc.Find("#rule-form form").Length() != 1 {
 		t.Fatalf("rules page: %d", list.StatusCode)
 	}
-	if list.Doc.Find(`tr[data-rule="` + string(theirs.ID) + `"]`).Length() != 0 {
+	if list.Doc.Find(`tr[data-rule="`+string(theirs.ID)+`"]`).Length() != 0 {
 		t.Error("a 深圳 rule is listed to 天河")
 	}
 	if r := d.Get("/workbench/event-rules/" + string(theirs.ID)); r.StatusCode != 404 {
