@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,10 +13,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/region"
@@ -167,6 +170,122 @@ func TestEventRulePages(t *testing.T) {
 	for _, r := range a.callList("dispatch", "/api/v1/event-rules") {
 		if r.(map[string]any)["id"] == string(theirs.ID) {
 			t.Error("the API lists a 深圳 rule to 天河")
+		}
+	}
+}
+
+// liveStream opens the cockpit's stream with a bearer token and returns a
+// function that waits for the next update.
+func liveStream(t *testing.T, url, token string) func(time.Duration) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stream: %v", err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	updates := make(chan map[string]any, 16)
+	go func() {
+		defer close(updates)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if line := sc.Text(); strings.HasPrefix(line, "data: ") {
+				var m map[string]any
+				json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &m)
+				updates <- m
+			}
+		}
+	}()
+	return func(wait time.Duration) map[string]any {
+		t.Helper()
+		select {
+		case m, ok := <-updates:
+			if !ok {
+				t.Fatal("stream ended")
+			}
+			return m
+		case <-time.After(wait):
+			t.Fatalf("no update within %s", wait)
+		}
+		return nil
+	}
+}
+
+// The cockpit's active-incident count is on the live stream: declaring an
+// incident moves it at once, without waiting for the periodic refresh.
+func TestCockpitIncidentCountLive(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	next := liveStream(t, n.URL+"/cockpit/live?region=4401&metric=rainfall", n.Token(t, "duty"))
+	first := next(5 * time.Second)
+	before, ok := first["incidents"].(float64)
+	if !ok {
+		t.Fatalf("no incidents figure on the stream: %v", first["incidents"])
+	}
+	duty := n.Caller(t, "duty")
+	sent := time.Now()
+	if _, err := n.App.Emergency.Declare(context.Background(), duty, emergency.DeclareInput{Title: "燃气泄漏", Type: emergency.Accident,
+		Grade: 4, Region: "440106", Summary: "天河路一处燃气管道泄漏", Lat: 23.13, Lon: 113.32}); err != nil {
+		t.Fatal(err)
+	}
+	// The periodic refresh comes every 5 s; the change hook within the
+	// 200 ms debounce. 1.5 s leaves a loaded machine some slack.
+	const within = 1500 * time.Millisecond
+	for {
+		u := next(within)
+		if got, _ := u["incidents"].(float64); got == before+1 {
+			t.Logf("incident count on the stream after %s", time.Since(sent).Round(time.Millisecond))
+			return
+		}
+		if time.Since(sent) > within {
+			t.Fatalf("incidents still %v after %s", u["incidents"], time.Since(sent))
+		}
+	}
+}
+
+// The duty officer links an event to an incident from the event page; both
+// pages show the link.
+func TestEventIncidentLinkPages(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	duty := n.Caller(t, "duty")
+	inc, err := n.App.Emergency.Declare(ctx, duty, emergency.DeclareInput{Title: "天河暴雨内涝", Type: emergency.NaturalDisaster,
+		Grade: 3, Region: "440106", Summary: "多处路段积水"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _, err := n.App.Governance.Report(ctx, n.Caller(t, "grid"), governance.Input{Source: governance.SourceGrid, Category: "1001",
+		Description: "石牌东路积水齐膝，车辆无法通行", Region: "440106006002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := signedIn(t, n, "duty")
+	page := c.Get("/events/" + string(ev.ID))
+	if v, _ := page.Doc.Find(`#link-incident option[value="` + string(inc.ID) + `"]`).Attr("value"); v == "" {
+		t.Fatalf("no link form with the incident: %d %q", page.StatusCode, page.Doc.Find("#incidents").Text())
+	}
+	if r := c.Post("/events/"+string(ev.ID)+"/incident", url.Values{"incident": {string(inc.ID)}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("link: %d", r.StatusCode)
+	}
+	page = c.Get("/events/" + string(ev.ID))
+	if page.Doc.Find(`#incident-links li[data-incident="`+string(inc.ID)+`"]`).Length() != 1 {
+		t.Errorf("the event page does not show the link: %q", page.Doc.Find("#incidents").Text())
+	}
+	board := c.Get("/workbench/emergency/" + string(inc.ID))
+	if !strings.Contains(board.Doc.Find(`#linked-event-list li[data-event="`+string(ev.ID)+`"]`).Text(), ev.Number) {
+		t.Errorf("the command page does not show the event: %q", board.Doc.Find("#linked-events").Text())
+	}
+	// Linking twice is explained, not a 500.
+	again := c.Post("/events/"+string(ev.ID)+"/incident", url.Values{"incident": {string(inc.ID)}})
+	if again.StatusCode != http.StatusConflict && again.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("second link: %d", again.StatusCode)
+	}
+	// A citizen's view of their report shows no incidents panel.
+	if n.App.Emergency != nil {
+		cit := signedIn(t, n, "grid")
+		if cit.Get("/events/"+string(ev.ID)).Doc.Find("#link-incident").Length() != 0 {
+			t.Error("the grid worker is offered the link form")
 		}
 	}
 }

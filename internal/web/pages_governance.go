@@ -236,8 +236,9 @@ type eventPage struct {
 	Duplicates []string // IDs the report step suggested
 	Staff      bool
 	New        bool
-	Parts      []int // the split form's rows
-	Ratings    []int // the call-back's choices, best first
+	Parts      []int           // the split form's rows
+	Ratings    []int           // the call-back's choices, best first
+	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 }
 
 // Can reports whether the viewer may take action a.
@@ -284,6 +285,9 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 				d.Orgs = append(d.Orgs, o)
 			}
 		}
+	}
+	if d.Incidents, err = s.eventIncidentsOf(r, e); err != nil {
+		return err
 	}
 	face := identity.FaceWorkbench
 	if !d.Staff {

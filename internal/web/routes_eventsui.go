@@ -15,5 +15,6 @@ func (s *Server) eventsUIRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /workbench/event-rules/{id}", s.errorPage(s.handleEventRuleEdit))
 	mux.Handle("POST /workbench/event-rules/{id}", s.errorPage(s.handleEventRuleUpdate))
 	mux.Handle("POST /workbench/event-rules/{id}/delete", s.errorPage(s.handleEventRuleDelete))
+	mux.Handle("POST /events/{id}/incident", s.errorPage(s.handleEventLinkIncident))
 	s.registerEventRuleAPI(api)
 }
