@@ -3,11 +3,13 @@ package web_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -286,6 +288,70 @@ func TestEventIncidentLinkPages(t *testing.T) {
 		cit := signedIn(t, n, "grid")
 		if cit.Get("/events/"+string(ev.ID)).Doc.Find("#link-incident").Length() != 0 {
 			t.Error("the grid worker is offered the link form")
+		}
+	}
+}
+
+// Drill-down: a Guangdong city has its county map (gzipped to browsers,
+// plain to others), each county named as the region tree names it; a
+// county, and a city without counties (东莞), show the table.
+func TestCockpitCountyMaps(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	c := signedIn(t, n, "duty")
+	if u, _ := c.Get("/cockpit?region=4401").Doc.Find("#cockpit").Attr("data-map-url"); u != "/cockpit/maps/4401.json" {
+		t.Errorf("广州's cockpit map URL: %q", u)
+	}
+	if u, _ := c.Get("/cockpit?region=440106").Doc.Find("#cockpit").Attr("data-map-url"); u != "" {
+		t.Errorf("天河's cockpit has a map: %q", u)
+	}
+	codes := []string{"4401", "4402", "4403", "4404", "4405", "4406", "4407", "4408", "4409", "4412", "4413", "4414", "4415",
+		"4416", "4417", "4418", "4451", "4452", "4453"}
+	for _, city := range codes {
+		req, _ := http.NewRequest(http.MethodGet, n.URL+"/cockpit/maps/"+city+".json", nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "" {
+			t.Fatalf("%s map: %v %v", city, err, resp.Status)
+		}
+		var geo struct {
+			Features []struct {
+				Properties struct{ Name string } `json:"properties"`
+			} `json:"features"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&geo)
+		resp.Body.Close()
+		if err != nil || len(geo.Features) < 2 {
+			t.Fatalf("%s map: %v, %d features", city, err, len(geo.Features))
+		}
+		names := map[string]bool{}
+		for _, r := range n.App.Regions.Children(region.Code(city)) {
+			names[r.Name] = true
+		}
+		for _, f := range geo.Features {
+			if !names[f.Properties.Name] {
+				t.Errorf("%s: the map's %s is not a county of the region tree", city, f.Properties.Name)
+			}
+		}
+	}
+	// Browsers get the stored gzip as it is.
+	req, _ := http.NewRequest(http.MethodGet, n.URL+"/cockpit/maps/4403.json", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("gzip map: %v %v", err, resp.Header)
+	} else {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := io.ReadAll(zr); err != nil || !bytes.Contains(b, []byte("福田区")) {
+			t.Errorf("深圳's map unpacks to %d bytes, %v", len(b), err)
+		}
+		resp.Body.Close()
+	}
+	for _, none := range []string{"4419", "4420", "440106"} {
+		if r := c.Get("/cockpit/maps/" + none + ".json"); r.StatusCode != 404 {
+			t.Errorf("map of %s: %d, want 404 (the table)", none, r.StatusCode)
 		}
 	}
 }
