@@ -35,6 +35,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -62,6 +63,7 @@ type App struct {
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 	Seals        *seal.Service        // 电子印章
 	Licenses     *license.Service     // 电子证照
+	Documents    *sealdoc.Service     // sealed documents: case decisions (决定书), certificates
 	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
@@ -129,6 +131,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
 		BaseURL: base, Now: now})
+	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
@@ -141,6 +144,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	a.handleDecisionDocuments()
 	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
@@ -214,6 +218,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Outbox:        a.Jobs.Stats,
 		Seals:         a.Seals,
 		Licenses:      a.Licenses,
+		Documents:     a.Documents,
 		Governance:    a.Governance,
 		Sensing:       a.Sensing,
 		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,

@@ -114,6 +114,7 @@ func (s *Server) casePageData(r *http.Request, c *cases.Case, evs []cases.Event)
 		"Contributions": contribs, "MayContribute": mayContribute,
 		"Case": c, "Events": evs, "Allowed": s.cases.Allowed(r.Context(), caller(r), c),
 		"Status": s.cases.Status(c).String(), "Rating": s.ratingPanelOf(r, c), "FileFields": files,
+		"Documents": s.caseDocuments(r, c),
 	}
 }
 

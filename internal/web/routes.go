@@ -56,6 +56,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.bundleRoutes(mux, api)
 	s.sealRoutes(mux, api)
 	s.licenseRoutes(mux, api)
+	s.sealdocRoutes(mux, api)
 	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
 	s.emergencyRoutes(mux, api)

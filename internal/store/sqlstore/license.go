@@ -22,27 +22,42 @@ func (s *Store) NextStatusEntries(ctx context.Context, size, want int, now time.
 	defer errs.Wrap(&err, "sqlstore.NextStatusEntries")
 	// The newest list's counter moves under the transaction's write lock
 	// (SQLite) or row lock (PostgreSQL); a full list starts the next. A
-	// block never spans two lists.
-	var next, lsize int64
-	err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
-		Scan(&list, &next, &lsize)
-	switch {
-	case err == nil && next < lsize:
-		got = int(min(int64(want), lsize-next))
-		if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+	// block never spans two lists. On PostgreSQL two transactions can both
+	// find no list (or the same full one) and both start the next: the
+	// loser's INSERT waits for the winner's commit and does nothing, and
+	// the loser reads again, now seeing the new list, and takes its block
+	// from it under the row lock. (SQLite's BEGIN IMMEDIATE serialises
+	// writers, so the second pass never happens there.)
+	for attempt := 0; attempt < 5; attempt++ {
+		var next, lsize int64
+		err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
+			Scan(&list, &next, &lsize)
+		switch {
+		case err == nil && next < lsize:
+			got = int(min(int64(want), lsize-next))
+			if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+				return 0, 0, 0, err
+			}
+			return list, next, got, nil
+		case err == nil || errors.Is(err, sql.ErrNoRows):
+			list++ // 1 when there is no list yet
+			got = min(want, size)
+			res, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`, list, size, got, now.UTC())
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return 0, 0, 0, err
+			} else if n == 1 {
+				return list, 0, got, nil
+			}
+			continue // another transaction started this list first
+		default:
 			return 0, 0, 0, err
 		}
-		return list, next, got, nil
-	case err == nil || errors.Is(err, sql.ErrNoRows):
-		list++ // 1 when there is no list yet
-		got = min(want, size)
-		if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)`,
-			list, size, got, now.UTC()); err != nil {
-			return 0, 0, 0, err
-		}
-		return list, 0, got, nil
 	}
-	return 0, 0, 0, err
+	return 0, 0, 0, errs.E(errs.Conflict, "license.status_busy")
 }
 
 func (s *Store) StatusListExists(ctx context.Context, list int64) (ok bool, err error) {
