@@ -130,7 +130,7 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 	switch c.Header.Typ {
 	case TypCredential:
 		var cred licenseCred
-		if json.Unmarshal(c.Payload, &cred) != nil || !cred.isLicense() {
+		if !decodeCredential(c.Payload, &cred) || !cred.isLicense() {
 			return fail(r, ReasonNotLicense)
 		}
 		r.Kind = "license"
