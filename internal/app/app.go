@@ -118,9 +118,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
-		Cases: cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
-			Blobs: blobs, Calendar: cal, Regions: regions, Now: now}),
 	}
+	a.Cases = cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
+		Blobs: blobs, Calendar: cal, Regions: regions, Licenses: caseLicenses{a}, Now: now})
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
@@ -257,6 +257,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err

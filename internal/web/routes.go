@@ -60,6 +60,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
 	s.emergencyRoutes(mux, api)
+	s.eventsUIRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
 
