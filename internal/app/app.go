@@ -132,8 +132,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
-		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
-	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+		Key: cryptox.SigningKey(key, "exchange message log"), Feeds: dataFeeds(st), Now: now})
+	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare,
+		Keys: keys, Calendar: cal, Now: now})
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
 		return nil, fmt.Errorf("open data themes: %w", err)
 	}
@@ -141,6 +142,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	a.handleDataRequestEvents() // datarequest_events.go
 	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
@@ -252,6 +254,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startDataFeeds(ctx)() // datafeeds.go
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err

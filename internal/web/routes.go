@@ -61,6 +61,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.emergencyRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
+	s.dataOpenRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())
