@@ -65,7 +65,7 @@ func TestConditionalOpenData(t *testing.T) {
 				t.Fatalf("bad application: %d", bad.StatusCode)
 			}
 			for _, f := range []string{"purpose", "days", "contact"} {
-				if !bad.Doc.Find("#f-"+f).Closest(".field").HasClass("invalid") {
+				if !bad.Doc.Find("#f-" + f).Closest(".field").HasClass("invalid") {
 					t.Errorf("field %s not marked invalid", f)
 				}
 			}
