@@ -57,6 +57,21 @@ func TestConditionalOpenData(t *testing.T) {
 				t.Fatalf("anonymous rows API: %d %v", st, body)
 			}
 
+			// Harvesters are told: CKAN's isopen is false, DCAT's access rights RESTRICTED; the search page marks it.
+			if st, body := getJSON(t, anon, "/api/3/action/package_show?id=4401-hrss-0003"); st != 200 ||
+				body["result"].(map[string]any)["isopen"] != false || !strings.Contains(string(dataJSON(body)), "RESTRICTED") {
+				t.Fatalf("package_show: %d %v", st, body)
+			}
+			if st, body := getJSON(t, anon, "/api/3/action/package_show?id=4401-hrss-0002"); st != 200 || body["result"].(map[string]any)["isopen"] != true {
+				t.Fatalf("package_show of an open dataset: %d", st)
+			}
+			if ld := anon.Get("/dataset/4401-hrss-0003.jsonld"); !strings.Contains(ld.Body, "access-right/RESTRICTED") {
+				t.Fatalf("DCAT: %s", ld.Body)
+			}
+			if s := anon.Get("/opendata/datasets?q=招聘"); !strings.Contains(s.Doc.Find("#results .badge.conditional").Text(), "有条件开放") {
+				t.Fatalf("search result not marked: %s", s.Doc.Find("#results").Text())
+			}
+
 			citizen := n.Client(t)
 			citizen.Login("citizen", "digigov2026")
 			citizen.Get(conditionalDataset)
