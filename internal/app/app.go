@@ -35,6 +35,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -62,6 +63,7 @@ type App struct {
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 	Seals        *seal.Service        // 电子印章
 	Licenses     *license.Service     // 电子证照
+	Documents    *sealdoc.Service     // sealed documents: case decisions (决定书), certificates
 	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
@@ -116,9 +118,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
-		Cases: cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
-			Blobs: blobs, Calendar: cal, Regions: regions, Now: now}),
 	}
+	a.Cases = cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
+		Blobs: blobs, Calendar: cal, Regions: regions, Licenses: caseLicenses{a}, Now: now})
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
@@ -129,6 +131,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
 		BaseURL: base, Now: now})
+	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
@@ -143,6 +146,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	a.handleLicenseJobs()
 	a.handleDataRequestEvents() // datarequest_events.go
+	a.handleDecisionDocuments()
 	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
@@ -216,6 +220,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Outbox:        a.Jobs.Stats,
 		Seals:         a.Seals,
 		Licenses:      a.Licenses,
+		Documents:     a.Documents,
 		Governance:    a.Governance,
 		Sensing:       a.Sensing,
 		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,
@@ -254,7 +259,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
-	defer a.startDataFeeds(ctx)() // datafeeds.go
+	defer a.startDataFeeds(ctx)()    // datafeeds.go
+	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err

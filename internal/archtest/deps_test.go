@@ -12,7 +12,7 @@ const mod = "github.com/digigov/digigov/"
 // sits below identity because identity's changes are audited in their own
 // transactions (docs/architecture.md).
 var domains = []string{
-	"region", "audit", "identity", "seal", "catalog", "cases", "appointment", "rating", "notify", "license",
+	"region", "audit", "identity", "seal", "sealdoc", "catalog", "cases", "appointment", "rating", "notify", "license",
 	"datashare", "opendata", "governance", "sensing", "emergency", "office", "kpi", "federation",
 }
 

@@ -35,10 +35,10 @@ type Input struct {
 	Region       string // a region code as typed or sent
 	Address      string
 	Lat, Lng     *float64
-	Urgency      Urgency // "" for the category's default
-	ReporterName string  // the citizen's name, for hotline and grid reports
-	Phone        string  // the citizen's phone, clear; optional
-	Photos       []string
+	Urgency      Urgency    // "" for the category's default
+	ReporterName string     // the citizen's name, for hotline and grid reports
+	Phone        string     // the citizen's phone, clear; optional
+	Photos       []PhotoRef // uploaded by the reporting account (UploadPhoto)
 	// OnSpot closes the event at once: a grid worker fixed it on patrol
 	// (自行处置). Its note is OnSpotNote.
 	OnSpot     bool
@@ -75,9 +75,6 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 	}
 	e, err := s.check(by, citizen, in)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.checkPhotos(ctx, e.Photos); err != nil {
 		return nil, nil, err
 	}
 	now := s.clock()
@@ -125,6 +122,13 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if len(out.Duplicates) > 0 {
 			st.Detail["duplicates"] = eventIDs(out.Duplicates)
 		}
+		if lead != nil {
+			// The three steps are written together.
+			return s.recordAll(ctx, e, actorStep{by, st},
+				actorStep{router, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: map[string]any{"rule": r.RuleID}}},
+				actorStep{router, &Step{Seq: 3, Action: ActDispatch, From: Accepted, To: Dispatched,
+					Detail: map[string]any{"rule": r.RuleID, "lead": e.Lead.ID, "lead_name": e.Lead.Name, "deadline": e.Deadline}}})
+		}
 		if err := s.record(ctx, by, e, st); err != nil {
 			return err
 		}
@@ -134,15 +138,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if answer != "" {
 			return s.closeAtOnce(ctx, by, e, ActAnswer, answer)
 		}
-		if lead == nil {
-			return nil
-		}
-		rule := map[string]any{"rule": r.RuleID}
-		if err := s.record(ctx, router, e, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: rule}); err != nil {
-			return err
-		}
-		return s.record(ctx, router, e, &Step{Seq: 3, Action: ActDispatch, From: Accepted, To: Dispatched,
-			Detail: map[string]any{"rule": r.RuleID, "lead": e.Lead.ID, "lead_name": e.Lead.Name, "deadline": e.Deadline}})
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -239,15 +235,7 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 		}
 		e.Phone = ph
 	}
-	if len(in.Photos) > MaxPhotos {
-		fe["photos"] = "event.photos_too_many"
-	}
-	for _, p := range in.Photos {
-		if !validSHA(p) {
-			fe["photos"] = "event.photo_unknown"
-		}
-	}
-	e.Photos = in.Photos
+	e.Photos = s.photoHashes(by, in.Photos, fe)
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}
@@ -290,6 +278,10 @@ type Nearby struct {
 	Region   region.Code
 	Since    time.Time
 	Limit    int
+	// Box, with Cells, narrows the candidates to points within these
+	// bounds (degrees: south, north, west, east), so that rows the
+	// distance check would drop are not read.
+	Box *[4]float64
 }
 
 // cellSize is the grid of CellOf, in degrees (about 1.1 km north–south).
@@ -309,11 +301,17 @@ func CellOf(e *Event) string {
 	return cellKey(e.Lat, e.Lng)
 }
 
+// around is the box of DuplicateMeters around a point, in degrees, a
+// little larger than the circle (the distance check decides).
+func around(lat, lng float64) (dLat, dLng float64) {
+	dLat = DuplicateMeters / 111000.0 * 1.05
+	return dLat, dLat / math.Max(0.1, math.Cos((math.Abs(lat)+dLat)*math.Pi/180))
+}
+
 // cellsAround lists the cells a box of DuplicateMeters around a point
 // touches (one to four).
 func cellsAround(lat, lng float64) []string {
-	dLat := DuplicateMeters / 111000.0
-	dLng := dLat / math.Max(0.1, math.Cos(lat*math.Pi/180))
+	dLat, dLng := around(lat, lng)
 	seen := map[string]bool{}
 	var out []string
 	for _, la := range []float64{lat - dLat, lat + dLat} {
@@ -334,6 +332,8 @@ func (s *Service) duplicates(ctx context.Context, e *Event) ([]Event, error) {
 	q := Nearby{Category: e.Category, Region: e.Region, Since: e.CreatedAt.Add(-DuplicateWindow), Limit: 50}
 	if e.HasGeo {
 		q.Cells = cellsAround(e.Lat, e.Lng)
+		dLat, dLng := around(e.Lat, e.Lng)
+		q.Box = &[4]float64{e.Lat - dLat, e.Lat + dLat, e.Lng - dLng, e.Lng + dLng}
 	}
 	list, err := s.store.NearbyEvents(ctx, q)
 	if err != nil {

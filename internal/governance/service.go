@@ -26,6 +26,8 @@ type Store interface {
 	Event(ctx context.Context, id ids.ID) (*Event, []byte, error)
 	// AddEventStep records one step of an event's history.
 	AddEventStep(ctx context.Context, st *Step) error
+	// AddEventSteps records steps of an event's history, in order.
+	AddEventSteps(ctx context.Context, sts []*Step) error
 	// EventSteps lists an event's history, oldest first.
 	EventSteps(ctx context.Context, id ids.ID) ([]Step, error)
 	// NextCaseNumber returns the next number of a series on a day, atomically.
@@ -44,11 +46,30 @@ type Store interface {
 	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
 	EventRules(ctx context.Context) ([]Rule, error)
 	CreateEventRule(ctx context.Context, r *Rule) error
+	// UpdateEventRule writes r's fields and change stamp (errs.NotFound
+	// for an unknown rule).
+	UpdateEventRule(ctx context.Context, r *Rule) error
 	DeleteEventRule(ctx context.Context, id ids.ID) error
 	// EventSummary counts the events within a region for the cockpit.
 	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// TouchEventUpload lists an uploaded photo as pending at time at: a
+	// new row if the upload created the blob, else only a pending row's
+	// time moves on (a blob stored before belongs to someone else).
+	TouchEventUpload(ctx context.Context, sha string, created bool, at time.Time) error
+	// AttachEventUploads marks the pending uploads among shas attached.
+	AttachEventUploads(ctx context.Context, shas []string, at time.Time) error
+	// PendingEventUploads lists up to limit uploads still unattached that
+	// were uploaded before cutoff.
+	PendingEventUploads(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// DropEventUpload deletes the pending row of sha if it is still
+	// unattached and older than cutoff, and reports whether the blob is
+	// unused (the row went and no case names the same bytes).
+	DropEventUpload(ctx context.Context, sha string, cutoff time.Time) (bool, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+	// AddOutboxAll records events (topics[i], payloads[i]) for delivery
+	// after commit, in order, all at at.
+	AddOutboxAll(ctx context.Context, topics []string, payloads []any, at time.Time) error
 }
 
 // Transactor runs fn in a transaction.
@@ -246,6 +267,52 @@ func payload(e *Event, st *Step) map[string]any {
 // transaction in ctx. e is already updated; the step's number and target
 // state default to e's version and state.
 func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *Step) error {
+	rec := s.step(actor, e, st)
+	if err := s.attachPhotos(ctx, st.Photos, e.UpdatedAt); err != nil {
+		return err
+	}
+	if err := s.store.AddEventStep(ctx, st); err != nil {
+		return err
+	}
+	if err := s.audit.Record(ctx, actor, rec.Action, rec.Target, rec.Detail); err != nil {
+		return err
+	}
+	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
+}
+
+// actorStep is a step and who took it, for recordAll.
+type actorStep struct {
+	actor audit.Actor
+	st    *Step
+}
+
+// recordAll writes several steps of e taken at once, as record would one
+// by one: the steps in one statement, their audit entries in one append,
+// their outbox events in one statement.
+func (s *Service) recordAll(ctx context.Context, e *Event, steps ...actorStep) error {
+	sts := make([]*Step, len(steps))
+	recs := make([]audit.Record, len(steps))
+	topics := make([]string, len(steps))
+	payloads := make([]any, len(steps))
+	for i, x := range steps {
+		recs[i] = s.step(x.actor, e, x.st)
+		sts[i], topics[i], payloads[i] = x.st, "events."+string(x.st.Action), payload(e, x.st)
+		if err := s.attachPhotos(ctx, x.st.Photos, e.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	if err := s.store.AddEventSteps(ctx, sts); err != nil {
+		return err
+	}
+	if err := s.audit.RecordAll(ctx, recs...); err != nil {
+		return err
+	}
+	return s.store.AddOutboxAll(ctx, topics, payloads, e.UpdatedAt)
+}
+
+// step completes st (number, target state, event, time, actor) and returns
+// its audit record.
+func (s *Service) step(actor audit.Actor, e *Event, st *Step) audit.Record {
 	if st.Seq == 0 {
 		st.Seq = e.Version
 	}
@@ -254,9 +321,6 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	}
 	st.EventID, st.At = e.ID, e.UpdatedAt
 	st.ActorID, st.ActorName = actorOf(actor)
-	if err := s.store.AddEventStep(ctx, st); err != nil {
-		return err
-	}
 	detail := map[string]any{"number": e.Number, "from": st.From, "to": st.To}
 	for k, v := range st.Detail {
 		detail[k] = v
@@ -264,10 +328,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	if st.Comment != "" {
 		detail["comment"] = st.Comment
 	}
-	if err := s.audit.Record(ctx, actor, "event."+string(st.Action), target(e), detail); err != nil {
-		return err
-	}
-	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
+	return audit.Record{Actor: actor, Action: "event." + string(st.Action), Target: target(e), Detail: detail}
 }
 
 func actorOf(a audit.Actor) (ids.ID, string) {

@@ -67,15 +67,16 @@ const (
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
 	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
 	PermDataRequest    Permission = "data.request"    // request another body's data resources
+	PermDocumentIssue  Permission = "document.issue"  // seal documents (决定书, 证明) as one's organisation; read them
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:    {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest},
-	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest},
-	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest},
+	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest, PermDocumentIssue},
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
 	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},

@@ -67,13 +67,28 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
-	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's.
+	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
+	// (the newest of each licence, revoked ones left out); LicenseGrant
+	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a
+	// holder's, newest first, with the licence's number and type and the
+	// case's number and authority.
 	AddLicenseGrant(ctx context.Context, g *Grant) error
 	CaseLicenseGrants(ctx context.Context, caseID ids.ID) ([]Grant, error)
-	// LicenseUseRates counts, per item among items, the submitted cases
-	// decided within one of within, and those with a licence grant, most
-	// cases first.
-	LicenseUseRates(ctx context.Context, items []string, within []region.Code) ([]UseRate, error)
+	LicenseGrant(ctx context.Context, id ids.ID) (*Grant, error)
+	HolderLicenseGrants(ctx context.Context, holderID ids.ID, limit int) ([]Grant, error)
+	// RevokeLicenseGrant sets a grant's revocation time if it has none;
+	// errs.Conflict ("license.grant_not_active") if it has.
+	RevokeLicenseGrant(ctx context.Context, id ids.ID, at time.Time) error
+	// AddLicenseAccess records a reading under a legal basis;
+	// CaseLicenseAccesses lists those of a case by an organisation, the
+	// newest of each licence.
+	AddLicenseAccess(ctx context.Context, a *Access) error
+	CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) ([]Access, error)
+	// LicenseUseRates counts, per group (item, authority, city or county)
+	// of the submitted cases of items decided within one of within, those
+	// cases and those with a licence grant, most cases first. Key is the
+	// group's key, Name the item's or authority's name ("" for regions).
+	LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.

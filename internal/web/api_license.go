@@ -140,40 +140,6 @@ func (s *Server) registerLicenseAPI(api huma.API) {
 		return out, nil
 	})
 
-	type licenseUseRateBody struct {
-		Item     string  `json:"item" doc:"service item code; empty for the total"`
-		Name     string  `json:"name"`
-		Eligible int     `json:"eligible" doc:"submitted cases of items with a material a licence can satisfy"`
-		Used     int     `json:"used" doc:"of them, cases where the applicant granted an electronic licence (免提交)"`
-		Rate     float64 `json:"rate" doc:"used / eligible, 0–1"`
-	}
-	type licenseUseRateOutput struct {
-		Body struct {
-			Items []licenseUseRateBody `json:"items"`
-			Total licenseUseRateBody   `json:"total"`
-		}
-	}
-	huma.Register(api, huma.Operation{
-		OperationID: "license-use-rate", Method: http.MethodGet, Path: "/api/v1/licenses/use-rate",
-		Summary: "用证率 by service item", Tags: []string{"licenses"}, Security: bearer,
-		Description: "For staff holding audit.read or cockpit.view: over the cases decided within their scopes.",
-	}, func(ctx context.Context, _ *struct{}) (*licenseUseRateOutput, error) {
-		by, err := s.apiCaller(ctx)
-		if err != nil {
-			return nil, err
-		}
-		rows, total, err := s.licenses.UseRates(ctx, by)
-		if err != nil {
-			return nil, s.problem(ctx, err)
-		}
-		out := &licenseUseRateOutput{}
-		for _, u := range rows {
-			out.Body.Items = append(out.Body.Items, licenseUseRateBody{u.Item, u.Name, u.Eligible, u.Used, u.Rate()})
-		}
-		out.Body.Total = licenseUseRateBody{"", total.Name, total.Eligible, total.Used, total.Rate()}
-		return out, nil
-	})
-
 	type licenseOutput struct{ Body licenseBody }
 	type licenseIssueInput struct {
 		Body struct {
