@@ -64,6 +64,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
 	s.marketRoutes(mux, api)
+	s.dataOpenRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())
