@@ -29,9 +29,9 @@ type Station struct {
 
 // NewStation is a station to create.
 type NewStation struct {
-	Code   string
-	Name   string
-	Region string
+	Code    string
+	Name    string
+	Region  string
 	Lat     float64
 	Lon     float64
 	Metrics []string // metric codes; each known, no repeats
