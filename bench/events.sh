@@ -18,7 +18,8 @@ tmp="$(mktemp -d)"
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-go build -o "$tmp/digigov" ./cmd/digigov
+# DIGIGOV_BIN runs an already built binary (to compare two builds A/B).
+if [ -n "${DIGIGOV_BIN:-}" ]; then cp "$DIGIGOV_BIN" "$tmp/digigov"; else go build -o "$tmp/digigov" ./cmd/digigov; fi
 go build -o "$tmp/rawinsert" ./bench/rawinsert
 
 DIGIGOV_LOG_LEVEL=error "$tmp/digigov" serve --demo --data "$tmp/data" --addr 127.0.0.1:18185 >/dev/null &

@@ -26,6 +26,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
@@ -68,6 +69,7 @@ type App struct {
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
+	Market       *market.Service      // data products, orders, contracts, asset certificates (数据要素市场)
 	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
 
@@ -137,6 +139,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
 		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
 	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+	a.Market = market.NewService(market.Deps{Store: st, Tx: d, Audit: au, Identity: id, Data: a.DataShare, Seals: a.Seals,
+		Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
 		return nil, fmt.Errorf("open data themes: %w", err)
 	}
@@ -225,6 +229,7 @@ func (a *App) Handler() (http.Handler, error) {
 		CockpitEvents: a.cockpitEvents,
 		DataShare:     a.DataShare,
 		OpenData:      a.OpenData,
+		Market:        a.Market,
 		Emergency:     a.Emergency,
 	})
 }
@@ -290,4 +295,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// marketThemes are the open-data portal's theme names: products carry the
+// same themes as datasets.
+func marketThemes() []string {
+	out := make([]string, len(opendata.Themes))
+	for i, g := range opendata.Themes {
+		out[i] = g.Name
+	}
+	return out
 }

@@ -16,6 +16,10 @@ type Store interface {
 	// e.Hash = e.ComputeHash(), inserts e and moves the head, holding the
 	// head's lock so that appends are serial. Must run inside a transaction.
 	AppendAudit(ctx context.Context, e *Entry) error
+	// AppendAudits appends es in order, as AppendAudit would one by one
+	// (one move of the head for all of them). Must run inside a
+	// transaction.
+	AppendAudits(ctx context.Context, es []*Entry) error
 	// AuditChain calls fn for every entry in Seq order until fn returns an
 	// error.
 	AuditChain(ctx context.Context, fn func(*Entry) error) error
@@ -63,24 +67,54 @@ type Target struct {
 // transaction in ctx, so the entry commits or rolls back with the change it
 // describes; without one it runs in its own.
 func (s *Service) Record(ctx context.Context, actor Actor, action string, t Target, detail any) error {
-	d := "{}"
-	if detail != nil {
-		b, err := json.Marshal(detail)
-		if err != nil {
-			return fmt.Errorf("audit.Record(%s): %w", action, err)
-		}
-		d = string(b)
-	}
-	id, name := actor.AuditActor()
-	e := &Entry{
-		ID: ids.New(), At: s.now().UTC().Truncate(time.Microsecond),
-		ActorID: id, ActorName: name, Action: action,
-		TargetType: t.Type, TargetID: t.ID, Region: t.Region, SubjectID: t.Subject,
-		Detail: d,
+	e, err := s.entry(Record{actor, action, t, detail})
+	if err != nil {
+		return err
 	}
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		return s.store.AppendAudit(ctx, e)
 	})
+}
+
+// Record is one entry for RecordAll: what Record takes.
+type Record struct {
+	Actor  Actor
+	Action string
+	Target Target
+	Detail any
+}
+
+// RecordAll appends an entry for each of recs, in order, as Record would
+// one by one (a change of several steps, written together).
+func (s *Service) RecordAll(ctx context.Context, recs ...Record) error {
+	es := make([]*Entry, len(recs))
+	for i, r := range recs {
+		var err error
+		if es[i], err = s.entry(r); err != nil {
+			return err
+		}
+	}
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		return s.store.AppendAudits(ctx, es)
+	})
+}
+
+func (s *Service) entry(r Record) (*Entry, error) {
+	d := "{}"
+	if r.Detail != nil {
+		b, err := json.Marshal(r.Detail)
+		if err != nil {
+			return nil, fmt.Errorf("audit.Record(%s): %w", r.Action, err)
+		}
+		d = string(b)
+	}
+	id, name := r.Actor.AuditActor()
+	return &Entry{
+		ID: ids.New(), At: s.now().UTC().Truncate(time.Microsecond),
+		ActorID: id, ActorName: name, Action: r.Action,
+		TargetType: r.Target.Type, TargetID: r.Target.ID, Region: r.Target.Region, SubjectID: r.Target.Subject,
+		Detail: d,
+	}, nil
 }
 
 // VerifyResult is the outcome of Verify.

@@ -3,6 +3,7 @@ package governance_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -607,5 +608,77 @@ func TestChangeHookHearsReportsAndSteps(t *testing.T) {
 	defer mu.Unlock()
 	if len(heard) != 2 || heard[0] != "440106006002" || heard[1] != "440106006002" {
 		t.Fatalf("heard %v, want the event's region once per committed change", heard)
+	}
+}
+
+// TestAutoRoutedRecord: a report its rule dispatches at once is written
+// with its three steps in order, an audit entry for each in consecutive
+// places of a whole chain, and an outbox event for each, in order.
+func TestAutoRoutedRecord(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			v.staff("rules", identity.RoleDispatcher, "广州市天河区城市运行管理中心", "440106")
+			if _, err := v.gov.CreateRule(v.ctx, v.as("rules"), governance.RuleInput{Category: "01", Region: "440106006",
+				Department: "urban_management", Level: int(region.Village), Auto: true}); err != nil {
+				t.Fatal(err)
+			}
+			e, out := v.report("grid", governance.Input{Category: "0102", Description: "东城社区菜市场门口流动摊贩占道经营",
+				Region: "440106006002"})
+			if !out.AutoRouted {
+				t.Fatal("not auto-routed")
+			}
+			_, steps, err := v.gov.Get(v.ctx, v.as("dispatch"), e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range steps {
+				got = append(got, fmt.Sprintf("%d %s %s→%s %s", s.Seq, s.Action, s.From, s.To, s.ActorName))
+			}
+			if len(steps) != 3 || steps[0].Seq != 1 || steps[0].Action != governance.ActReport ||
+				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != "智能分拨" ||
+				steps[2].Seq != 3 || steps[2].Action != governance.ActDispatch || steps[2].To != governance.Dispatched ||
+				steps[2].Detail["lead"] != string(e.Lead.ID) {
+				t.Errorf("steps %v", got)
+			}
+			rows, err := v.n.App.DB.Query(v.ctx, `SELECT seq, action FROM audit_log WHERE target_id = ? ORDER BY seq`, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var seqs []int64
+			var actions []string
+			for rows.Next() {
+				var seq int64
+				var a string
+				if err := rows.Scan(&seq, &a); err != nil {
+					t.Fatal(err)
+				}
+				seqs, actions = append(seqs, seq), append(actions, a)
+			}
+			rows.Close()
+			if fmt.Sprint(actions) != "[event.report event.accept event.dispatch]" || len(seqs) != 3 || seqs[1] != seqs[0]+1 || seqs[2] != seqs[1]+1 {
+				t.Errorf("audit entries %v at %v", actions, seqs)
+			}
+			if res, err := v.n.App.Audit.Verify(v.ctx); err != nil || !res.OK() {
+				t.Errorf("audit chain: %+v %v", res, err)
+			}
+			rows, err = v.n.App.DB.Query(v.ctx, `SELECT topic FROM outbox WHERE payload LIKE ? ORDER BY created_at, id`, "%"+string(e.ID)+"%")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var topics []string
+			for rows.Next() {
+				var tp string
+				if err := rows.Scan(&tp); err != nil {
+					t.Fatal(err)
+				}
+				topics = append(topics, tp)
+			}
+			rows.Close()
+			if fmt.Sprint(topics) != "[events.report events.accept events.dispatch]" {
+				t.Errorf("outbox events %v", topics)
+			}
+		})
 	}
 }

@@ -122,6 +122,13 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if len(out.Duplicates) > 0 {
 			st.Detail["duplicates"] = eventIDs(out.Duplicates)
 		}
+		if lead != nil {
+			// The three steps are written together.
+			return s.recordAll(ctx, e, actorStep{by, st},
+				actorStep{router, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: map[string]any{"rule": r.RuleID}}},
+				actorStep{router, &Step{Seq: 3, Action: ActDispatch, From: Accepted, To: Dispatched,
+					Detail: map[string]any{"rule": r.RuleID, "lead": e.Lead.ID, "lead_name": e.Lead.Name, "deadline": e.Deadline}}})
+		}
 		if err := s.record(ctx, by, e, st); err != nil {
 			return err
 		}
@@ -131,15 +138,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		if answer != "" {
 			return s.closeAtOnce(ctx, by, e, ActAnswer, answer)
 		}
-		if lead == nil {
-			return nil
-		}
-		rule := map[string]any{"rule": r.RuleID}
-		if err := s.record(ctx, router, e, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: rule}); err != nil {
-			return err
-		}
-		return s.record(ctx, router, e, &Step{Seq: 3, Action: ActDispatch, From: Accepted, To: Dispatched,
-			Detail: map[string]any{"rule": r.RuleID, "lead": e.Lead.ID, "lead_name": e.Lead.Name, "deadline": e.Deadline}})
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -279,6 +278,10 @@ type Nearby struct {
 	Region   region.Code
 	Since    time.Time
 	Limit    int
+	// Box, with Cells, narrows the candidates to points within these
+	// bounds (degrees: south, north, west, east), so that rows the
+	// distance check would drop are not read.
+	Box *[4]float64
 }
 
 // cellSize is the grid of CellOf, in degrees (about 1.1 km north–south).
@@ -298,11 +301,17 @@ func CellOf(e *Event) string {
 	return cellKey(e.Lat, e.Lng)
 }
 
+// around is the box of DuplicateMeters around a point, in degrees, a
+// little larger than the circle (the distance check decides).
+func around(lat, lng float64) (dLat, dLng float64) {
+	dLat = DuplicateMeters / 111000.0 * 1.05
+	return dLat, dLat / math.Max(0.1, math.Cos((math.Abs(lat)+dLat)*math.Pi/180))
+}
+
 // cellsAround lists the cells a box of DuplicateMeters around a point
 // touches (one to four).
 func cellsAround(lat, lng float64) []string {
-	dLat := DuplicateMeters / 111000.0
-	dLng := dLat / math.Max(0.1, math.Cos(lat*math.Pi/180))
+	dLat, dLng := around(lat, lng)
 	seen := map[string]bool{}
 	var out []string
 	for _, la := range []float64{lat - dLat, lat + dLat} {
@@ -323,6 +332,8 @@ func (s *Service) duplicates(ctx context.Context, e *Event) ([]Event, error) {
 	q := Nearby{Category: e.Category, Region: e.Region, Since: e.CreatedAt.Add(-DuplicateWindow), Limit: 50}
 	if e.HasGeo {
 		q.Cells = cellsAround(e.Lat, e.Lng)
+		dLat, dLng := around(e.Lat, e.Lng)
+		q.Box = &[4]float64{e.Lat - dLat, e.Lat + dLat, e.Lng - dLng, e.Lng + dLng}
 	}
 	list, err := s.store.NearbyEvents(ctx, q)
 	if err != nil {

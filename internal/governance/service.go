@@ -26,6 +26,8 @@ type Store interface {
 	Event(ctx context.Context, id ids.ID) (*Event, []byte, error)
 	// AddEventStep records one step of an event's history.
 	AddEventStep(ctx context.Context, st *Step) error
+	// AddEventSteps records steps of an event's history, in order.
+	AddEventSteps(ctx context.Context, sts []*Step) error
 	// EventSteps lists an event's history, oldest first.
 	EventSteps(ctx context.Context, id ids.ID) ([]Step, error)
 	// NextCaseNumber returns the next number of a series on a day, atomically.
@@ -65,6 +67,9 @@ type Store interface {
 	DropEventUpload(ctx context.Context, sha string, cutoff time.Time) (bool, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
+	// AddOutboxAll records events (topics[i], payloads[i]) for delivery
+	// after commit, in order, all at at.
+	AddOutboxAll(ctx context.Context, topics []string, payloads []any, at time.Time) error
 }
 
 // Transactor runs fn in a transaction.
@@ -262,6 +267,52 @@ func payload(e *Event, st *Step) map[string]any {
 // transaction in ctx. e is already updated; the step's number and target
 // state default to e's version and state.
 func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *Step) error {
+	rec := s.step(actor, e, st)
+	if err := s.attachPhotos(ctx, st.Photos, e.UpdatedAt); err != nil {
+		return err
+	}
+	if err := s.store.AddEventStep(ctx, st); err != nil {
+		return err
+	}
+	if err := s.audit.Record(ctx, actor, rec.Action, rec.Target, rec.Detail); err != nil {
+		return err
+	}
+	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
+}
+
+// actorStep is a step and who took it, for recordAll.
+type actorStep struct {
+	actor audit.Actor
+	st    *Step
+}
+
+// recordAll writes several steps of e taken at once, as record would one
+// by one: the steps in one statement, their audit entries in one append,
+// their outbox events in one statement.
+func (s *Service) recordAll(ctx context.Context, e *Event, steps ...actorStep) error {
+	sts := make([]*Step, len(steps))
+	recs := make([]audit.Record, len(steps))
+	topics := make([]string, len(steps))
+	payloads := make([]any, len(steps))
+	for i, x := range steps {
+		recs[i] = s.step(x.actor, e, x.st)
+		sts[i], topics[i], payloads[i] = x.st, "events."+string(x.st.Action), payload(e, x.st)
+		if err := s.attachPhotos(ctx, x.st.Photos, e.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	if err := s.store.AddEventSteps(ctx, sts); err != nil {
+		return err
+	}
+	if err := s.audit.RecordAll(ctx, recs...); err != nil {
+		return err
+	}
+	return s.store.AddOutboxAll(ctx, topics, payloads, e.UpdatedAt)
+}
+
+// step completes st (number, target state, event, time, actor) and returns
+// its audit record.
+func (s *Service) step(actor audit.Actor, e *Event, st *Step) audit.Record {
 	if st.Seq == 0 {
 		st.Seq = e.Version
 	}
@@ -270,12 +321,6 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	}
 	st.EventID, st.At = e.ID, e.UpdatedAt
 	st.ActorID, st.ActorName = actorOf(actor)
-	if err := s.attachPhotos(ctx, st.Photos, e.UpdatedAt); err != nil {
-		return err
-	}
-	if err := s.store.AddEventStep(ctx, st); err != nil {
-		return err
-	}
 	detail := map[string]any{"number": e.Number, "from": st.From, "to": st.To}
 	for k, v := range st.Detail {
 		detail[k] = v
@@ -283,10 +328,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *S
 	if st.Comment != "" {
 		detail["comment"] = st.Comment
 	}
-	if err := s.audit.Record(ctx, actor, "event."+string(st.Action), target(e), detail); err != nil {
-		return err
-	}
-	return s.store.AddOutbox(ctx, "events."+string(st.Action), payload(e, st), e.UpdatedAt)
+	return audit.Record{Actor: actor, Action: "event." + string(st.Action), Target: target(e), Detail: detail}
 }
 
 func actorOf(a audit.Actor) (ids.ID, string) {

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -59,6 +60,11 @@ type Store interface {
 	OutboxDue(ctx context.Context, prefixes []string, now time.Time) (bool, error)
 	// SettleOutbox writes the outcome of an attempt into event id's row.
 	SettleOutbox(ctx context.Context, id ids.ID, o Outcome) error
+	// SettleOutboxDone marks the events ids, claimed in ctx's transaction,
+	// processed at at after a successful attempt: the attempt is counted
+	// and any retry time or error cleared, as SettleOutbox does for such an
+	// outcome, in one statement.
+	SettleOutboxDone(ctx context.Context, ids []ids.ID, at time.Time) error
 	// OutboxStats counts the pending events of topics with one of
 	// prefixes, and the failed events of every topic.
 	OutboxStats(ctx context.Context, prefixes []string) (Stats, error)
@@ -270,8 +276,38 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		for _, ev := range evs {
-			fns, herr := d.attempt(ctx, routes, ev)
+		if len(evs) == 0 {
+			return nil
+		}
+		// Most batches succeed whole: run them in one savepoint and mark
+		// them processed in one statement. If a handler fails, that
+		// savepoint is undone and the batch goes event by event, each in
+		// its own savepoint, as below: the failed event keeps the outcome
+		// of its attempt (it is not run twice), the events before it run
+		// again, those after it for the first time.
+		fns, failedAt, failErr, err := d.attemptAll(ctx, routes, evs)
+		if err != nil {
+			return err
+		}
+		if failedAt < 0 {
+			done := make([]ids.ID, len(evs))
+			for i, ev := range evs {
+				done[i] = ev.ID
+			}
+			if err := d.store.SettleOutboxDone(ctx, done, now); err != nil {
+				return err
+			}
+			after, n = fns, len(evs)
+			return nil
+		}
+		for i, ev := range evs {
+			var fns []func(context.Context)
+			var herr error
+			if i == failedAt {
+				herr = failErr
+			} else {
+				fns, herr = d.attempt(ctx, routes, ev)
+			}
 			o := Outcome{Attempts: ev.Attempts + 1}
 			switch {
 			case herr == nil:
@@ -313,29 +349,80 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 // registered with AfterCommit. A panicking handler counts as failed.
 func (d *Dispatcher) attempt(ctx context.Context, routes []route, ev Event) ([]func(context.Context), error) {
 	col := &collector{}
-	err := d.store.Savepoint(ctx, func(ctx context.Context) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				d.opt.Log.Error("outbox: handler panicked", "event_id", ev.ID, "topic", ev.Topic,
-					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				err = fmt.Errorf("panic: %v", p)
-			}
-		}()
-		ctx = context.WithValue(ctx, afterKey{}, col)
-		for _, r := range routes {
-			if !strings.HasPrefix(ev.Topic, r.prefix) {
-				continue
-			}
-			if err := r.fn(ctx, ev); err != nil {
-				return fmt.Errorf("handler %q: %w", r.prefix, err)
-			}
-		}
-		return nil
+	err := d.store.Savepoint(ctx, func(ctx context.Context) error {
+		err := d.handle(context.WithValue(ctx, afterKey{}, col), routes, ev)
+		d.logPanic(ev, err)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return col.fns, nil
+}
+
+// panicked is a handler's panic as an error.
+type panicked struct {
+	value any
+	stack string
+}
+
+func (p *panicked) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// errSomeFailed undoes attemptAll's savepoint when a handler failed.
+var errSomeFailed = errors.New("a handler failed")
+
+// attemptAll runs the handlers of evs in order in one savepoint, until one
+// fails. When all succeed it returns the functions they registered with
+// AfterCommit, in event order, and failed = -1. When evs[failed] fails
+// (herr), nothing the handlers wrote is left and the events after it have
+// not run. err is an error of the savepoint itself.
+func (d *Dispatcher) attemptAll(ctx context.Context, routes []route, evs []Event) (fns []func(context.Context), failed int, herr, err error) {
+	col := &collector{}
+	failed = -1
+	err = d.store.Savepoint(ctx, func(ctx context.Context) error {
+		ctx = context.WithValue(ctx, afterKey{}, col)
+		for i, ev := range evs {
+			if herr = d.handle(ctx, routes, ev); herr != nil {
+				d.logPanic(ev, herr)
+				failed = i
+				return errSomeFailed
+			}
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return col.fns, -1, nil, nil
+	case err == errSomeFailed: // undone; a failure to undo comes joined to it
+		return nil, failed, herr, nil
+	}
+	return nil, -1, nil, err
+}
+
+func (d *Dispatcher) logPanic(ev Event, err error) {
+	if p, ok := err.(*panicked); ok {
+		d.opt.Log.Error("outbox: handler panicked", "event_id", ev.ID, "topic", ev.Topic,
+			"panic", fmt.Sprint(p.value), "stack", p.stack)
+	}
+}
+
+// handle runs ev's handlers in order until one fails. A panicking handler
+// counts as failed (*panicked).
+func (d *Dispatcher) handle(ctx context.Context, routes []route, ev Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &panicked{value: p, stack: string(debug.Stack())}
+		}
+	}()
+	for _, r := range routes {
+		if !strings.HasPrefix(ev.Topic, r.prefix) {
+			continue
+		}
+		if err := r.fn(ctx, ev); err != nil {
+			return fmt.Errorf("handler %q: %w", r.prefix, err)
+		}
+	}
+	return nil
 }
 
 func (d *Dispatcher) runAfter(ctx context.Context, fn func(context.Context)) {

@@ -335,3 +335,65 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchWithOneFailure: a batch is first run in one savepoint; when an
+// event in the middle fails, the events before and after it still commit
+// with their writes exactly once, the failed event's handler ran once in
+// that attempt (its writes undone), and its retry is scheduled.
+func TestBatchWithOneFailure(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := start(t, eng)
+			e.add(t, "cases.submit", 5)
+			d := e.dispatcher(jobs.Options{Backoff: func(int) time.Duration { return time.Minute }})
+			runs := map[string]int{}
+			var after []string
+			d.Handle("cases.", func(ctx context.Context, ev jobs.Event) error {
+				runs[string(ev.Payload)]++
+				if err := e.effect(ctx, ev, 1); err != nil {
+					return err
+				}
+				if ev.Topic == "cases.submit" && string(ev.Payload) == `{"i":2}` {
+					return errors.New("refused")
+				}
+				jobs.AfterCommit(ctx, func(context.Context) { after = append(after, string(ev.Payload)) })
+				return nil
+			})
+			if n := runOnce(t, e.ctx, d); n != 5 {
+				t.Fatalf("attempted %d events, want 5", n)
+			}
+			if runs[`{"i":2}`] != 1 {
+				t.Errorf("the failing handler ran %d times in one attempt", runs[`{"i":2}`])
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM effects`); n != 4 {
+				t.Errorf("effects: %d, want 4 (one per event that succeeded)", n)
+			}
+			if n := e.count(t, `SELECT COUNT(DISTINCT event_id) FROM effects`); n != 4 {
+				t.Errorf("distinct events with effects: %d", n)
+			}
+			if strings.Join(after, " ") != `{"i":0} {"i":1} {"i":3} {"i":4}` {
+				t.Errorf("after-commit functions ran for %v", after)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM outbox WHERE processed_at IS NOT NULL AND attempts = 1 AND last_error = ''`); n != 4 {
+				t.Errorf("processed: %d, want 4", n)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL AND attempts = 1
+				AND next_attempt_at IS NOT NULL AND last_error LIKE '%refused%'`); n != 1 {
+				t.Errorf("the failed event is not scheduled for a retry")
+			}
+			// The whole batch succeeds: marked processed together.
+			e.add(t, "cases.accept", 3)
+			e.now = e.now.Add(2 * time.Minute)
+			runs = map[string]int{}
+			if n := runOnce(t, e.ctx, d); n != 4 {
+				t.Fatalf("second run attempted %d events, want 3 new and the retry", n)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM outbox WHERE topic = 'cases.accept' AND processed_at IS NOT NULL AND attempts = 1`); n != 3 {
+				t.Errorf("new events processed: %d", n)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL AND attempts = 2`); n != 1 {
+				t.Errorf("the retried event failed again: want attempts 2")
+			}
+		})
+	}
+}

@@ -159,6 +159,9 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 	if err != nil {
 		return nil, nil, err
 	}
+	// The roll-ups are folded before the transaction, outside SQLite's
+	// single writer; duplicates (rare: a batch sent again) fold them anew.
+	all := rollups(rs, sts)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		dups, alerts = nil, nil
 		d, err := s.store.InsertReadings(ctx, rs)
@@ -166,7 +169,7 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 			return err
 		}
 		dups = d
-		keep, keepSt := rs, sts
+		keep, keepSt, ups := rs, sts, all
 		if len(d) > 0 {
 			keep, keepSt = make([]Reading, 0, len(rs)), make([]*Station, 0, len(rs))
 			isDup := map[int]bool{}
@@ -179,7 +182,10 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 				}
 			}
 		}
-		if err := s.store.AddRollups(ctx, rollups(keep, keepSt)); err != nil {
+		if len(d) > 0 {
+			ups = rollups(keep, keepSt)
+		}
+		if err := s.store.AddRollups(ctx, ups); err != nil {
 			return err
 		}
 		alerts, err = s.evaluate(ctx, actor, rules, keep, keepSt)

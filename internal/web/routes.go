@@ -63,6 +63,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.eventsUIRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
+	s.marketRoutes(mux, api)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -24,6 +24,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
@@ -64,6 +65,7 @@ type Deps struct {
 	CockpitEvents CockpitEventsFunc
 	DataShare     *datashare.Service // data catalog, sharing, exchange
 	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
+	Market        *market.Service    // data products, orders, contracts, asset certificates
 	Emergency     *emergency.Service // 突发事件应急指挥 and public CAP alerts
 }
 
@@ -100,6 +102,7 @@ type Server struct {
 	cockpitEvents CockpitEventsFunc
 	datashare     *datashare.Service
 	opendata      *opendata.Service
+	market        *market.Service
 	emergency     *emergency.Service
 }
 
@@ -131,6 +134,7 @@ func NewServer(d Deps) (*Server, error) {
 		governance:   d.Governance,
 		datashare:    d.DataShare,
 		opendata:     d.OpenData,
+		market:       d.Market,
 		emergency:    d.Emergency,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,

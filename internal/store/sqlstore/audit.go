@@ -22,23 +22,44 @@ func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
 
 func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AppendAudit(%s)", e.Action)
+	return s.appendAudits(ctx, []*audit.Entry{e})
+}
+
+func (s *Store) AppendAudits(ctx context.Context, es []*audit.Entry) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AppendAudits(%d)", len(es))
+	if len(es) == 0 {
+		return nil
+	}
+	return s.appendAudits(ctx, es)
+}
+
+// chain places es after the entry (seq, hash).
+func chain(es []*audit.Entry, seq int64, hash string) {
+	for _, e := range es {
+		e.Seq, e.PrevHash = seq+1, hash
+		e.Hash = e.ComputeHash()
+		seq, hash = e.Seq, e.Hash
+	}
+}
+
+func (s *Store) appendAudits(ctx context.Context, es []*audit.Entry) error {
+	last := es[len(es)-1]
 	// The head this Store wrote last is most likely still the head: move it
 	// only if it is (same sequence and hash), which saves reading it. The
 	// update locks the row, so on PostgreSQL appends stay serialised; after a
 	// rollback or another writer's append the cache is stale, nothing is
 	// updated and the head is read below.
 	if h := s.auditHead.Load(); h != nil {
-		e.Seq, e.PrevHash = h.seq+1, h.hash
-		e.Hash = e.ComputeHash()
+		chain(es, h.seq, h.hash)
 		res, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?`,
-			e.Seq, e.Hash, h.seq, h.hash)
+			last.Seq, last.Hash, h.seq, h.hash)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
-			return s.insertAudit(ctx, e)
+			return s.insertAudits(ctx, es)
 		}
 	}
 	// Locking the head row serialises appends on PostgreSQL; on SQLite the
@@ -48,23 +69,38 @@ func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	if err := s.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.db.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return err
 	}
-	e.Seq, e.PrevHash = seq+1, prev
-	e.Hash = e.ComputeHash()
-	if _, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	chain(es, seq, prev)
+	if _, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash); err != nil {
 		return err
 	}
-	return s.insertAudit(ctx, e)
+	return s.insertAudits(ctx, es)
 }
 
-// insertAudit writes e, whose place in the chain is set, and remembers it
-// as the head.
-func (s *Store) insertAudit(ctx context.Context, e *audit.Entry) error {
-	if _, err := s.db.Exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.ID, e.At.UTC(), e.ActorID, e.ActorName, e.Action, e.TargetType, e.TargetID, e.Region, e.SubjectID,
-		e.Detail, e.PrevHash, e.Hash); err != nil {
-		return err
+const auditChunk = 64 // rows per INSERT: 832 parameters
+
+var auditInserts stmtCache
+
+// insertAudits writes es, whose places in the chain are set, and
+// remembers the last as the head.
+func (s *Store) insertAudits(ctx context.Context, es []*audit.Entry) error {
+	off := 0
+	args := make([]any, 0, 13*min(len(es), auditChunk))
+	for _, n := range chunks(len(es), auditChunk) {
+		args = args[:0]
+		for _, e := range es[off : off+n] {
+			args = append(args, e.Seq, e.ID, e.At.UTC(), e.ActorID, e.ActorName, e.Action, e.TargetType, e.TargetID, e.Region,
+				e.SubjectID, e.Detail, e.PrevHash, e.Hash)
+		}
+		q := auditInserts.get(n, func(n int) string {
+			return `INSERT INTO audit_log (` + auditCols + `) VALUES ` + values(n, 13)
+		})
+		if _, err := s.db.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		off += n
 	}
-	s.auditHead.Store(&auditHead{seq: e.Seq, hash: e.Hash})
+	last := es[len(es)-1]
+	s.auditHead.Store(&auditHead{seq: last.Seq, hash: last.Hash})
 	return nil
 }
 

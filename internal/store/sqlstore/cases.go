@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -195,6 +196,37 @@ func (s *Store) AddOutbox(ctx context.Context, topic string, payload any, at tim
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)`, ids.New(), topic, string(b), at.UTC())
 	return err
+}
+
+const outboxChunk = 64 // rows per INSERT: 256 parameters
+
+var outboxInserts stmtCache
+
+func (s *Store) AddOutboxAll(ctx context.Context, topics []string, payloads []any, at time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddOutboxAll(%d)", len(topics))
+	if len(topics) != len(payloads) {
+		return fmt.Errorf("%d topics, %d payloads", len(topics), len(payloads))
+	}
+	off := 0
+	args := make([]any, 0, 4*min(len(topics), outboxChunk))
+	for _, n := range chunks(len(topics), outboxChunk) {
+		args = args[:0]
+		for i := off; i < off+n; i++ {
+			b, err := json.Marshal(payloads[i])
+			if err != nil {
+				return err
+			}
+			args = append(args, ids.New(), topics[i], string(b), at.UTC())
+		}
+		q := outboxInserts.get(n, func(n int) string {
+			return `INSERT INTO outbox (id, topic, payload, created_at) VALUES ` + values(n, 4)
+		})
+		if _, err := s.db.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
 }
 
 var _ cases.MeasureStore = (*Store)(nil)

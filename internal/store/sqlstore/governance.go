@@ -158,20 +158,50 @@ func (s *Store) Event(ctx context.Context, id ids.ID) (_ *governance.Event, phon
 
 func (s *Store) AddEventStep(ctx context.Context, st *governance.Step) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddEventStep(%q)", st.EventID)
-	photos, err := json.Marshal(nonNil(st.Photos))
-	if err != nil {
-		return err
+	return s.addEventSteps(ctx, []*governance.Step{st})
+}
+
+func (s *Store) AddEventSteps(ctx context.Context, sts []*governance.Step) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddEventSteps(%d)", len(sts))
+	if len(sts) == 0 {
+		return nil
 	}
-	detail := []byte("{}")
-	if len(st.Detail) > 0 {
-		if detail, err = json.Marshal(st.Detail); err != nil {
-			return err
+	return s.addEventSteps(ctx, sts)
+}
+
+const stepChunk = 64 // rows per INSERT: 704 parameters
+
+var stepInserts stmtCache
+
+func (s *Store) addEventSteps(ctx context.Context, sts []*governance.Step) error {
+	off := 0
+	args := make([]any, 0, 11*min(len(sts), stepChunk))
+	for _, n := range chunks(len(sts), stepChunk) {
+		args = args[:0]
+		for _, st := range sts[off : off+n] {
+			photos, err := json.Marshal(nonNil(st.Photos))
+			if err != nil {
+				return err
+			}
+			detail := []byte("{}")
+			if len(st.Detail) > 0 {
+				if detail, err = json.Marshal(st.Detail); err != nil {
+					return err
+				}
+			}
+			args = append(args, st.EventID, st.Seq, st.Action, st.From, st.To, st.ActorID, st.ActorName, st.Comment,
+				string(photos), string(detail), st.At.UTC())
 		}
+		q := stepInserts.get(n, func(n int) string {
+			return `INSERT INTO gov_event_steps (event_id, seq, action, from_state, to_state, actor_id, actor_name,
+		comment, photos, detail, at) VALUES ` + values(n, 11)
+		})
+		if _, err := s.db.Exec(ctx, q, args...); err != nil {
+			return conflict(err, "event.step")
+		}
+		off += n
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO gov_event_steps (event_id, seq, action, from_state, to_state, actor_id, actor_name,
-		comment, photos, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.EventID, st.Seq, st.Action, st.From, st.To,
-		st.ActorID, st.ActorName, st.Comment, string(photos), string(detail), st.At.UTC())
-	return conflict(err, "event.step")
+	return nil
 }
 
 func (s *Store) EventSteps(ctx context.Context, id ids.ID) (_ []governance.Step, err error) {
@@ -306,6 +336,10 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 		where, args = "cell IN ("+marks(len(q.Cells))+")", nil
 		for _, c := range q.Cells {
 			args = append(args, c)
+		}
+		if b := q.Box; b != nil {
+			where += " AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ?"
+			args = append(args, b[0], b[1], b[2], b[3])
 		}
 	}
 	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+

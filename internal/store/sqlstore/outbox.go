@@ -95,6 +95,35 @@ func (s *Store) SettleOutbox(ctx context.Context, id ids.ID, o jobs.Outcome) (er
 	return nil
 }
 
+const settleChunk = 64
+
+func (s *Store) SettleOutboxDone(ctx context.Context, list []ids.ID, at time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.SettleOutboxDone(%d)", len(list))
+	off := 0
+	args := make([]any, 0, 1+settleChunk)
+	for _, n := range chunks(len(list), settleChunk) {
+		args = append(args[:0], at.UTC())
+		for _, id := range list[off : off+n] {
+			args = append(args, id)
+		}
+		q := settleDone.get(n, func(n int) string {
+			return `UPDATE outbox SET attempts = attempts + 1, processed_at = ?, next_attempt_at = NULL, failed_at = NULL,
+				last_error = '' WHERE id IN (` + marks(n) + `)`
+		})
+		res, err := s.db.Exec(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if got, err := res.RowsAffected(); err == nil && got != int64(n) {
+			return fmt.Errorf("%d of %d outbox events found", got, n)
+		}
+		off += n
+	}
+	return nil
+}
+
+var settleDone stmtCache
+
 func (s *Store) OutboxStats(ctx context.Context, prefixes []string) (st jobs.Stats, err error) {
 	defer errs.Wrap(&err, "sqlstore.OutboxStats")
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL`).Scan(&st.Failed); err != nil {

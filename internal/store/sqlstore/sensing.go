@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -90,6 +91,25 @@ func values(n, k int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
+// stmtCache holds statement texts built from a prefix and a row count, so
+// that a hot path does not build kilobytes of placeholders per statement
+// (chunks gives few distinct counts).
+type stmtCache struct{ m sync.Map }
+
+func (c *stmtCache) get(n int, build func(n int) string) string {
+	if q, ok := c.m.Load(n); ok {
+		return q.(string)
+	}
+	q := build(n)
+	c.m.Store(n, q)
+	return q
+}
+
+var (
+	readingInserts stmtCache
+	rollupUpserts  [2]stmtCache // SQLite's, PostgreSQL's (min/max differ)
+)
+
 // chunks splits n rows into statement sizes: full chunks of size, then the
 // rest in powers of two, so that few distinct statements are prepared.
 func chunks(n, size int) []int {
@@ -136,7 +156,9 @@ func (s *Store) InsertReadings(ctx context.Context, rs []sensing.Reading) (dups 
 // PostgreSQL: a failed statement would poison the transaction, so the
 // INSERT skips conflicts and returns the keys it stored.
 func (s *Store) insertReadings(ctx context.Context, part []sensing.Reading, args []any) ([]int, error) {
-	q := `INSERT INTO sensing_readings (station_id, metric_id, ts, value) VALUES ` + values(len(part), 4)
+	q := readingInserts.get(len(part), func(n int) string {
+		return `INSERT INTO sensing_readings (station_id, metric_id, ts, value) VALUES ` + values(n, 4)
+	})
 	if s.db.Dialect == db.Postgres {
 		rows, err := s.db.Query(ctx, q+` ON CONFLICT DO NOTHING RETURNING station_id, metric_id, ts`, args...)
 		if err != nil {
@@ -229,6 +251,10 @@ func (s *Store) AddRollups(ctx context.Context, rs []sensing.Rollup) (err error)
 	if s.db.Dialect == db.Postgres {
 		lo, hi = "LEAST(sensing_rollups.lo, excluded.lo)", "GREATEST(sensing_rollups.hi, excluded.hi)"
 	}
+	cache := &rollupUpserts[0]
+	if s.db.Dialect == db.Postgres {
+		cache = &rollupUpserts[1]
+	}
 	off := 0
 	args := make([]any, 0, 8*rollupChunk)
 	for _, n := range chunks(len(rs), rollupChunk) {
@@ -236,9 +262,12 @@ func (s *Store) AddRollups(ctx context.Context, rs []sensing.Rollup) (err error)
 		for _, r := range rs[off : off+n] {
 			args = append(args, int(r.Grain), r.MetricID, string(r.Region), r.Bucket, r.N, r.Sum, r.Lo, r.Hi)
 		}
-		_, err := s.db.Exec(ctx, `INSERT INTO sensing_rollups (grain, metric_id, region, bucket, n, total, lo, hi) VALUES `+values(n, 8)+`
+		q := cache.get(n, func(n int) string {
+			return `INSERT INTO sensing_rollups (grain, metric_id, region, bucket, n, total, lo, hi) VALUES ` + values(n, 8) + `
 			ON CONFLICT (grain, metric_id, region, bucket) DO UPDATE SET n = sensing_rollups.n + excluded.n,
-			total = sensing_rollups.total + excluded.total, lo = `+lo+`, hi = `+hi, args...)
+			total = sensing_rollups.total + excluded.total, lo = ` + lo + `, hi = ` + hi
+		})
+		_, err := s.db.Exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}

@@ -173,3 +173,64 @@ func TestAuditChainSeveralWriters(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditRecordAll: entries appended together take consecutive places
+// in the chain, in order, between single appends of the same and of
+// another store, and a rolled-back batch leaves no trace.
+func TestAuditRecordAll(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			one := audit.NewService(sqlstore.New(d), d, time.Now)
+			two := audit.NewService(sqlstore.New(d), d, time.Now)
+			batch := func(ctx context.Context, svc *audit.Service, names ...string) error {
+				var recs []audit.Record
+				for _, n := range names {
+					recs = append(recs, audit.Record{Actor: audit.System("test"), Action: n, Target: audit.Target{Type: "t", ID: n},
+						Detail: map[string]any{"n": n}})
+				}
+				return svc.RecordAll(ctx, recs...)
+			}
+			if err := one.Record(ctx, audit.System("test"), "a", audit.Target{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := batch(ctx, one, "b", "c", "d"); err != nil {
+				t.Fatal(err)
+			}
+			if err := batch(ctx, two, "e", "f"); err != nil { // two's head is unknown to it: read
+				t.Fatal(err)
+			}
+			_ = d.Transact(ctx, func(ctx context.Context) error {
+				if err := batch(ctx, one, "doomed1", "doomed2"); err != nil {
+					t.Error(err)
+				}
+				return fmt.Errorf("fail")
+			})
+			if err := batch(ctx, one, "g", "h"); err != nil { // one's cached head is stale twice over
+				t.Fatal(err)
+			}
+			if err := two.Record(ctx, audit.System("test"), "i", audit.Target{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			res, err := one.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.OK() || res.Checked != 9 || res.HeadSeq != 9 {
+				t.Fatalf("chain with batches: %+v, want 9 entries whole", res)
+			}
+			list, err := one.Entries(ctx, audit.Filter{Limit: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i := len(list) - 1; i >= 0; i-- {
+				got = append(got, fmt.Sprint(list[i].Seq, " ", list[i].Action))
+			}
+			if fmt.Sprint(got) != "[1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i]" {
+				t.Errorf("chain order: %v", got)
+			}
+		})
+	}
+}
