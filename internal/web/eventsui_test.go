@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
@@ -24,6 +26,7 @@ import (
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -352,6 +355,113 @@ func TestCockpitCountyMaps(t *testing.T) {
 	for _, none := range []string{"4419", "4420", "440106"} {
 		if r := c.Get("/cockpit/maps/" + none + ".json"); r.StatusCode != 404 {
 			t.Errorf("map of %s: %d, want 404 (the table)", none, r.StatusCode)
+		}
+	}
+}
+
+// TestSensingAdminPages: the duty officer of 广州 adds and edits a station
+// (region, coordinates, metrics) and an alert rule (rate of change, four
+// levels) on pages; bad input comes back in Chinese; a 深圳 station and
+// rule are neither editable nor changeable.
+func TestSensingAdminPages(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	if _, err := n.App.Sensing.CreateStationAs(ctx, audit.System("test"), sensing.NewStation{Code: "SZ-FT-AQI-99", Name: "福田测试站",
+		Region: "440304", Lat: 22.54, Lon: 114.05}); err != nil {
+		t.Fatal(err)
+	}
+	prov := staffAt(t, n, "sensing_prov", identity.RoleDutyOfficer, "广东省住房和城乡建设厅城市管理监督局", "44")
+	szRule, err := n.App.Sensing.SaveRule(ctx, prov, "", sensing.RuleInput{Metric: "aqi", Scope: "4403", Kind: sensing.Threshold,
+		Levels: sensing.Levels{100, 150, 200, 300}, Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := signedIn(t, n, "duty")
+	if d.Get("/workbench/sensing").Doc.Find(`#desk-admin a[href="/workbench/sensing/stations"]`).Length() != 1 {
+		t.Error("no link to the stations from the desk")
+	}
+	if r := d.Get("/workbench/sensing/stations/SZ-FT-AQI-99"); r.StatusCode != 404 {
+		t.Errorf("a 深圳 station's edit page: %d", r.StatusCode)
+	}
+	if r := d.Post("/workbench/sensing/stations/SZ-FT-AQI-99", url.Values{"name": {"x"}, "region": {"440106"}, "lat": {"23"}, "lon": {"113"}}); r.StatusCode != 404 {
+		t.Errorf("changing a 深圳 station: %d", r.StatusCode)
+	}
+	bad := d.Post("/workbench/sensing/stations", url.Values{"code": {"GZ TH/1"}, "name": {""}, "region": {"440304"}, "lat": {"北纬"},
+		"metrics": {"snow"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || bad.Doc.Find(".field-error").Length() < 3 ||
+		!strings.Contains(bad.Doc.Find("#e-lat").Text(), "经纬度") {
+		t.Fatalf("bad station: %d %q", bad.StatusCode, bad.Doc.Find(".field-error").Text())
+	}
+	outside := d.Post("/workbench/sensing/stations", url.Values{"code": {"SZ-X-1"}, "name": {"越界站"}, "region": {"440304"},
+		"lat": {"22.5"}, "lon": {"114.0"}})
+	if outside.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(outside.Doc.Find("#e-region").Text(), "管辖范围") {
+		t.Errorf("a station outside the scope: %d %q", outside.StatusCode, outside.Doc.Find(".field-error").Text())
+	}
+	ok := d.Post("/workbench/sensing/stations", url.Values{"code": {"GZ-TH-TEST-01"}, "name": {"<b>天河</b>测试站"}, "region": {"440106"},
+		"lat": {"23.13"}, "lon": {"113.33"}, "metrics": {"rainfall", "river_level"}})
+	if ok.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add station: %d %q", ok.StatusCode, ok.Doc.Find(".field-error").Text())
+	}
+	list := d.Get("/workbench/sensing/stations")
+	row := list.Doc.Find(`tr[data-station="GZ-TH-TEST-01"]`)
+	if !strings.Contains(row.Text(), "<b>天河</b>测试站") || !strings.Contains(row.Text(), "降雨") {
+		t.Errorf("station row: %q", row.Text())
+	}
+	if list.Doc.Find(`tr[data-station="SZ-FT-AQI-99"]`).Length() != 0 {
+		t.Error("广州's duty officer lists a 深圳 station")
+	}
+	if r := d.Post("/workbench/sensing/stations/GZ-TH-TEST-01", url.Values{"name": {"天河测试站"}, "region": {"440106006"},
+		"lat": {"23.14"}, "lon": {"113.34"}, "metrics": {"rainfall"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit station: %d", r.StatusCode)
+	}
+	st, err := n.App.Sensing.Station(ctx, n.Caller(t, "duty"), "GZ-TH-TEST-01")
+	if err != nil || st.Region != "440106006" || len(st.Metrics) != 1 || st.Lat != 23.14 {
+		t.Errorf("edited station: %+v, %v", st, err)
+	}
+
+	// Alert rules.
+	rules := d.Get("/workbench/sensing/rules")
+	if rules.StatusCode != 200 || rules.Doc.Find(`#sensing-rule-list tr[data-rule="`+string(szRule.ID)+`"]`).Length() != 0 {
+		t.Errorf("rules page: %d, or 深圳's rule listed", rules.StatusCode)
+	}
+	if r := d.Get("/workbench/sensing/rules/" + string(szRule.ID)); r.StatusCode != 404 {
+		t.Errorf("a 深圳 rule's edit page: %d", r.StatusCode)
+	}
+	bad = d.Post("/workbench/sensing/rules", url.Values{"metric": {"rainfall"}, "scope": {"4401"}, "kind": {"rate"},
+		"level_blue": {"50"}, "level_yellow": {"20"}, "window": {"5"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Doc.Find("#e-levels").Text(), "逐级升高") ||
+		bad.Doc.Find("#e-window_seconds").Length() != 1 {
+		t.Fatalf("bad rule: %d %q", bad.StatusCode, bad.Doc.Find(".field-error").Text())
+	}
+	ok = d.Post("/workbench/sensing/rules", url.Values{"metric": {"river_level"}, "scope": {"440106"}, "kind": {"rate"},
+		"level_yellow": {"0.5"}, "level_red": {"1.2"}, "window": {"1800"}, "enabled": {"1"}})
+	if ok.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add rule: %d %q", ok.StatusCode, ok.Doc.Find(".field-error").Text())
+	}
+	var id string
+	d.Get("/workbench/sensing/rules").Doc.Find(`#sensing-rule-list tr`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Text(), "天河区") && strings.Contains(s.Text(), "1800") {
+			id, _ = s.Attr("data-rule")
+		}
+	})
+	if id == "" {
+		t.Fatal("the new rule is not listed")
+	}
+	edit := d.Get("/workbench/sensing/rules/" + id)
+	if v, _ := edit.Doc.Find("#f-level_red").Attr("value"); v != "1.2" {
+		t.Errorf("edit form: red %q", v)
+	}
+	if r := d.Post("/workbench/sensing/rules/"+id, url.Values{"metric": {"river_level"}, "scope": {"440106"}, "kind": {"rate"},
+		"level_yellow": {"0.5"}, "level_red": {"1.5"}, "window": {"1800"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit rule: %d", r.StatusCode)
+	}
+	got, err := n.App.Sensing.Rules(ctx, n.Caller(t, "duty"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got {
+		if string(r.ID) == id && (r.Levels[3] != 1.5 || r.Enabled) {
+			t.Errorf("edited rule: %+v", r)
 		}
 	}
 }

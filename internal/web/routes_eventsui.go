@@ -16,5 +16,15 @@ func (s *Server) eventsUIRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /workbench/event-rules/{id}", s.errorPage(s.handleEventRuleUpdate))
 	mux.Handle("POST /workbench/event-rules/{id}/delete", s.errorPage(s.handleEventRuleDelete))
 	mux.Handle("POST /events/{id}/incident", s.errorPage(s.handleEventLinkIncident))
+	if s.sensing != nil {
+		mux.Handle("GET /workbench/sensing/stations", s.errorPage(s.handleSensingStations))
+		mux.Handle("POST /workbench/sensing/stations", s.errorPage(s.handleSensingStationCreate))
+		mux.Handle("GET /workbench/sensing/stations/{code}", s.errorPage(s.handleSensingStationEdit))
+		mux.Handle("POST /workbench/sensing/stations/{code}", s.errorPage(s.handleSensingStationUpdate))
+		mux.Handle("GET /workbench/sensing/rules", s.errorPage(s.handleSensingRules))
+		mux.Handle("POST /workbench/sensing/rules", s.errorPage(s.handleSensingRuleCreate))
+		mux.Handle("GET /workbench/sensing/rules/{id}", s.errorPage(s.handleSensingRuleEdit))
+		mux.Handle("POST /workbench/sensing/rules/{id}", s.errorPage(s.handleSensingRuleUpdate))
+	}
 	s.registerEventRuleAPI(api)
 }

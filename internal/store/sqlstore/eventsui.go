@@ -3,11 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/sensing"
 )
 
 // Event photo uploads awaiting attachment (gov_event_uploads).
@@ -85,6 +87,23 @@ func (s *Store) UpdateEventRule(ctx context.Context, r *governance.Rule) (err er
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.E(errs.NotFound, "event.rule_not_found")
+	}
+	return nil
+}
+
+func (s *Store) UpdateStation(ctx context.Context, st *sensing.Station) (err error) {
+	defer errs.Wrap(&err, "sqlstore.UpdateStation(%q)", st.Code)
+	metrics, err := json.Marshal(nonNil(st.Metrics))
+	if err != nil {
+		return err
+	}
+	res, err := s.db.Exec(ctx, `UPDATE sensing_stations SET name = ?, region = ?, lat = ?, lon = ?, metrics = ? WHERE code = ?`,
+		st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.Code)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.E(errs.NotFound, "sensing.station.not_found")
 	}
 	return nil
 }
