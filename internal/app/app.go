@@ -137,8 +137,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
-		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
-	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+		Key: cryptox.SigningKey(key, "exchange message log"), Feeds: dataFeeds(st), Now: now})
+	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare,
+		Keys: keys, Calendar: cal, Now: now})
 	a.Market = market.NewService(market.Deps{Store: st, Tx: d, Audit: au, Identity: id, Data: a.DataShare, Seals: a.Seals,
 		Notary: market.SealedPDFs{Docs: a.Documents}, Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
@@ -148,6 +149,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	a.handleDataRequestEvents() // datarequest_events.go
 	a.handleDecisionDocuments()
 	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
@@ -262,6 +264,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startDataFeeds(ctx)()    // datafeeds.go
+	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err

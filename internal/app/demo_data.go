@@ -164,7 +164,7 @@ func (a *App) seedDemoData(ctx context.Context, actor audit.Actor, orgs map[stri
 	if err != nil {
 		return fmt.Errorf("demo sharing request: %w", err)
 	}
-	return nil
+	return a.seedDemoDataAccess(ctx, callers) // demo_data_access.go
 }
 
 // demoCaller is a staff account as the services see it, with its one grant.

@@ -79,6 +79,8 @@ type Store interface {
 	ExchangeEntry(ctx context.Context, id ids.ID) (*LogEntry, error)
 	// ExchangeEntries lists entries matching f, newest first.
 	ExchangeEntries(ctx context.Context, f LogFilter) ([]LogEntry, error)
+
+	FeedStore
 }
 
 // ResourceQuery selects resources.
@@ -111,6 +113,7 @@ type Deps struct {
 	Identity *identity.Service // organisation names
 	Calendar *workday.Calendar
 	Key      ed25519.PrivateKey // signs the exchange message log
+	Feeds    map[string]Feed    // the platform's own data, by feed name (FeedCaseStats, …)
 	Now      func() time.Time
 }
 
@@ -128,12 +131,13 @@ type Service struct {
 	checked  checkpoint          // how far this node has verified the message log
 	grants   ttlCache[*Grant]    // by credential hash, for the exchange
 	codes    ttlCache[*Resource] // by code, for the exchange
+	feeds    map[string]Feed
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, identity: d.Identity, cal: d.Calendar,
-		key: d.Key, now: d.Now, limits: newLimiter()}
+		key: d.Key, now: d.Now, limits: newLimiter(), feeds: d.Feeds}
 }
 
 // clock is now, in UTC at the microsecond precision both engines keep.
@@ -192,35 +196,7 @@ func canBrowse(by *identity.Caller) error {
 // data.manage, errs.Invalid with every bad field at once, errs.Conflict
 // ("datashare.resource.exists") if the code is taken.
 func (s *Service) Register(ctx context.Context, by *identity.Caller, in ResourceInput) (*Resource, error) {
-	if err := identity.Authorize(by, identity.PermDataManage, ""); err != nil {
-		return nil, err
-	}
-	g, _ := cdoGrant(by, "")
-	if err := in.check(); err != nil {
-		return nil, err
-	}
-	org, err := s.identity.Organization(ctx, g.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock()
-	r := &Resource{ID: ids.New(), ProviderID: org.ID, Provider: org.Name, Region: org.Region, CDOID: by.UserID, CDOName: by.Name,
-		SchemaVersion: 1, CreatedAt: now, UpdatedAt: now}
-	r.apply(in)
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.store.CreateResource(ctx, r); err != nil {
-			return err
-		}
-		if err := s.store.AddSchema(ctx, &Schema{ResourceID: r.ID, Version: 1, Fields: r.Fields, CreatedBy: by.Name, CreatedAt: now}); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, by, "data.resource_registered", resourceTarget(r),
-			map[string]any{"code": r.Code, "share": r.ShareClass, "open": r.OpenClass, "fields": len(r.Fields)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return s.register(ctx, by, in, "")
 }
 
 func (r *Resource) apply(in ResourceInput) {
@@ -241,6 +217,16 @@ func (s *Service) Update(ctx context.Context, by *identity.Caller, id ids.ID, in
 		return nil, err
 	}
 	in.Code = r.Code
+	fed, isFed, err := s.fedFields(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if isFed { // a fed resource's fields are its feed's
+		in.Fields, in.Format, in.SourceSystem = fed, r.Format, r.SourceSystem
+		if fed == nil {
+			in.Fields = r.Fields
+		}
+	}
 	if err := in.check(); err != nil {
 		return nil, err
 	}
@@ -368,10 +354,18 @@ const (
 //
 // Returns errs.NotFound if the resource does not exist or by is not its
 // provider's CDO, errs.Invalid ("datashare.rows_invalid", with LoadErrors
-// listing every row in error) for a malformed upload, which loads nothing.
+// listing every row in error) for a malformed upload, which loads nothing,
+// errs.Conflict ("datashare.fed_resource") for a resource fed by digigov
+// (its next refresh would undo the upload).
 func (s *Service) LoadRows(ctx context.Context, by *identity.Caller, id ids.ID, format string, body io.Reader) (*Resource, error) {
 	r, err := s.manageable(ctx, by, id)
 	if err != nil {
+		return nil, err
+	}
+	if _, fed, err := s.fedFields(ctx, id); err != nil || fed {
+		if err == nil {
+			err = errs.E(errs.Conflict, "datashare.fed_resource")
+		}
 		return nil, err
 	}
 	var rows []Row
@@ -413,9 +407,10 @@ func (s *Service) Preview(ctx context.Context, by *identity.Caller, id ids.ID, l
 	return s.store.Rows(ctx, r.ID, 0, min(max(limit, 1), 100))
 }
 
-// OpenRows returns rows of a resource whose open class is 无条件开放, with
-// only its public fields, for the open-data portal. It needs no caller:
-// the resource is open to everyone.
+// OpenRows returns rows of a resource whose open class is 无条件开放 or
+// 有条件开放, with only its public fields, for the open-data portal. It
+// needs no caller: the portal serves 无条件开放 data to everyone and checks
+// the application of whoever asks for 有条件开放 data before calling it.
 //
 // Returns errs.NotFound if the resource does not exist or is not open.
 func (s *Service) OpenRows(ctx context.Context, id ids.ID, start, limit int) (*Resource, []Row, error) {
@@ -423,7 +418,7 @@ func (s *Service) OpenRows(ctx context.Context, id ids.ID, start, limit int) (*R
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.OpenClass != OpenFree {
+	if r.OpenClass != OpenFree && r.OpenClass != OpenConditional {
 		return nil, nil, errs.E(errs.NotFound, "datashare.resource.not_found")
 	}
 	rows, err := s.store.Rows(ctx, id, start, limit)
@@ -455,13 +450,13 @@ func PublicFields(fs []Field) []Field {
 }
 
 // OpenResource returns a resource for publishing as open data: it must be
-// 无条件开放 and by its provider's CDO.
+// 无条件开放 or 有条件开放 and by its provider's CDO.
 func (s *Service) OpenResource(ctx context.Context, by *identity.Caller, id ids.ID) (*Resource, error) {
 	r, err := s.manageable(ctx, by, id)
 	if err != nil {
 		return nil, err
 	}
-	if r.OpenClass != OpenFree {
+	if r.OpenClass != OpenFree && r.OpenClass != OpenConditional {
 		return nil, errs.E(errs.Conflict, "datashare.not_open")
 	}
 	return r, nil

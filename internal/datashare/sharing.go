@@ -122,10 +122,18 @@ type RequestFilter struct {
 type Satisfaction struct {
 	ProviderID ids.ID
 	Provider   string
+	Region     region.Code // the provider's
 	Requests   int
 	Decided    int
 	Satisfied  int // approved and delivered
 }
+
+// SatisfactionTarget is the plan's target for 需求满足率: 99% or more.
+const SatisfactionTarget = 0.99
+
+// Met reports whether the rate reaches SatisfactionTarget (nothing
+// decided yet is not a miss).
+func (s Satisfaction) Met() bool { return s.Decided == 0 || s.Rate() >= SatisfactionTarget }
 
 // Rate is Satisfied/Decided, 0 when nothing is decided.
 func (s Satisfaction) Rate() float64 {
@@ -544,17 +552,25 @@ func (s *Service) Revoke(ctx context.Context, by *identity.Caller, grantID ids.I
 }
 
 // Satisfaction returns 需求满足率 by provider and overall (the total's
-// ProviderID is ""), to staff who may browse the catalog and to those who
-// view the cockpit.
+// ProviderID is ""): to staff who may browse the catalog, every body's
+// (the catalog is the whole government's); to those who only view the
+// cockpit, the bodies within their cockpit scope, the total over those.
 func (s *Service) Satisfaction(ctx context.Context, by *identity.Caller) ([]Satisfaction, Satisfaction, error) {
-	if canBrowse(by) != nil {
+	scoped := canBrowse(by) != nil
+	if scoped {
 		if err := identity.Authorize(by, identity.PermCockpit, ""); err != nil {
 			return nil, Satisfaction{}, err
 		}
 	}
-	list, err := s.store.Satisfaction(ctx)
+	all, err := s.store.Satisfaction(ctx)
 	if err != nil {
 		return nil, Satisfaction{}, err
+	}
+	list := all[:0:0]
+	for _, x := range all {
+		if !scoped || identity.Authorize(by, identity.PermCockpit, x.Region) == nil {
+			list = append(list, x)
+		}
 	}
 	var total Satisfaction
 	for _, x := range list {

@@ -3,6 +3,7 @@ package license
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,7 +115,10 @@ type Deps struct {
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
-	Now     func() time.Time
+	// HTTP fetches other nodes' status lists (证照互认); nil: a client
+	// with a five-second timeout.
+	HTTP *http.Client
+	Now  func() time.Time
 }
 
 // Service issues, manages and verifies licences.
@@ -135,12 +139,15 @@ type Service struct {
 	entries  entryPool     // status entries reserved by this process
 	trustGen atomic.Uint64 // bumped by every trust list import here
 	font     string
+	remote   *remoteStatuses // other nodes' status lists
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
+	s := &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
 		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
+	s.remote = newRemoteStatuses(d.HTTP, s.store.TrustedKey, d.Now)
+	return s
 }
 
 // FontFile is the font PDFs are set in.

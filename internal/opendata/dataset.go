@@ -105,6 +105,10 @@ type Dataset struct {
 	Resources  []Resource
 	CreatedAt  time.Time
 	ModifiedAt time.Time
+
+	// Conditional: 有条件开放, its data only for approved applicants
+	// (access.go); filled on reads.
+	Conditional bool
 }
 
 // Formats lists the formats of the dataset's resources, once each.

@@ -61,6 +61,10 @@ type DataRequestStore interface {
 	SetFollow(ctx context.Context, id, user ids.ID, follow bool, at time.Time) error
 	// Following reports whether user follows the request.
 	Following(ctx context.Context, id, user ids.ID) (bool, error)
+	// Followers lists the users who follow the request.
+	Followers(ctx context.Context, id ids.ID) ([]ids.ID, error)
+	// AddOutbox queues an event for the dispatcher, in the transaction.
+	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
 }
 
 func requestTarget(r *DataRequest) audit.Target {
@@ -188,6 +192,10 @@ func (s *Service) CommentOn(ctx context.Context, by *identity.Caller, id ids.ID,
 		if err := s.store.AddComment(ctx, c); err != nil {
 			return err
 		}
+		if err := s.store.AddOutbox(ctx, TopicRequestCommented, requestEvent{RequestID: r.ID, Title: r.Title, ActorID: by.UserID,
+			Actor: by.Name}, c.CreatedAt); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, by, "opendata.request_commented", requestTarget(r), map[string]any{"comment": c.ID})
 	})
 	if err != nil {
@@ -232,6 +240,13 @@ func (s *Service) CloseRequest(ctx context.Context, by *identity.Caller, id ids.
 	r.State, r.CloseNote, r.ClosedAt = RequestClosed, note, s.clock()
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.CloseDataRequest(ctx, r); err != nil {
+			return err
+		}
+		ev := requestEvent{RequestID: r.ID, Title: r.Title, ActorID: by.UserID, Actor: by.Name}
+		if datasetName != "" {
+			ev.Dataset = datasetName
+		}
+		if err := s.store.AddOutbox(ctx, TopicRequestClosed, ev, r.ClosedAt); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, by, "opendata.request_closed", requestTarget(r), map[string]any{"dataset": r.DatasetID})

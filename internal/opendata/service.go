@@ -14,8 +14,10 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/datashare"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/cryptox"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/workday"
 )
 
 // Store is the persistence open data needs. Its methods join the
@@ -64,6 +66,7 @@ type Store interface {
 	Groups(ctx context.Context) ([]Group, error)
 
 	DataRequestStore
+	AccessStore
 }
 
 // Transactor runs fn in a transaction.
@@ -78,6 +81,8 @@ type Deps struct {
 	Audit     *audit.Service
 	Identity  *identity.Service // bodies' names and regions
 	DataShare *datashare.Service
+	Keys      *cryptox.Keyring  // seals applicants' contacts
+	Calendar  *workday.Calendar // deadlines of applications
 	Now       func() time.Time
 }
 
@@ -88,13 +93,16 @@ type Service struct {
 	audit    *audit.Service
 	identity *identity.Service
 	data     *datashare.Service
+	keys     *cryptox.Keyring
+	cal      *workday.Calendar
 	now      func() time.Time
 	ix       *index
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, identity: d.Identity, data: d.DataShare, now: d.Now, ix: newIndex()}
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, identity: d.Identity, data: d.DataShare, keys: d.Keys, cal: d.Calendar,
+		now: d.Now, ix: newIndex()}
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -106,9 +114,10 @@ func (s *Service) EnsureThemes(ctx context.Context) error {
 
 // PublishInput is what publishing a catalog resource takes.
 type PublishInput struct {
-	Theme     string
-	Tags      []string
-	LicenseID string
+	Theme      string
+	Tags       []string
+	LicenseID  string
+	Conditions string // 有条件开放 resources: the conditions of use, required
 }
 
 // orgFor returns the organisation of a body, creating it on first use.
@@ -129,13 +138,16 @@ func (s *Service) orgFor(ctx context.Context, body ids.ID) (*Org, error) {
 	return o, s.store.CreatePortalOrg(ctx, o)
 }
 
-// Publish opens a catalog resource (无条件开放) as a dataset with CSV, JSON
-// and XLSX downloads of its public fields, or brings the dataset up to date
-// if it was published before.
+// Publish opens a catalog resource (无条件开放 or 有条件开放) as a dataset
+// with CSV, JSON and XLSX downloads of its public fields, or brings the
+// dataset up to date if it was published before. A 有条件开放 resource is
+// published with its conditions of use: its data goes only to approved
+// applicants (access.go).
 //
 // Returns errs.NotFound unless by is the resource's provider's CDO,
-// errs.Conflict ("datashare.not_open") unless its open class is 无条件开放,
-// errs.Invalid for an unknown theme or licence.
+// errs.Conflict ("datashare.not_open") if its open class is 不予开放,
+// errs.Invalid for an unknown theme or licence, or a 有条件开放 resource
+// without conditions.
 func (s *Service) Publish(ctx context.Context, by *identity.Caller, resourceID ids.ID, in PublishInput) (*Dataset, error) {
 	r, err := s.data.OpenResource(ctx, by, resourceID)
 	if err != nil {
@@ -150,6 +162,15 @@ func (s *Service) Publish(ctx context.Context, by *identity.Caller, resourceID i
 	}
 	if LicenseOf(in.LicenseID).ID != in.LicenseID {
 		bad["license_id"] = "form.choice"
+	}
+	in.Conditions = strings.TrimSpace(in.Conditions)
+	switch {
+	case r.OpenClass != datashare.OpenConditional:
+		in.Conditions = ""
+	case in.Conditions == "":
+		bad["conditions"] = "opendata.conditions_required"
+	case len([]rune(in.Conditions)) > 1000:
+		bad["conditions"] = "form.too_long"
 	}
 	if len(bad) > 0 {
 		return nil, errs.Fields(bad)
@@ -186,8 +207,11 @@ func (s *Service) Publish(ctx context.Context, by *identity.Caller, resourceID i
 		if err != nil {
 			return err
 		}
+		if err := s.store.SetConditions(ctx, d.ID, in.Conditions, now); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, by, "opendata.published", audit.Target{Type: "dataset", ID: string(d.ID), Region: string(r.Region)},
-			map[string]any{"name": d.Name, "resource": r.Code, "theme": in.Theme})
+			map[string]any{"name": d.Name, "resource": r.Code, "theme": in.Theme, "conditional": in.Conditions != ""})
 	})
 	if err != nil {
 		return nil, err
@@ -371,8 +395,13 @@ func (s *Service) table(ctx context.Context, d *Dataset, r *Resource, limit int)
 	return t, nil
 }
 
-// Preview returns the first rows of a dataset's first resource.
-func (s *Service) Preview(ctx context.Context, d *Dataset) (*Table, error) {
+// Preview returns the first rows of a dataset's first resource: to anyone
+// for a dataset open to all, to approved applicants for a 有条件开放 one
+// (errs.Unauthenticated or errs.Forbidden otherwise).
+func (s *Service) Preview(ctx context.Context, by *identity.Caller, d *Dataset) (*Table, error) {
+	if _, err := s.allowed(ctx, by, d); err != nil {
+		return nil, err
+	}
 	if len(d.Resources) == 0 {
 		return &Table{}, nil
 	}
@@ -380,9 +409,17 @@ func (s *Service) Preview(ctx context.Context, d *Dataset) (*Table, error) {
 }
 
 // Download returns a resource's file (its content type and bytes) and
-// counts the download.
-func (s *Service) Download(ctx context.Context, datasetName string, resourceID ids.ID) (string, []byte, *Resource, error) {
+// counts the download. A 有条件开放 dataset's files go only to approved
+// applicants, and each download is audited.
+//
+// Returns errs.NotFound, errs.Unauthenticated or errs.Forbidden
+// ("opendata.access_required") for a conditional dataset without approval.
+func (s *Service) Download(ctx context.Context, by *identity.Caller, datasetName string, resourceID ids.ID) (string, []byte, *Resource, error) {
 	d, err := s.store.Dataset(ctx, datasetName)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	acc, err := s.allowed(ctx, by, d)
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -410,7 +447,13 @@ func (s *Service) Download(ctx context.Context, datasetName string, resourceID i
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if err := s.tx.Transact(ctx, func(ctx context.Context) error { return s.store.CountDownload(ctx, d.ID, r.ID) }); err != nil {
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.CountDownload(ctx, d.ID, r.ID); err != nil {
+			return err
+		}
+		return s.recordUse(ctx, by, d, acc, r.Format, len(t.Rows))
+	})
+	if err != nil {
 		return "", nil, nil, err
 	}
 	return ctype, body, r, nil

@@ -12,11 +12,11 @@ const FontName = "cjk"
 
 // NewPDF starts an A4 PDF with the CJK font registered as FontName and one
 // page added. font is what LoadFont returned.
-func NewPDF(font []byte, title, author string) (*gopdf.GoPdf, error) {
+func NewPDF(font *Font, title, author string) (*gopdf.GoPdf, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
 	pdf.SetInfo(gopdf.PdfInfo{Title: title, Author: author, Creator: "digigov"})
-	if err := pdf.AddTTFFontData(FontName, font); err != nil {
+	if err := pdf.AddTTFFontFromFontContainer(FontName, font.fc); err != nil {
 		return nil, err
 	}
 	pdf.AddPage()

@@ -6,6 +6,8 @@ import (
 	"os"
 	"sync"
 
+	"github.com/signintech/gopdf"
+
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
@@ -60,19 +62,27 @@ func ExtractTTC(data []byte, index int) ([]byte, error) {
 	return out, nil
 }
 
+// Font is a CJK TrueType font parsed once per process: gopdf's parse of
+// a 5 MB font costs far more than laying a page out, so every PDF takes
+// the parsed font from here (each PDF keeps its own glyph subset).
+type Font struct {
+	fc *gopdf.FontContainer
+}
+
 // fontCache loads a font file once.
 type fontCache struct {
 	once sync.Once
-	data []byte
+	font *Font
 	err  error
 }
 
 var fonts sync.Map // path → *fontCache
 
-// LoadFont reads a TrueType font or collection (its first font) once per
-// process; "" means DefaultFontFile. Returns errs.Conflict
-// ("sealdoc.no_font") when the file is missing or is no TrueType font.
-func LoadFont(path string) ([]byte, error) {
+// LoadFont reads and parses a TrueType font or collection (its first
+// font) once per process; "" means DefaultFontFile. Returns
+// errs.Conflict ("sealdoc.no_font") when the file is missing or is no
+// TrueType font.
+func LoadFont(path string) (*Font, error) {
 	if path == "" {
 		path = DefaultFontFile
 	}
@@ -80,12 +90,19 @@ func LoadFont(path string) ([]byte, error) {
 	fc := v.(*fontCache)
 	fc.once.Do(func() {
 		raw, err := os.ReadFile(path)
+		var ttf []byte
 		if err == nil {
-			fc.data, err = ExtractTTC(raw, 0)
+			ttf, err = ExtractTTC(raw, 0)
+		}
+		c := &gopdf.FontContainer{}
+		if err == nil {
+			err = c.AddTTFFontData(FontName, ttf)
 		}
 		if err != nil {
 			fc.err = errs.E(errs.Conflict, "sealdoc.no_font")
+			return
 		}
+		fc.font = &Font{fc: c}
 	})
-	return fc.data, fc.err
+	return fc.font, fc.err
 }

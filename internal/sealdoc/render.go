@@ -29,7 +29,7 @@ const (
 // addressee, the paragraphs and fields wrapped to the width, then on the
 // last page the issuer and the date with the seal over them and the QR
 // code on the left, as Chinese official documents are laid out.
-func render(font []byte, d *Document, l layout) ([]byte, error) {
+func render(font *Font, d *Document, l layout) ([]byte, error) {
 	pdf, err := NewPDF(font, d.Title+" "+l.Number, l.IssuerName)
 	if err != nil {
 		return nil, err

@@ -86,6 +86,7 @@ func ParseLines(r io.Reader, maxLines int) ([]Input, []Rejection, error) {
 	sc.Buffer(make([]byte, 0, 4096), MaxLineBytes+2) // the line and its "\r\n"
 	var in []Input
 	var bad []Rejection
+	intern := map[string]string{}
 	n := 0
 	for sc.Scan() {
 		n++
@@ -99,7 +100,7 @@ func ParseLines(r io.Reader, maxLines int) ([]Input, []Rejection, error) {
 		if len(b) == 0 {
 			continue
 		}
-		x, ok := ParseLine(b)
+		x, ok := parseLine(b, intern)
 		if !ok {
 			bad = append(bad, Rejection{Line: n, Reason: "sensing.line_malformed"})
 			continue
@@ -119,6 +120,13 @@ func ParseLines(r io.Reader, maxLines int) ([]Input, []Rejection, error) {
 // ParseLine reads one JSON reading; false if it is malformed or lacks a
 // station, a metric or a numeric value.
 func ParseLine(b []byte) (Input, bool) {
+	return parseLine(b, nil)
+}
+
+func parseLine(b []byte, intern map[string]string) (Input, bool) {
+	if x, ok := parseFast(b, intern); ok {
+		return x, true
+	}
 	var x Input
 	if err := json.Unmarshal(b, &x); err != nil || x.Station == "" || x.Metric == "" || x.Value == nil {
 		return Input{}, false

@@ -1,6 +1,8 @@
 package sensing
 
 import (
+	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -43,6 +45,68 @@ func TestLevels(t *testing.T) {
 	for _, bad := range []Levels{{}, {30, 20, 0, 0}, {1, 1, 0, 0}} {
 		if bad.valid() {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// parseJSON is ParseLine by encoding/json alone.
+func parseJSON(b []byte) (Input, bool) {
+	var x Input
+	if err := json.Unmarshal(b, &x); err != nil || x.Station == "" || x.Metric == "" || x.Value == nil {
+		return Input{}, false
+	}
+	return x, true
+}
+
+// FuzzParseFast: whatever the fast path accepts, encoding/json reads the
+// same way.
+func FuzzParseFast(f *testing.F) {
+	for _, s := range []string{
+		`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":1767225600,"value":61}`,
+		` { "value" : -0.5e-3 , "metric":"河流水位", "station":"站", "ts":1767225600000 } `,
+		`{"station":"S","metric":"m","ts":"2026-01-01T00:00:00Z","value":1e3}`,
+		`{"station":"S","metric":"m","value":01}`, `{"station":"S","metric":"m","value":1.}`,
+		`{"station":"S","metric":"m","value":1e400}`, `{"station":"S","metric":"m","value":1,"value":2}`,
+		`{"station":"S\u0041","metric":"m","value":1}`, `{"Station":"S","metric":"m","value":1}`,
+		`{"station":"S","metric":"m","value":1,}`, `{"station":"S","metric":"m","value":1}x`,
+		`{"station":"S","metric":"m","ts":null,"value":1}`, `{"station":"S","metric":"m","value":+1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, ok := parseFast(b, map[string]string{})
+		if !ok {
+			return
+		}
+		y, jok := parseJSON(b)
+		if !jok || x.Station != y.Station || x.Metric != y.Metric || x.Time != y.Time || *x.Value != *y.Value ||
+			math.Signbit(*x.Value) != math.Signbit(*y.Value) {
+			t.Errorf("%q: fast %+v, encoding/json %+v (%v)", b, x, y, jok)
+		}
+	})
+}
+
+func TestParseFastShapes(t *testing.T) {
+	for s, want := range map[string]bool{
+		`{"station":"GZ-TH-AQ-01","metric":"aqi","ts":1767225600,"value":61}`: true,
+		` { "value" : -0.5e-3 , "metric":"河流水位", "station":"站", "ts":1 } `:    true,
+		`{"station":"S","metric":"m","value":1}`:                              true,
+		`{"station":"S","metric":"m","ts":"2026-01-01T00:00:00Z","value":1}`:  false, // encoding/json's
+		`{"station":"S","metric":"m","value":01}`:                             false,
+		`{"station":"S","metric":"m","value":1,"value":2}`:                    false,
+		`{"station":"S\u0041","metric":"m","value":1}`:                        false,
+		`{"station":"S","metric":"m","value":1}x`:                             false,
+		`{"station":"S","metric":"m"}`:                                        false,
+		`{"station":"","metric":"m","value":1}`:                               false,
+		`{"station":"S","metric":"m","value":1e400}`:                          false,
+	} {
+		if _, ok := parseFast([]byte(s), nil); ok != want {
+			t.Errorf("%s: fast path %v, want %v", s, ok, want)
+		}
+		x, ok := ParseLine([]byte(s))
+		y, jok := parseJSON([]byte(s))
+		if ok != jok || ok && (x.Station != y.Station || x.Time != y.Time || *x.Value != *y.Value) {
+			t.Errorf("%s: ParseLine %+v %v, encoding/json %+v %v", s, x, ok, y, jok)
 		}
 	}
 }

@@ -18,6 +18,9 @@ type Store interface {
 	// CreateStation inserts st and sets its ID; errs.Conflict
 	// ("sensing.station.exists") if the code is taken.
 	CreateStation(ctx context.Context, st *Station) error
+	// UpdateStation writes st's name, region, coordinates and metrics
+	// (errs.NotFound for an unknown code).
+	UpdateStation(ctx context.Context, st *Station) error
 	// StationByCode returns a station; errs.NotFound if absent.
 	StationByCode(ctx context.Context, code string) (*Station, error)
 	// Stations lists the stations within one of within, by code.
@@ -223,7 +226,7 @@ func (s *Service) createStation(ctx context.Context, actor audit.Actor, in NewSt
 			return err
 		}
 		return s.audit.Record(ctx, actor, "sensing.station.created", audit.Target{Type: "sensing_station", ID: st.Code},
-			map[string]any{"name": st.Name, "region": st.Region, "lat": st.Lat, "lon": st.Lon})
+			map[string]any{"name": st.Name, "region": st.Region, "lat": st.Lat, "lon": st.Lon, "metrics": st.Metrics})
 	})
 	if err != nil {
 		return nil, err

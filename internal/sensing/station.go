@@ -18,6 +18,7 @@ type Station struct {
 	Region    region.Code `json:"region"`
 	Lat       float64     `json:"lat"` // WGS-84
 	Lon       float64     `json:"lon"`
+	Metrics   []string    `json:"metrics"` // the metric codes it measures; empty: not declared
 	CreatedAt time.Time   `json:"created_at"`
 
 	// Rollup are the regions this station's readings are rolled up into:
@@ -28,11 +29,12 @@ type Station struct {
 
 // NewStation is a station to create.
 type NewStation struct {
-	Code   string
-	Name   string
-	Region string
-	Lat    float64
-	Lon    float64
+	Code    string
+	Name    string
+	Region  string
+	Lat     float64
+	Lon     float64
+	Metrics []string // metric codes; each known, no repeats
 }
 
 // validCode reports whether s may be a station code: 1–64 letters, digits,
@@ -69,6 +71,14 @@ func (in NewStation) check(t *region.Tree) (*Station, error) {
 	if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 || in.Lat == 0 && in.Lon == 0 {
 		f["lat"] = "sensing.coordinates_invalid"
 	}
+	seen := map[string]bool{}
+	for _, m := range in.Metrics {
+		if _, ok := MetricByCode(m); !ok || seen[m] {
+			f["metrics"] = "sensing.metric_unknown"
+		}
+		seen[m] = true
+	}
+	st.Metrics = in.Metrics
 	if len(f) > 0 {
 		return nil, errs.Fields(f)
 	}

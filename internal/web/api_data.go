@@ -124,6 +124,7 @@ type dataSatisfactionBody struct {
 	Decided    int     `json:"decided"`
 	Satisfied  int     `json:"satisfied" doc:"approved and delivered"`
 	Rate       float64 `json:"rate" doc:"需求满足率: satisfied / decided, 0–1"`
+	TargetMet  bool    `json:"target_met" doc:"the rate reaches the plan's 99% (true while nothing is decided)"`
 }
 
 func (s *Server) registerDataAPI(api huma.API) {
@@ -351,7 +352,7 @@ func (s *Server) registerDataAPI(api huma.API) {
 			}
 			sb := func(x datashare.Satisfaction) dataSatisfactionBody {
 				return dataSatisfactionBody{ProviderID: string(x.ProviderID), Provider: x.Provider, Requests: x.Requests,
-					Decided: x.Decided, Satisfied: x.Satisfied, Rate: x.Rate()}
+					Decided: x.Decided, Satisfied: x.Satisfied, Rate: x.Rate(), TargetMet: x.Met()}
 			}
 			out := &satOut{}
 			out.Body.Overall, out.Body.ByProvider = sb(total), []dataSatisfactionBody{}

@@ -58,6 +58,7 @@ type licenseVerifyBody struct {
 	SignedWhileSealValid bool              `json:"signed_while_seal_valid,omitempty" doc:"the seal is revoked now; the audit chain proves this signature older"`
 	KeySource            string            `json:"key_source,omitempty" doc:"the trust list the key came from; absent for this node's own seals"`
 	StatusUnchecked      bool              `json:"status_unchecked,omitempty" doc:"another province's licence: its status lists are on its node, not checked here"`
+	StatusError          string            `json:"status_error,omitempty" doc:"why the other node's status list could not be used: unreachable, http_status, too_large, bad_signature, not_list, expired, bad_url, index_outside"`
 }
 
 type licenseFieldBody struct {
@@ -80,7 +81,8 @@ func (s *Server) licenseVerifyBodyOf(lang string, r *license.Result) licenseVeri
 		Message: s.verdictSentence(lang, r), Kind: r.Kind, Issuer: r.Issuer, IssuerName: r.IssuerName, IssuerUSCC: r.IssuerUSCC,
 		KID: r.KID, Alg: r.Alg, Type: r.Type, TypeName: r.TypeName, Number: r.Number, Holder: r.HolderName,
 		ValidFrom: timePtr(r.ValidFrom), ValidUntil: timePtr(r.ValidUntil), ExpiresAt: timePtr(r.ExpiresAt), Fields: r.Fields,
-		SignedWhileSealValid: r.SignedWhileSealValid, KeySource: r.KeySource, StatusUnchecked: r.StatusUnchecked}
+		SignedWhileSealValid: r.SignedWhileSealValid, KeySource: r.KeySource, StatusUnchecked: r.StatusUnchecked,
+		StatusError: r.StatusError}
 }
 
 // verdictSentence says a verification's outcome in a sentence.

@@ -342,7 +342,8 @@ func (s *Server) ckanPackage(r *http.Request, d *opendata.Dataset) ckanPackageDi
 		NumResources: len(d.Resources), NumTags: len(d.Tags), Resources: make([]ckanResourceDict, len(d.Resources)),
 		Tags: make([]ckanTagDict, len(d.Tags)), Groups: make([]ckanGroupRef, len(d.Groups)),
 		RelationshipsAsObject: []any{}, RelationshipsAsSubject: []any{},
-		Extras: []ckanExtra{{"update_frequency", d.Frequency}, {"downloads", strconv.Itoa(d.Downloads)}}}
+		Extras: []ckanExtra{{"update_frequency", d.Frequency}, {"downloads", strconv.Itoa(d.Downloads)}, {"access_rights", accessRights(d)}}}
+	p.IsOpen = !d.Conditional // CKAN's isopen: usable by anyone without asking
 	if o := d.Org; o != nil {
 		p.Organization = ckanOrgDict{ID: string(o.ID), Name: o.Name, Title: o.Title, DisplayName: o.Title, Description: o.Description,
 			Created: ckanTime(o.CreatedAt), IsOrganization: true, ApprovalStatus: "approved", State: "active", Type: "organization"}

@@ -76,10 +76,10 @@ func names(list any) []string {
 func TestCKANActions(t *testing.T) {
 	n := openDataNode(t, storetest.Engines(t)[0])
 
-	// package_list: 28 names in order, with limit and offset.
+	// package_list: 29 names in order, with limit and offset.
 	st, env := ckan(t, n, "package_list", nil)
 	all := names(ok(t, "package_list", st, env))
-	if len(all) != 28 || all[0] != "4401-hrss-0002" || all[len(all)-1] != "sz-hospital-24" {
+	if len(all) != 29 || all[0] != "4401-hrss-0002" || all[len(all)-1] != "sz-hospital-24" {
 		t.Fatalf("package_list: %d %v", len(all), all)
 	}
 	st, env = ckan(t, n, "package_list", url.Values{"limit": {"5"}, "offset": {"3"}})
@@ -119,7 +119,7 @@ func TestCKANActions(t *testing.T) {
 	}
 	// rows above 1000 are cut to 1000, as CKAN's rows_max.
 	st, env = ckan(t, n, "package_search", url.Values{"rows": {"5000"}})
-	if got := ok(t, "package_search", st, env).(map[string]any)["results"].([]any); len(got) != 28 {
+	if got := ok(t, "package_search", st, env).(map[string]any)["results"].([]any); len(got) != 29 {
 		t.Fatalf("rows=5000: %d", len(got))
 	}
 
@@ -196,7 +196,7 @@ func TestCKANActions(t *testing.T) {
 	}
 	st, env = ckan(t, n, "package_search", url.Values{"sort": {"name desc"}, "rows": {"1"}, "facet.field": {`["groups"]`}})
 	res = ok(t, "package_search", st, env).(map[string]any)
-	if res["count"].(float64) != 29 || names(res["results"])[0] != "zz-new" || res["facets"].(map[string]any)["groups"].(map[string]any)["transport"].(float64) != 16 {
+	if res["count"].(float64) != 30 || names(res["results"])[0] != "zz-new" || res["facets"].(map[string]any)["groups"].(map[string]any)["transport"].(float64) != 16 {
 		t.Fatalf("browse after an import: %v %v", res["count"], res["facets"])
 	}
 

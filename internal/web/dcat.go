@@ -53,7 +53,8 @@ func (s *Server) dcatDataset(r *http.Request, d *opendata.Dataset) map[string]an
 		"dct:title": map[string]any{"@value": d.Title, "@language": "zh"}, "dct:description": map[string]any{"@value": d.Notes, "@language": "zh"},
 		"dct:issued": dcatTime(ckanTime(d.CreatedAt)), "dct:modified": dcatTime(ckanTime(d.ModifiedAt)),
 		"dcat:keyword": d.Tags, "dcat:theme": themes, "dcat:landingPage": s.absolute(r, "/opendata/datasets/"+d.Name),
-		"dct:accrualPeriodicity": d.Frequency, "dcat:distribution": dist, "dct:license": s.absolute(r, lic.URL)}
+		"dct:accrualPeriodicity": d.Frequency, "dcat:distribution": dist, "dct:license": s.absolute(r, lic.URL),
+		"dct:accessRights": map[string]any{"@id": accessRightsURI + accessRights(d)}}
 	if d.Org != nil {
 		out["dct:publisher"] = map[string]any{"@id": s.origin(r) + "/opendata/datasets?org=" + url.QueryEscape(d.Org.Name),
 			"@type": "foaf:Organization", "foaf:name": d.Org.Title}
@@ -153,4 +154,15 @@ func (s *Server) handleDCATDataset() http.Handler {
 		w.Header().Set("Content-Type", "application/ld+json; charset=utf-8")
 		json.NewEncoder(w).Encode(doc)
 	})
+}
+
+// accessRightsURI is the EU access-right vocabulary DCAT-AP uses for
+// dct:accessRights: PUBLIC, or RESTRICTED for a 有条件开放 dataset.
+const accessRightsURI = "http://publications.europa.eu/resource/authority/access-right/"
+
+func accessRights(d *opendata.Dataset) string {
+	if d.Conditional {
+		return "RESTRICTED"
+	}
+	return "PUBLIC"
 }

@@ -375,6 +375,15 @@ func TestELicenseInFormsAndDrafts(t *testing.T) {
 		t.Errorf("a basis without its reason on the page: %d", r.StatusCode)
 	}
 
+	// The basis is shown to the holder as text, never as markup.
+	if r := off.Post("/workbench/cases/"+id+"/licenses/basis", url.Values{"type": {"resident_id"}, "law": {"《社会保险法》"},
+		"article": {"第四十五条"}, "reason": {"<b>核实</b>身份"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a basis on the page: %d %q", r.StatusCode, r.Doc.Find(".field-error, .alert").Text())
+	}
+	if u := cit.Get("/wallet/uses").Doc.Find("#uses tr.use-legal_basis"); !strings.Contains(u.Text(), "<b>核实</b>身份") || u.Find("b").Length() != 0 {
+		t.Errorf("the basis's reason on the holder's page: %q", u.Text())
+	}
+
 	// 用证率: all three cases used a licence.
 	var rate struct {
 		By     string

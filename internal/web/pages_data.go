@@ -60,7 +60,7 @@ func (s *Server) handleDataResourceForm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) renderDataResourceForm(w http.ResponseWriter, r *http.Request, refused *errs.Error) error {
-	p := &page{Title: "data.register_title", Face: identity.FaceWorkbench, Data: dataFormChoices}
+	p := &page{Title: "data.register_title", Face: identity.FaceWorkbench, Data: dataResourceFormData{dataFormChoices, s.datashare.FeedNames()}}
 	if refused != nil {
 		p.Status, p.Errors, p.Args, p.Form = status(refused), errorsOf(refused), refused.Args, r.PostForm
 	}
@@ -92,7 +92,13 @@ func (s *Server) handleDataRegister(w http.ResponseWriter, r *http.Request) erro
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	res, err := s.datashare.Register(r.Context(), caller(r), dataResourceInput(r.PostForm))
+	var res *datashare.Resource
+	var err error
+	if feed := r.PostFormValue("feed"); feed != "" { // the platform's own data (pages_data_feed.go)
+		res, err = s.datashare.RegisterFed(r.Context(), caller(r), feed, dataResourceInput(r.PostForm))
+	} else {
+		res, err = s.datashare.Register(r.Context(), caller(r), dataResourceInput(r.PostForm))
+	}
 	if e := formRefusal(err); e != nil {
 		return s.renderDataResourceForm(w, r, e)
 	}
@@ -112,6 +118,7 @@ type dataResourceView struct {
 	Lines    []datashare.LineError // a refused upload's rows in error
 	Loaded   int                   // rows of an upload just loaded
 	Themes   []opendata.Group      // for publishing as open data
+	Feed     *datashare.FeedState  // the platform's own data feeding it, nil for uploads
 }
 
 func (s *Server) handleDataResource(w http.ResponseWriter, r *http.Request) error {
@@ -127,6 +134,9 @@ func (s *Server) renderDataResource(w http.ResponseWriter, r *http.Request, v *d
 	}
 	v.Resource, v.Manages, v.Themes = res, datashare.Manages(by, res), opendata.Themes
 	if v.Schemas, err = s.datashare.Schemas(ctx, by, id); err != nil {
+		return err
+	}
+	if v.Feed, err = s.datashare.FeedOf(ctx, by, id); err != nil && !errs.Is(err, errs.NotFound) {
 		return err
 	}
 	if v.Manages {
@@ -318,7 +328,7 @@ func (s *Server) handleDataSatisfaction(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	return s.rd.render(w, r, "data_satisfaction", &page{Title: "data.satisfaction_title", Face: identity.FaceWorkbench,
-		Data: map[string]any{"Rows": list, "Total": total}})
+		Data: map[string]any{"Rows": list, "Total": total, "Target": datashare.SatisfactionTarget}})
 }
 
 func (s *Server) handleDataExchangeLog(w http.ResponseWriter, r *http.Request) error {

@@ -73,6 +73,9 @@ func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.addCockpitEmergency(r, data); err != nil { // pages_emergency.go
 		return err
 	}
+	if err := s.addCockpitData(r, data); err != nil { // pages_data_measures.go
+		return err
+	}
 	if err := s.addCockpitLicenses(r, data); err != nil { // pages_licuse.go: 用证率 against its target
 		return err
 	}

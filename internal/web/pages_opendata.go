@@ -211,16 +211,31 @@ func (s *Server) handleOpenDataset(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	t, err := s.opendata.Preview(ctx, d)
-	if err != nil && !errs.Is(err, errs.NotFound) {
+	return s.renderOpenDataset(w, r, d, nil)
+}
+
+func (s *Server) renderOpenDataset(w http.ResponseWriter, r *http.Request, d *opendata.Dataset, refused *errs.Error) error {
+	ctx := r.Context()
+	acc, err := s.opendata.AccessOf(ctx, caller(r), d)
+	if err != nil {
 		return err
 	}
-	return s.rd.render(w, r, "opendata_dataset", &page{Title: "opendata.dataset_title", Face: identity.FacePortal,
-		Data: map[string]any{"Dataset": d, "License": opendata.LicenseOf(d.LicenseID), "Table": t, "Chart": chartOf(t)}})
+	var t *opendata.Table
+	if acc.Allowed() { // a 有条件开放 dataset's rows only to approved applicants (pages_opendata_access.go)
+		if t, err = s.opendata.Preview(ctx, caller(r), d); err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+	}
+	p := &page{Title: "opendata.dataset_title", Face: identity.FacePortal,
+		Data: map[string]any{"Dataset": d, "License": opendata.LicenseOf(d.LicenseID), "Table": t, "Chart": chartOf(t), "Access": acc}}
+	if refused != nil {
+		p.Status, p.Errors, p.Args, p.Form = status(refused), errorsOf(refused), refused.Args, r.PostForm
+	}
+	return s.rd.render(w, r, "opendata_dataset", p)
 }
 
 func (s *Server) handleOpenDataDownload(w http.ResponseWriter, r *http.Request) error {
-	ctype, body, x, err := s.opendata.Download(r.Context(), r.PathValue("name"), ids.ID(r.PathValue("id")))
+	ctype, body, x, err := s.opendata.Download(r.Context(), caller(r), r.PathValue("name"), ids.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -242,7 +257,7 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) error {
 	}
 	d, err := s.opendata.Publish(r.Context(), caller(r), ids.ID(r.PathValue("id")), opendata.PublishInput{
 		Theme: r.PostFormValue("theme"), Tags: strings.FieldsFunc(r.PostFormValue("tags"), func(c rune) bool { return c == ',' || c == '，' || c == ' ' }),
-		LicenseID: r.PostFormValue("license_id")})
+		LicenseID: r.PostFormValue("license_id"), Conditions: r.PostFormValue("conditions")})
 	if e := formRefusal(err); e != nil {
 		return s.renderDataResource(w, r, &dataResourceView{Loaded: -1}, e)
 	}

@@ -60,9 +60,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.governanceRoutes(mux, api)
 	s.sensingRoutes(mux, api)
 	s.emergencyRoutes(mux, api)
+	s.eventsUIRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
 	s.marketRoutes(mux, api)
+	s.dataOpenRoutes(mux)
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

@@ -140,10 +140,17 @@ func NewServer(d Deps) (*Server, error) {
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}
 	if d.Sensing != nil {
-		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents)
+		var incidents incidentsFunc
+		if d.Emergency != nil {
+			incidents = d.Emergency.ActiveCount
+		}
+		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents, incidents)
 		d.Sensing.OnChange(s.live.Changed)
 		if d.Governance != nil {
 			d.Governance.OnChange(s.live.Changed) // events figures at once, not at the next refresh
+		}
+		if d.Emergency != nil {
+			d.Emergency.OnChange(s.live.Changed) // the active-incident count at once
 		}
 	}
 	if s.maxBody <= 0 {

@@ -356,7 +356,7 @@ func (s *Store) UpdateGrant(ctx context.Context, g *datashare.Grant) (err error)
 
 func (s *Store) Satisfaction(ctx context.Context) (_ []datashare.Satisfaction, err error) {
 	defer errs.Wrap(&err, "sqlstore.Satisfaction")
-	rows, err := s.db.Query(ctx, `SELECT q.provider_id, MIN(q.provider), COUNT(*),
+	rows, err := s.db.Query(ctx, `SELECT q.provider_id, MIN(q.provider), MIN(q.region_code), COUNT(*),
 		SUM(CASE WHEN q.state <> 'pending' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN q.state = 'approved' AND g.delivered_at IS NOT NULL THEN 1 ELSE 0 END)
 		FROM datashare_requests q LEFT JOIN datashare_grants g ON g.request_id = q.id
@@ -368,7 +368,7 @@ func (s *Store) Satisfaction(ctx context.Context) (_ []datashare.Satisfaction, e
 	var out []datashare.Satisfaction
 	for rows.Next() {
 		var x datashare.Satisfaction
-		if err := rows.Scan(&x.ProviderID, &x.Provider, &x.Requests, &x.Decided, &x.Satisfied); err != nil {
+		if err := rows.Scan(&x.ProviderID, &x.Provider, &x.Region, &x.Requests, &x.Decided, &x.Satisfied); err != nil {
 			return nil, err
 		}
 		out = append(out, x)

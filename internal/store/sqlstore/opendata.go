@@ -33,18 +33,24 @@ func (s *Store) NextOpenDataRev(ctx context.Context) (rev int64, err error) {
 }
 
 const datasetCols = `d.id, d.name, d.title, d.notes, d.org_id, d.license_id, d.themes, d.tags, d.source_id, d.frequency, d.state,
-	d.downloads, d.rev, d.created_at, d.modified_at, o.id, o.name, o.title, o.description, o.region_code, o.body_id, o.created_at`
+	d.downloads, d.rev, d.created_at, d.modified_at, o.id, o.name, o.title, o.description, o.region_code, o.body_id, o.created_at,
+	CASE WHEN c.dataset_id IS NULL THEN 0 ELSE 1 END`
 
-const datasetFrom = ` FROM opendata_datasets d JOIN opendata_orgs o ON o.id = d.org_id`
+// A dataset with conditions of use (00021) is 有条件开放.
+const datasetFrom = ` FROM opendata_datasets d JOIN opendata_orgs o ON o.id = d.org_id
+	LEFT JOIN opendata_conditions c ON c.dataset_id = d.id`
 
 func scanDataset(sc interface{ Scan(...any) error }) (*opendata.Dataset, error) {
 	var d opendata.Dataset
 	var o opendata.Org
 	var groups, tags string
+	var conditional int
 	if err := sc.Scan(&d.ID, &d.Name, &d.Title, &d.Notes, &d.OrgID, &d.LicenseID, &groups, &tags, &d.SourceID, &d.Frequency, &d.State,
-		&d.Downloads, &d.Rev, &d.CreatedAt, &d.ModifiedAt, &o.ID, &o.Name, &o.Title, &o.Description, &o.Region, &o.BodyID, &o.CreatedAt); err != nil {
+		&d.Downloads, &d.Rev, &d.CreatedAt, &d.ModifiedAt, &o.ID, &o.Name, &o.Title, &o.Description, &o.Region, &o.BodyID, &o.CreatedAt,
+		&conditional); err != nil {
 		return nil, err
 	}
+	d.Conditional = conditional == 1
 	if err := json.Unmarshal([]byte(groups), &d.Groups); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"sync"
 
@@ -17,17 +18,28 @@ var _ sensing.Store = (*Store)(nil)
 
 func (s *Store) CreateStation(ctx context.Context, st *sensing.Station) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateStation(%q)", st.Code)
-	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, st.CreatedAt.UTC()).Scan(&st.ID)
+	metrics, err := json.Marshal(nonNil(st.Metrics))
+	if err != nil {
+		return err
+	}
+	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.CreatedAt.UTC()).Scan(&st.ID)
 	return conflict(err, "sensing.station")
 }
 
-const stationCols = `id, code, name, region, lat, lon, created_at`
+const stationCols = `id, code, name, region, lat, lon, metrics, created_at`
 
 func scanStation(sc interface{ Scan(...any) error }) (*sensing.Station, error) {
 	var st sensing.Station
-	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &st.CreatedAt); err != nil {
+	var metrics string
+	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &metrics, &st.CreatedAt); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(metrics), &st.Metrics); err != nil {
+		return nil, err
+	}
+	if len(st.Metrics) == 0 {
+		st.Metrics = nil
 	}
 	st.CreatedAt = utc(st.CreatedAt)
 	return &st, nil

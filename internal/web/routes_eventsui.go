@@ -1,0 +1,30 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// eventsUIRoutes registers the management pages of 一网统管 that sit
+// beside the event flow: routing rules (智能分拨), sensing stations and
+// alert rules, and the link between events and incidents.
+func (s *Server) eventsUIRoutes(mux *http.ServeMux, api huma.API) {
+	mux.Handle("GET /workbench/event-rules", s.errorPage(s.handleEventRules))
+	mux.Handle("POST /workbench/event-rules", s.errorPage(s.handleEventRuleCreate))
+	mux.Handle("GET /workbench/event-rules/{id}", s.errorPage(s.handleEventRuleEdit))
+	mux.Handle("POST /workbench/event-rules/{id}", s.errorPage(s.handleEventRuleUpdate))
+	mux.Handle("POST /workbench/event-rules/{id}/delete", s.errorPage(s.handleEventRuleDelete))
+	mux.Handle("POST /events/{id}/incident", s.errorPage(s.handleEventLinkIncident))
+	if s.sensing != nil {
+		mux.Handle("GET /workbench/sensing/stations", s.errorPage(s.handleSensingStations))
+		mux.Handle("POST /workbench/sensing/stations", s.errorPage(s.handleSensingStationCreate))
+		mux.Handle("GET /workbench/sensing/stations/{code}", s.errorPage(s.handleSensingStationEdit))
+		mux.Handle("POST /workbench/sensing/stations/{code}", s.errorPage(s.handleSensingStationUpdate))
+		mux.Handle("GET /workbench/sensing/rules", s.errorPage(s.handleSensingRules))
+		mux.Handle("POST /workbench/sensing/rules", s.errorPage(s.handleSensingRuleCreate))
+		mux.Handle("GET /workbench/sensing/rules/{id}", s.errorPage(s.handleSensingRuleEdit))
+		mux.Handle("POST /workbench/sensing/rules/{id}", s.errorPage(s.handleSensingRuleUpdate))
+	}
+	s.registerEventRuleAPI(api)
+}
