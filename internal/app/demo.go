@@ -231,6 +231,9 @@ func (a *App) SeedDemo(ctx context.Context) (bool, error) {
 	if err := a.seedDemoEmergency(ctx, actor); err != nil { // demo_emergency.go
 		return false, err
 	}
+	if err := a.seedDemoMarket(ctx, orgs); err != nil { // demo_market.go
+		return false, err
+	}
 	return true, nil
 }
 

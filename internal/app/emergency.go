@@ -15,5 +15,5 @@ func (a *App) buildEmergency() {
 		sender = "emergency@" + u.Hostname()
 	}
 	a.Emergency = emergency.NewService(emergency.Deps{Store: a.Store, Tx: a.DB, Audit: a.Audit, Directory: a.Identity,
-		Calendar: a.Calendar, Regions: a.Regions, Sensing: a.Sensing, Sender: sender, Now: a.now})
+		Calendar: a.Calendar, Regions: a.Regions, Sensing: a.Sensing, Events: a.Governance, Sender: sender, Now: a.now})
 }

@@ -12,8 +12,8 @@ const mod = "github.com/digigov/digigov/"
 // sits below identity because identity's changes are audited in their own
 // transactions (docs/architecture.md).
 var domains = []string{
-	"region", "audit", "identity", "seal", "catalog", "cases", "appointment", "rating", "notify", "license",
-	"datashare", "opendata", "governance", "sensing", "emergency", "office", "kpi", "federation",
+	"region", "audit", "identity", "seal", "sealdoc", "catalog", "cases", "appointment", "rating", "notify", "license",
+	"datashare", "opendata", "market", "governance", "sensing", "emergency", "office", "kpi", "federation",
 }
 
 // TestImportDirection reads every package's imports with go list and fails

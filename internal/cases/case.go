@@ -53,6 +53,10 @@ type MaterialRef struct {
 	// so a hash seen elsewhere cannot attach someone else's document).
 	// Materials kept on a case carry none.
 	Receipt string `json:"receipt,omitempty"`
+	// License, instead of an upload, is the applicant's electronic licence
+	// that satisfies the material Name of the item's guide (免提交); Field
+	// is then LicenseField(Name) and there is no blob.
+	License *LicenseRef `json:"license,omitempty"`
 }
 
 // Case is one application.

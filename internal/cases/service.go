@@ -43,27 +43,29 @@ type Deps struct {
 	Blobs    blob.Store
 	Calendar *workday.Calendar
 	Regions  *region.Tree
+	Licenses Licenses // 免提交: the applicant's electronic licences instead of copies; nil without
 	Now      func() time.Time
 }
 
 // Service handles cases.
 type Service struct {
-	store   Store
-	tx      Transactor
-	audit   *audit.Service
-	id      *identity.Service
-	catalog *catalog.Service
-	keys    *cryptox.Keyring
-	blobs   blob.Store
-	cal     *workday.Calendar
-	regions *region.Tree
-	now     func() time.Time
+	store    Store
+	tx       Transactor
+	audit    *audit.Service
+	id       *identity.Service
+	catalog  *catalog.Service
+	keys     *cryptox.Keyring
+	blobs    blob.Store
+	cal      *workday.Calendar
+	regions  *region.Tree
+	licenses Licenses
+	now      func() time.Time
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, id: d.Identity, catalog: d.Catalog, keys: d.Keys,
-		blobs: d.Blobs, cal: d.Calendar, regions: d.Regions, now: d.Now}
+		blobs: d.Blobs, cal: d.Calendar, regions: d.Regions, licenses: d.Licenses, now: d.Now}
 }
 
 // Application is what an applicant (or counter staff for them) fills in.
@@ -72,6 +74,10 @@ type Application struct {
 	DecideIn  string // region where the case is decided (办理地); default: the applicant's region
 	Form      map[string]string
 	Materials []MaterialRef // uploaded with Upload first
+	// Licenses are materials of the item's guide satisfied by the
+	// applicant's electronic licences instead of copies (免提交). Submitting
+	// grants the authority their use for the case, in the same transaction.
+	Licenses []LicenseChoice
 }
 
 func (s *Service) sealForm(id ids.ID, f Form) ([]byte, error) {
@@ -121,7 +127,8 @@ func (s *Service) SaveDraft(ctx context.Context, by *identity.Caller, id ids.ID,
 		return nil, err
 	}
 	c := newCase(it, ChannelOnline, s.now().UTC())
-	c.Form, c.Materials, c.DecidedAt, c.Version = draftForm(it, app.Form), draftMaterials(app.Materials), draftRegion(app.DecideIn), 1
+	c.Form, c.DecidedAt, c.Version = draftForm(it, app.Form), draftRegion(app.DecideIn), 1
+	c.Materials = draftMaterials(append(uploadsOf(app.Materials), draftLicenses(app.Licenses)...))
 	if err := applicantOf(by, it, c); err != nil {
 		return nil, err
 	}
@@ -156,9 +163,16 @@ func (s *Service) updateDraft(ctx context.Context, by *identity.Caller, id ids.I
 		return nil, err
 	}
 	c.Form, c.DecidedAt, c.UpdatedAt = draftForm(it, app.Form), draftRegion(app.DecideIn), s.now().UTC()
+	uploads, lics := uploadsOf(c.Materials), c.Materials
 	if app.Materials != nil {
-		c.Materials = draftMaterials(app.Materials)
+		uploads = uploadsOf(app.Materials)
 	}
+	if app.Licenses != nil {
+		lics = draftLicenses(app.Licenses)
+	} else {
+		lics = draftLicenses(choicesOf(lics))
+	}
+	c.Materials = draftMaterials(append(uploads, lics...))
 	return c, s.save(ctx, by, c, nil, "case.draft_saved")
 }
 
@@ -259,7 +273,10 @@ func (s *Service) insert(ctx context.Context, by audit.Actor, comment string, li
 			if err := s.store.CreateCase(ctx, c, sealed[i]); err != nil {
 				return err
 			}
-			if err := s.record(ctx, by, c, ActSubmit, Draft, comment); err != nil {
+			if err := s.record(ctx, by, c, ActSubmit, Draft, joinComment(comment, licenseNote(c))); err != nil {
+				return err
+			}
+			if err := s.grantLicenses(ctx, by, c); err != nil {
 				return err
 			}
 			if err := s.addContributions(ctx, c); err != nil {
@@ -288,6 +305,10 @@ func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.
 	if err = addFields(bad, err); err != nil {
 		return err
 	}
+	lics, err := s.checkLicenses(ctx, it, c, app.Licenses)
+	if err = addFields(bad, err); err != nil {
+		return err
+	}
 	contribs, err := s.contributors(ctx, it, form, c.ID)
 	if err = addFields(bad, err); err != nil {
 		return err
@@ -302,7 +323,7 @@ func (s *Service) prepare(ctx context.Context, by *identity.Caller, it *catalog.
 	if receivedAt == "" {
 		receivedAt = code
 	}
-	c.Form, c.Materials, c.DecidedAt, c.ReceivedAt, c.pending = form, mats, code, receivedAt, contribs
+	c.Form, c.Materials, c.DecidedAt, c.ReceivedAt, c.pending = form, append(mats, lics...), code, receivedAt, contribs
 	c.AuthorityID, c.Authority = org.ID, org.Name
 	return nil
 }

@@ -32,7 +32,8 @@ func (s *Service) Submit(ctx context.Context, by *identity.Caller, id ids.ID, ve
 	if err != nil {
 		return nil, err
 	}
-	app := Application{ItemCode: c.ItemCode, DecideIn: string(c.DecidedAt), Form: c.Form, Materials: c.Materials}
+	app := Application{ItemCode: c.ItemCode, DecideIn: string(c.DecidedAt), Form: c.Form, Materials: uploadsOf(c.Materials),
+		Licenses: choicesOf(c.Materials)}
 	if err := s.prepare(ctx, by, it, c, app, ""); err != nil {
 		return nil, err
 	}
@@ -42,7 +43,10 @@ func (s *Service) Submit(ctx context.Context, by *identity.Caller, id ids.ID, ve
 		if err := s.number(ctx, c); err != nil {
 			return err
 		}
-		if err := s.save(ctx, by, c, &Event{Action: ActSubmit, From: Draft}, ""); err != nil {
+		if err := s.save(ctx, by, c, &Event{Action: ActSubmit, From: Draft, Comment: licenseNote(c)}, ""); err != nil {
+			return err
+		}
+		if err := s.grantLicenses(ctx, by, c); err != nil {
 			return err
 		}
 		return s.addContributions(ctx, c)

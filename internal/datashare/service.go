@@ -60,6 +60,8 @@ type Store interface {
 	GrantBySecret(ctx context.Context, hash string) (*Grant, error)
 	// UpdateGrant writes g's state, credential hash, delivery and revocation.
 	UpdateGrant(ctx context.Context, g *Grant) error
+	// GrantCalls counts the exchange calls of each of the grants.
+	GrantCalls(ctx context.Context, grantIDs []ids.ID) (map[ids.ID]CallCount, error)
 	// Satisfaction counts decided, approved-and-delivered requests by provider.
 	Satisfaction(ctx context.Context) ([]Satisfaction, error)
 

@@ -95,6 +95,7 @@ type Grant struct {
 	RevokedAt    time.Time
 	RevokedBy    string
 	RevokeReason string
+	Origin       string // "" for a grant made by approving a request; else what it was born from (GrantDirect)
 	CreatedAt    time.Time
 }
 

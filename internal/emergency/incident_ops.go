@@ -30,8 +30,8 @@ func (s *Service) checkPlace(bad map[string]string, code string, lat, lon float6
 		bad["region"] = "form.required"
 	} else if s.regions != nil {
 		n, err := s.regions.Normalize(code)
-		if err != nil {
-			bad["region"] = "region.unknown"
+		if _, known := s.regions.Lookup(n); err != nil || !known {
+			bad["region"] = "region.unknown" // well-formed is not enough: it must exist
 		}
 		c = n
 	} else {
@@ -116,6 +116,7 @@ func (s *Service) Declare(ctx context.Context, by *identity.Caller, in DeclareIn
 	if err != nil {
 		return nil, err
 	}
+	s.changed(inc.Region)
 	return inc, nil
 }
 
@@ -238,6 +239,7 @@ func (s *Service) change(ctx context.Context, by *identity.Caller, id ids.ID, ve
 	if err != nil {
 		return nil, err
 	}
+	s.changed(out.Region)
 	return out, nil
 }
 

@@ -74,6 +74,15 @@ type Store interface {
 	// first, at most limit.
 	CurrentPublicAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error)
 
+	// LinkIncidentEvent records a link (errs.Conflict
+	// "eventsui.already_linked" if there is one).
+	LinkIncidentEvent(ctx context.Context, l *EventLink) error
+	// IncidentEventLinks lists an incident's links, oldest first.
+	IncidentEventLinks(ctx context.Context, incidentID ids.ID) ([]EventLink, error)
+	// EventIncidentLinks lists an event's links with their incidents'
+	// titles and states, newest first.
+	EventIncidentLinks(ctx context.Context, eventID ids.ID) ([]EventLink, error)
+
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
 }
@@ -105,6 +114,7 @@ type Deps struct {
 	Calendar  *workday.Calendar
 	Regions   *region.Tree
 	Sensing   *sensing.Service // optional: to declare an incident from an indicator alert
+	Events    EventReader      // optional: to link events to incidents (governance.Service)
 	// Sender is the CAP sender of public alerts: an address that names this
 	// system uniquely, such as "emergency@gd.gov.cn".
 	Sender string
@@ -122,6 +132,8 @@ type Service struct {
 	sensing *sensing.Service
 	sender  string
 	now     func() time.Time
+	events  EventReader
+	hook    changeHook
 }
 
 // DefaultSender is the CAP sender when none is configured.
@@ -133,7 +145,7 @@ func NewService(d Deps) *Service {
 		d.Sender = DefaultSender
 	}
 	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, dir: d.Directory, cal: d.Calendar, regions: d.Regions,
-		sensing: d.Sensing, sender: d.Sender, now: d.Now}
+		sensing: d.Sensing, sender: d.Sender, now: d.Now, events: d.Events}
 }
 
 // clock is now, in UTC at the microsecond precision both engines keep.

@@ -71,14 +71,14 @@ func (v *env) staff(username string, role identity.Role, org string, scope regio
 	return v.as(username)
 }
 
-// photo uploads a small PNG as the grid worker and returns its SHA-256.
-func (v *env) photo() string {
+// photo uploads a small PNG as username and returns it with the receipt.
+func (v *env) photo(username string) governance.PhotoRef {
 	v.t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	img.Set(2, 3, color.RGBA{G: 180, A: 255})
 	var b bytes.Buffer
 	png.Encode(&b, img)
-	sha, err := v.gov.UploadPhoto(v.ctx, v.as("grid"), &b)
+	sha, err := v.gov.UploadPhoto(v.ctx, v.as(username), &b)
 	if err != nil {
 		v.t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestEventFlow(t *testing.T) {
 			dispatch := func(lead ids.ID, assist ...ids.ID) governance.Act {
 				return governance.Act{Action: governance.ActDispatch, Lead: lead, Assist: assist}
 			}
-			photo := v.photo()
+			photo := v.photo("lin_officer")
 			cases := []struct {
 				name  string
 				steps []step
@@ -199,7 +199,7 @@ func TestEventFlow(t *testing.T) {
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "dispatch", act: dispatch(thCG, thLin), state: governance.Dispatched},
 					{by: "cg_officer", act: act(governance.ActTake, ""), state: governance.Handling},
-					{by: "lin_officer", act: governance.Act{Action: governance.ActProgress, Comment: "已联系业主", Photos: []string{photo}}, state: governance.Handling},
+					{by: "lin_officer", act: governance.Act{Action: governance.ActProgress, Comment: "已联系业主", Photos: []governance.PhotoRef{photo}}, state: governance.Handling},
 					{by: "cg_officer", act: act(governance.ActReply, "已责令拆除广告牌"), state: governance.Replied},
 					{by: "grid", act: act(governance.ActVerify, "现场已拆除"), state: governance.Verified},
 					{by: "dispatch", act: act(governance.ActClose, ""), state: governance.Closed},
@@ -505,7 +505,7 @@ func TestReportValidation(t *testing.T) {
 	v := start(t, storetest.Engines(t)[0])
 	lat := 123.0
 	_, _, err := v.gov.Report(v.ctx, v.as("grid"), governance.Input{Source: governance.SourceGrid, Category: "01",
-		Description: "短", Region: "999999", Lat: &lat, Phone: "12", Urgency: "asap", Photos: []string{"../etc"}})
+		Description: "短", Region: "999999", Lat: &lat, Phone: "12", Urgency: "asap", Photos: []governance.PhotoRef{{SHA256: "../etc"}}})
 	e := errs.As(err)
 	if e == nil || e.Code != errs.Invalid {
 		t.Fatalf("bad report: %v", err)

@@ -35,10 +35,10 @@ type Input struct {
 	Region       string // a region code as typed or sent
 	Address      string
 	Lat, Lng     *float64
-	Urgency      Urgency // "" for the category's default
-	ReporterName string  // the citizen's name, for hotline and grid reports
-	Phone        string  // the citizen's phone, clear; optional
-	Photos       []string
+	Urgency      Urgency    // "" for the category's default
+	ReporterName string     // the citizen's name, for hotline and grid reports
+	Phone        string     // the citizen's phone, clear; optional
+	Photos       []PhotoRef // uploaded by the reporting account (UploadPhoto)
 	// OnSpot closes the event at once: a grid worker fixed it on patrol
 	// (自行处置). Its note is OnSpotNote.
 	OnSpot     bool
@@ -75,9 +75,6 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 	}
 	e, err := s.check(by, citizen, in)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.checkPhotos(ctx, e.Photos); err != nil {
 		return nil, nil, err
 	}
 	now := s.clock()
@@ -238,15 +235,7 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 		}
 		e.Phone = ph
 	}
-	if len(in.Photos) > MaxPhotos {
-		fe["photos"] = "event.photos_too_many"
-	}
-	for _, p := range in.Photos {
-		if !validSHA(p) {
-			fe["photos"] = "event.photo_unknown"
-		}
-	}
-	e.Photos = in.Photos
+	e.Photos = s.photoHashes(by, in.Photos, fe)
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}

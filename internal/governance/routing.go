@@ -27,6 +27,8 @@ type Rule struct {
 	Auto       bool
 	CreatedBy  string
 	CreatedAt  time.Time
+	UpdatedBy  string    // "" until changed
+	UpdatedAt  time.Time // zero until changed
 }
 
 // Route is where routing sends an event.
@@ -104,14 +106,76 @@ func match(list []Rule, cat string, reg region.Code, def Route) Route {
 	return best
 }
 
-// Rules lists the routing rules to dispatchers and rule keepers.
+// ruleScopes are the regions whose routing rules by may read: those of
+// event.rules and event.dispatch.
+func ruleScopes(by *identity.Caller) []region.Code {
+	return append(by.Scopes(identity.PermEventRules), by.Scopes(identity.PermEventDispatch)...)
+}
+
+func inScopes(c region.Code, scopes []region.Code) bool {
+	for _, sc := range scopes {
+		if region.Within(c, sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// Rules lists the routing rules over regions within by's scope to
+// dispatchers and rule keepers, by category and region.
+//
+// Returns errs.Forbidden for callers with neither permission.
 func (s *Service) Rules(ctx context.Context, by *identity.Caller) ([]Rule, error) {
 	if err := identity.Authorize(by, identity.PermEventRules, ""); err != nil {
 		if err2 := identity.Authorize(by, identity.PermEventDispatch, ""); err2 != nil {
 			return nil, err
 		}
 	}
-	return s.store.EventRules(ctx)
+	all, err := s.store.EventRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scopes := ruleScopes(by)
+	var out []Rule
+	for _, r := range all {
+		if inScopes(r.Region, scopes) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Rule returns one routing rule within by's reading scope.
+//
+// Returns errs.NotFound ("event.rule_not_found") if there is none there.
+func (s *Service) Rule(ctx context.Context, by *identity.Caller, id ids.ID) (*Rule, error) {
+	list, err := s.Rules(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, errs.E(errs.NotFound, "event.rule_not_found")
+}
+
+// keptRule returns a rule by may change: within its event.rules scope.
+func (s *Service) keptRule(ctx context.Context, by *identity.Caller, id ids.ID) (*Rule, error) {
+	if err := identity.Authorize(by, identity.PermEventRules, ""); err != nil {
+		return nil, err
+	}
+	list, err := s.store.EventRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id && identity.Authorize(by, identity.PermEventRules, list[i].Region) == nil {
+			return &list[i], nil
+		}
+	}
+	return nil, errs.E(errs.NotFound, "event.rule_not_found")
 }
 
 // RuleInput is a new routing rule.
@@ -123,18 +187,11 @@ type RuleInput struct {
 	Auto       bool
 }
 
-// CreateRule adds a routing rule over a region within by's event.rules
-// scope, and publishes events.rule_created.
-//
-// Returns errs.Forbidden without event.rules, errs.Invalid with every bad
-// field (a region outside by's scope is one).
-func (s *Service) CreateRule(ctx context.Context, by *identity.Caller, in RuleInput) (*Rule, error) {
-	if err := identity.Authorize(by, identity.PermEventRules, ""); err != nil {
-		return nil, err
-	}
+// check validates in into r, with a region within by's event.rules scope.
+func (s *Service) checkRule(by *identity.Caller, in RuleInput, r *Rule) error {
 	fe := map[string]string{}
-	r := &Rule{ID: ids.New(), Category: strings.TrimSpace(in.Category), Department: strings.TrimSpace(in.Department),
-		Level: region.Level(in.Level), Auto: in.Auto, CreatedBy: by.Name, CreatedAt: s.clock()}
+	r.Category, r.Department = strings.TrimSpace(in.Category), strings.TrimSpace(in.Department)
+	r.Level, r.Auto = region.Level(in.Level), in.Auto
 	if _, ok := CategoryOf(r.Category); !ok {
 		fe["category"] = "event.category_unknown"
 	}
@@ -152,14 +209,34 @@ func (s *Service) CreateRule(ctx context.Context, by *identity.Caller, in RuleIn
 		fe["level"] = "event.level_invalid"
 	}
 	if len(fe) > 0 {
-		return nil, errs.Fields(fe)
+		return errs.Fields(fe)
 	}
-	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+	return nil
+}
+
+// ruleDetail is what the audit log keeps of a rule.
+func ruleDetail(r *Rule) map[string]any {
+	return map[string]any{"category": r.Category, "region": r.Region, "department": r.Department, "level": int(r.Level), "auto": r.Auto}
+}
+
+// CreateRule adds a routing rule over a region within by's event.rules
+// scope, and publishes events.rule_created.
+//
+// Returns errs.Forbidden without event.rules, errs.Invalid with every bad
+// field (a region outside by's scope is one).
+func (s *Service) CreateRule(ctx context.Context, by *identity.Caller, in RuleInput) (*Rule, error) {
+	if err := identity.Authorize(by, identity.PermEventRules, ""); err != nil {
+		return nil, err
+	}
+	r := &Rule{ID: ids.New(), CreatedBy: by.Name, CreatedAt: s.clock()}
+	if err := s.checkRule(by, in, r); err != nil {
+		return nil, err
+	}
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateEventRule(ctx, r); err != nil {
 			return err
 		}
-		if err := s.audit.Record(ctx, by, "event.rule_created", audit.Target{Type: "event_rule", ID: string(r.ID), Region: string(r.Region)},
-			map[string]any{"category": r.Category, "department": r.Department, "level": int(r.Level), "auto": r.Auto}); err != nil {
+		if err := s.audit.Record(ctx, by, "event.rule_created", ruleTarget(r), ruleDetail(r)); err != nil {
 			return err
 		}
 		return s.store.AddOutbox(ctx, "events.rule_created", map[string]any{"id": r.ID, "category": r.Category, "region": r.Region}, r.CreatedAt)
@@ -171,36 +248,60 @@ func (s *Service) CreateRule(ctx context.Context, by *identity.Caller, in RuleIn
 	return r, nil
 }
 
+func ruleTarget(r *Rule) audit.Target {
+	return audit.Target{Type: "event_rule", ID: string(r.ID), Region: string(r.Region)}
+}
+
+// UpdateRule changes a routing rule within by's event.rules scope (its
+// region may move, but only within that scope), and publishes
+// events.rule_changed; the audit entry keeps the rule before and after.
+//
+// Returns errs.NotFound if there is no such rule within by's scope and
+// errs.Invalid with every bad field.
+func (s *Service) UpdateRule(ctx context.Context, by *identity.Caller, id ids.ID, in RuleInput) (*Rule, error) {
+	old, err := s.keptRule(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	r := *old
+	if err := s.checkRule(by, in, &r); err != nil {
+		return nil, err
+	}
+	r.UpdatedBy, r.UpdatedAt = by.Name, s.clock()
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateEventRule(ctx, &r); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, by, "event.rule_changed", ruleTarget(&r),
+			map[string]any{"before": ruleDetail(old), "after": ruleDetail(&r)}); err != nil {
+			return err
+		}
+		return s.store.AddOutbox(ctx, "events.rule_changed", map[string]any{"id": r.ID, "category": r.Category, "region": r.Region}, r.UpdatedAt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.forgetRules()
+	return &r, nil
+}
+
 // DeleteRule removes a routing rule within by's event.rules scope.
 //
 // Returns errs.NotFound if there is no such rule within by's scope.
 func (s *Service) DeleteRule(ctx context.Context, by *identity.Caller, id ids.ID) error {
-	if err := identity.Authorize(by, identity.PermEventRules, ""); err != nil {
-		return err
-	}
-	list, err := s.store.EventRules(ctx)
+	r, err := s.keptRule(ctx, by, id)
 	if err != nil {
 		return err
 	}
-	for _, r := range list {
-		if r.ID != id {
-			continue
-		}
-		if err := identity.Authorize(by, identity.PermEventRules, r.Region); err != nil {
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.DeleteEventRule(ctx, id); err != nil {
 			return err
 		}
-		err := s.tx.Transact(ctx, func(ctx context.Context) error {
-			if err := s.store.DeleteEventRule(ctx, id); err != nil {
-				return err
-			}
-			if err := s.audit.Record(ctx, by, "event.rule_deleted", audit.Target{Type: "event_rule", ID: string(r.ID), Region: string(r.Region)},
-				map[string]any{"category": r.Category, "department": r.Department}); err != nil {
-				return err
-			}
-			return s.store.AddOutbox(ctx, "events.rule_deleted", map[string]any{"id": r.ID}, s.clock())
-		})
-		s.forgetRules()
-		return err
-	}
-	return errs.E(errs.NotFound, "event.rule_not_found")
+		if err := s.audit.Record(ctx, by, "event.rule_deleted", ruleTarget(r), ruleDetail(r)); err != nil {
+			return err
+		}
+		return s.store.AddOutbox(ctx, "events.rule_deleted", map[string]any{"id": r.ID}, s.clock())
+	})
+	s.forgetRules()
+	return err
 }

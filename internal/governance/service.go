@@ -46,9 +46,25 @@ type Store interface {
 	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
 	EventRules(ctx context.Context) ([]Rule, error)
 	CreateEventRule(ctx context.Context, r *Rule) error
+	// UpdateEventRule writes r's fields and change stamp (errs.NotFound
+	// for an unknown rule).
+	UpdateEventRule(ctx context.Context, r *Rule) error
 	DeleteEventRule(ctx context.Context, id ids.ID) error
 	// EventSummary counts the events within a region for the cockpit.
 	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// TouchEventUpload lists an uploaded photo as pending at time at: a
+	// new row if the upload created the blob, else only a pending row's
+	// time moves on (a blob stored before belongs to someone else).
+	TouchEventUpload(ctx context.Context, sha string, created bool, at time.Time) error
+	// AttachEventUploads marks the pending uploads among shas attached.
+	AttachEventUploads(ctx context.Context, shas []string, at time.Time) error
+	// PendingEventUploads lists up to limit uploads still unattached that
+	// were uploaded before cutoff.
+	PendingEventUploads(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// DropEventUpload deletes the pending row of sha if it is still
+	// unattached and older than cutoff, and reports whether the blob is
+	// unused (the row went and no case names the same bytes).
+	DropEventUpload(ctx context.Context, sha string, cutoff time.Time) (bool, error)
 	// AddOutbox records an event for delivery after commit.
 	AddOutbox(ctx context.Context, topic string, payload any, at time.Time) error
 	// AddOutboxAll records events (topics[i], payloads[i]) for delivery
@@ -252,6 +268,9 @@ func payload(e *Event, st *Step) map[string]any {
 // state default to e's version and state.
 func (s *Service) record(ctx context.Context, actor audit.Actor, e *Event, st *Step) error {
 	rec := s.step(actor, e, st)
+	if err := s.attachPhotos(ctx, st.Photos, e.UpdatedAt); err != nil {
+		return err
+	}
 	if err := s.store.AddEventStep(ctx, st); err != nil {
 		return err
 	}
@@ -278,6 +297,9 @@ func (s *Service) recordAll(ctx context.Context, e *Event, steps ...actorStep) e
 	for i, x := range steps {
 		recs[i] = s.step(x.actor, e, x.st)
 		sts[i], topics[i], payloads[i] = x.st, "events."+string(x.st.Action), payload(e, x.st)
+		if err := s.attachPhotos(ctx, x.st.Photos, e.UpdatedAt); err != nil {
+			return err
+		}
 	}
 	if err := s.store.AddEventSteps(ctx, sts); err != nil {
 		return err

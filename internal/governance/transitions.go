@@ -16,12 +16,12 @@ type Act struct {
 	Action  Action
 	Version int // the version the actor saw
 	Comment string
-	Photos  []string // progress, reply, verification
-	Lead    ids.ID   // dispatch; reassignment request (suggested) and approval
-	Assist  []ids.ID // dispatch
-	Target  ids.ID   // merge: the event to merge into
-	Rating  int      // callback: 1–5, the reporter's satisfaction
-	Parts   []Part   // split
+	Photos  []PhotoRef // progress, reply, verification: uploaded by the actor
+	Lead    ids.ID     // dispatch; reassignment request (suggested) and approval
+	Assist  []ids.ID   // dispatch
+	Target  ids.ID     // merge: the event to merge into
+	Rating  int        // callback: 1–5, the reporter's satisfaction
+	Parts   []Part     // split
 }
 
 // Part is one event a split makes.
@@ -71,23 +71,13 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	if utf8.RuneCountInString(in.Comment) > MaxComment {
 		fe["comment"] = "form.too_long"
 	}
-	if len(in.Photos) > MaxPhotos {
-		fe["photos"] = "event.photos_too_many"
-	}
-	for _, p := range in.Photos {
-		if !validSHA(p) {
-			fe["photos"] = "event.photo_unknown"
-		}
-	}
+	photos := s.photoHashes(by, in.Photos, fe)
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}
-	if err := s.checkPhotos(ctx, in.Photos); err != nil {
-		return nil, err
-	}
 	from := e.State
 	e.UpdatedAt, e.Version = s.clock(), e.Version+1
-	st := &Step{Action: in.Action, From: from, Comment: in.Comment, Photos: in.Photos, Detail: map[string]any{}}
+	st := &Step{Action: in.Action, From: from, Comment: in.Comment, Photos: photos, Detail: map[string]any{}}
 	var more func(ctx context.Context) error // writes beyond the event itself
 	switch in.Action {
 	case ActAccept:

@@ -94,9 +94,18 @@ func (c *Caller) Face() Face {
 	return FaceWorkbench
 }
 
-// Scopes returns the region scopes in which the caller holds p.
+// Scopes returns the region scopes in which the caller holds p. An
+// enterprise agent holds its role's permissions (market.order) with the
+// empty scope: Authorize passes them for actions not tied to a region, and
+// the service checks that the enterprise is the caller's own.
 func (c *Caller) Scopes(p Permission) []region.Code {
 	if c.Anonymous() {
+		return nil
+	}
+	if c.Kind == KindEnterprise {
+		if c.EnterpriseID != "" && RoleEnterpriseAgent.Allows(p) {
+			return []region.Code{""}
+		}
 		return nil
 	}
 	var out []region.Code

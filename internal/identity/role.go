@@ -67,15 +67,19 @@ const (
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
 	PermSensingManage  Permission = "sensing.manage"  // stations, alert rules; acknowledge and close alerts
 	PermDataRequest    Permission = "data.request"    // request another body's data resources
+	PermDocumentIssue  Permission = "document.issue"  // seal documents (决定书, 证明) as one's organisation; read them
+	PermMarketList     Permission = "market.list"     // list one's body's data products, decide their orders, sign and end contracts, ask for asset certificates
+	PermMarketCertify  Permission = "market.certify"  // issue data asset certificates (公共数据资产凭证); the market asks for a province-wide scope
+	PermMarketOrder    Permission = "market.order"    // order data products for one's enterprise (enterprise agents, acting for themselves)
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
 // A grant applies them within its region scope.
 var rolePermissions = map[Role][]Permission{
 	RoleCounterStaff:    {PermWorkbench, PermPersonRead, PermCaseReceive},
-	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest},
-	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest},
-	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest},
+	RoleCaseOfficer:     {PermWorkbench, PermPersonRead, PermCaseHandle, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDepartmentHead:  {PermWorkbench, PermPersonRead, PermCaseHandle, PermCaseDecide, PermAuditRead, PermLicenseIssue, PermDataRequest, PermDocumentIssue},
+	RoleDataOfficer:     {PermWorkbench, PermDataManage, PermAuditRead, PermDataRequest, PermDocumentIssue, PermMarketList, PermMarketCertify},
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
 	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
@@ -83,6 +87,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
 	RoleHotlineOperator: {PermWorkbench, PermEventReport},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
+	// Enterprise agents act for their own enterprise, not through grants:
+	// they hold these with no region scope (see Caller.Scopes).
+	RoleEnterpriseAgent: {PermMarketOrder},
 }
 
 // Allows reports whether r carries p.

@@ -90,7 +90,7 @@ func ParseCompact(s string) (*Compact, Reason) {
 		return nil, ReasonMalformed
 	}
 	var h Header
-	if err := json.Unmarshal(hdr, &h); err != nil {
+	if !decodeHeader(hdr, &h) { // as json.Unmarshal, in one pass (jsonread.go)
 		return nil, ReasonMalformed
 	}
 	// The payload is only checked to be an object here: whether it is

@@ -65,9 +65,11 @@ type Use struct {
 	UserName  string
 	OrgName   string
 	CaseID    ids.ID
-	Purpose   string // "verify", "present", "case", "point_of_use"
+	Purpose   string // "verify", "present", "case", "legal_basis", "point_of_use"
 	Scenario  string // 电子社保卡 scenario
 	Place     string
+	Basis     string // for "legal_basis": the law and article (Basis.String)
+	Reason    string // for "legal_basis": why
 	At        time.Time
 	// Filled when listing:
 	Number, Type string

@@ -351,6 +351,16 @@ func (n *nodeStatuses) StatusBit(ctx context.Context, url string, index int) (bo
 	return st == StateSuspended, nil
 }
 
+// StatusBitFrom implements SourcedStatuses: this node's lists are read
+// directly; another node's are fetched and checked against the keys of
+// the trust list source.
+func (n *nodeStatuses) StatusBitFrom(ctx context.Context, source, url, purpose string, index int) (bool, error) {
+	if _, _, ok := n.s.parseStatusURL(url); ok {
+		return n.StatusBit(ctx, url, index)
+	}
+	return n.s.remote.bit(ctx, source, url, purpose, index)
+}
+
 // stateCacheTTL is how long the node's verifier reuses a licence state it
 // read. A change made in this process drops the entry at once (Act); one
 // made by another instance shows within this time.

@@ -3,6 +3,7 @@ package license
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,13 +68,28 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
-	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's.
+	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
+	// (the newest of each licence, revoked ones left out); LicenseGrant
+	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a
+	// holder's, newest first, with the licence's number and type and the
+	// case's number and authority.
 	AddLicenseGrant(ctx context.Context, g *Grant) error
 	CaseLicenseGrants(ctx context.Context, caseID ids.ID) ([]Grant, error)
-	// LicenseUseRates counts, per item among items, the submitted cases
-	// decided within one of within, and those with a licence grant, most
-	// cases first.
-	LicenseUseRates(ctx context.Context, items []string, within []region.Code) ([]UseRate, error)
+	LicenseGrant(ctx context.Context, id ids.ID) (*Grant, error)
+	HolderLicenseGrants(ctx context.Context, holderID ids.ID, limit int) ([]Grant, error)
+	// RevokeLicenseGrant sets a grant's revocation time if it has none;
+	// errs.Conflict ("license.grant_not_active") if it has.
+	RevokeLicenseGrant(ctx context.Context, id ids.ID, at time.Time) error
+	// AddLicenseAccess records a reading under a legal basis;
+	// CaseLicenseAccesses lists those of a case by an organisation, the
+	// newest of each licence.
+	AddLicenseAccess(ctx context.Context, a *Access) error
+	CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) ([]Access, error)
+	// LicenseUseRates counts, per group (item, authority, city or county)
+	// of the submitted cases of items decided within one of within, those
+	// cases and those with a licence grant, most cases first. Key is the
+	// group's key, Name the item's or authority's name ("" for regions).
+	LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -99,7 +115,10 @@ type Deps struct {
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
-	Now     func() time.Time
+	// HTTP fetches other nodes' status lists (证照互认); nil: a client
+	// with a five-second timeout.
+	HTTP *http.Client
+	Now  func() time.Time
 }
 
 // Service issues, manages and verifies licences.
@@ -120,12 +139,15 @@ type Service struct {
 	entries  entryPool     // status entries reserved by this process
 	trustGen atomic.Uint64 // bumped by every trust list import here
 	font     string
+	remote   *remoteStatuses // other nodes' status lists
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
+	s := &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
 		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
+	s.remote = newRemoteStatuses(d.HTTP, s.store.TrustedKey, d.Now)
+	return s
 }
 
 // FontFile is the font PDFs are set in.

@@ -3,19 +3,26 @@ package license
 import (
 	"context"
 
+	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
 )
 
-// UseRate is 用证率 for one service item: of the cases (submitted, not
-// drafts) of an item with a material a licence can satisfy, how many used
-// an electronic licence instead (a grant of the holder, 免提交).
+// UseRate is 用证率 for one group of cases (an item, an authority, a city
+// or a county): of the submitted cases (not drafts) of items with a
+// material a licence can satisfy, how many used an electronic licence
+// instead (a grant of the holder, 免提交: in the application form or from
+// the wallet).
 type UseRate struct {
-	Item     string
-	Name     string
+	Key      string // item code, authority ID or region code
+	Name     string // item or authority name; "" for regions
 	Eligible int
 	Used     int
 }
+
+// UseRateTarget is the plan's target for 用证率: above 80%.
+const UseRateTarget = 0.8
 
 // Rate is Used / Eligible, 0 without cases.
 func (u UseRate) Rate() float64 {
@@ -25,20 +32,35 @@ func (u UseRate) Rate() float64 {
 	return float64(u.Used) / float64(u.Eligible)
 }
 
+// MeetsTarget reports whether the rate is above UseRateTarget.
+func (u UseRate) MeetsTarget() bool { return u.Eligible > 0 && u.Rate() > UseRateTarget }
+
 // Items lists the service catalog (catalog.Service).
 type Items interface {
 	Items(ctx context.Context) ([]catalog.Item, error)
+	Item(ctx context.Context, code string) (*catalog.Item, error) // errs.NotFound if absent
 }
 
-// UseRates computes 用证率 by item over the cases decided within the
-// caller's audit.read and cockpit.view scopes, most cases first, and the
-// total.
-func (s *Service) UseRates(ctx context.Context, by *identity.Caller) ([]UseRate, UseRate, error) {
+// UseRates computes 用证率 grouped by item, authority, city or county
+// (cases.ByItem, ByAuthority, ByCity, ByCounty) over the cases decided
+// within the caller's audit.read and cockpit.view scopes, most cases
+// first, and the total.
+//
+// Returns errs.Forbidden for callers with neither permission,
+// errs.Invalid ("by") for another grouping.
+func (s *Service) UseRates(ctx context.Context, by *identity.Caller, group cases.Grouping) ([]UseRate, UseRate, error) {
 	within := append(by.Scopes(identity.PermAuditRead), by.Scopes(identity.PermCockpit)...)
 	if len(within) == 0 {
 		if err := identity.Authorize(by, identity.PermAuditRead, ""); err != nil {
 			return nil, UseRate{}, err
 		}
+	}
+	switch group {
+	case "":
+		group = cases.ByItem
+	case cases.ByItem, cases.ByAuthority, cases.ByCity, cases.ByCounty:
+	default:
+		return nil, UseRate{}, errs.Fields(map[string]string{"by": "form.choice"})
 	}
 	items, err := s.items.Items(ctx)
 	if err != nil {
@@ -55,13 +77,15 @@ func (s *Service) UseRates(ctx context.Context, by *identity.Caller) ([]UseRate,
 			}
 		}
 	}
-	rates, err := s.store.LicenseUseRates(ctx, codes, within)
+	rates, err := s.store.LicenseUseRates(ctx, codes, within, group)
 	if err != nil {
 		return nil, UseRate{}, err
 	}
 	total := UseRate{Name: "合计"}
 	for i := range rates {
-		rates[i].Name = names[rates[i].Item]
+		if group == cases.ByItem {
+			rates[i].Name = names[rates[i].Key]
+		}
 		total.Eligible += rates[i].Eligible
 		total.Used += rates[i].Used
 	}

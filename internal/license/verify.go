@@ -46,6 +46,13 @@ type Statuses interface {
 	StatusBit(ctx context.Context, listURL string, index int) (bool, error)
 }
 
+// SourcedStatuses is Statuses that also reads another node's lists (证照互认):
+// source names the trust list the licence's key was imported from, and
+// the list must be signed by a key of that same trust list.
+type SourcedStatuses interface {
+	StatusBitFrom(ctx context.Context, source, listURL, purpose string, index int) (bool, error)
+}
+
 // Prover proves when a key signed a document (seal.Service.ProveSigned).
 type Prover interface {
 	ProveSigned(ctx context.Context, kid, docSHA256 string) (time.Time, error)
@@ -81,6 +88,7 @@ type Result struct {
 	SealRevokedAt                  time.Time //
 	ExpiresAt                      time.Time // of a 亮证 code
 	StatusUnchecked                bool      // a trust-listed issuer's status lists were out of reach
+	StatusError                    string    // why (StatusUnreachable, StatusBadSignature, …)
 }
 
 func fail(r *Result, reason Reason) *Result {
@@ -122,7 +130,7 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 	switch c.Header.Typ {
 	case TypCredential:
 		var cred licenseCred
-		if json.Unmarshal(c.Payload, &cred) != nil || !cred.isLicense() {
+		if !decodeCredential(c.Payload, &cred) || !cred.isLicense() {
 			return fail(r, ReasonNotLicense)
 		}
 		r.Kind = "license"
@@ -168,12 +176,21 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 			if err != nil {
 				return fail(r, ReasonNotLicense)
 			}
-			set, err := v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
+			var set bool
+			if ss, ok := v.Statuses.(SourcedStatuses); ok && k.Source != "" {
+				set, err = ss.StatusBitFrom(ctx, k.Source, e.StatusListCredential, e.StatusPurpose, i)
+			} else {
+				set, err = v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
+			}
 			if err != nil && k.Source != "" {
 				// Another province's licence, recognised through its trust
-				// list: its status lists are on its node, out of reach
-				// until federation. Say so rather than refuse it.
+				// list, whose status list could not be had (its node out
+				// of reach, a list not signed by its trust list's keys):
+				// say so, with why, rather than refuse it.
 				r.StatusUnchecked = true
+				if r.StatusError = StatusErrorReason(err); r.StatusError == "" {
+					r.StatusError = StatusUnreachable
+				}
 				continue
 			}
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,9 +22,8 @@ import (
 // the context, if any.
 type Store interface {
 	// CreateSeal inserts s; errs.Conflict ("seal.exists") if its
-	// organisation has a seal of that kind and name already.
+	// organisation has a seal of that kind and name that is not revoked.
 	CreateSeal(ctx context.Context, s *Seal) error
-	// UpdateSeal writes s's state, reason, current key and update time.
 	// UpdateSeal writes s's state, reason, key and update time if the
 	// stored seal still has fromState and fromKey (what the change was
 	// decided on); errs.Conflict ("seal.wrong_state") otherwise.
@@ -124,9 +124,11 @@ func target(se *Seal) audit.Target {
 // Create makes a seal for an organisation with a fresh key pair. by must
 // hold seal.manage over the organisation's region.
 //
-// Returns errs.NotFound if the organisation does not exist or lies outside
-// by's scope, errs.Invalid with every bad field, errs.Conflict
-// ("seal.exists") if the organisation has that seal already.
+// Returns errs.NotFound ("seal.org_unknown") if the organisation does not
+// exist or lies outside by's scope, errs.Invalid with every bad field,
+// errs.Conflict ("seal.exists") if the organisation has a live (active or
+// suspended) seal of that kind and name already; a revoked one does not
+// count.
 func (s *Service) Create(ctx context.Context, by *identity.Caller, in NewSeal) (*Seal, error) {
 	if err := identity.Authorize(by, identity.PermSealManage, ""); err != nil {
 		return nil, err
@@ -134,15 +136,17 @@ func (s *Service) Create(ctx context.Context, by *identity.Caller, in NewSeal) (
 	if fe := in.check(); len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}
+	// An organisation outside by's scope and one that does not exist
+	// answer alike (404), so that existence does not leak.
 	org, err := s.orgs.Organization(ctx, in.OrgID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, errs.Fields(map[string]string{"org": "seal.org_unknown"})
+		return nil, errs.E(errs.NotFound, "seal.org_unknown")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := identity.Authorize(by, identity.PermSealManage, org.Region); err != nil {
-		return nil, err
+		return nil, errs.E(errs.NotFound, "seal.org_unknown")
 	}
 	return s.create(ctx, by, org, in)
 }
@@ -350,6 +354,34 @@ func (s *Service) OrgSeal(ctx context.Context, orgID ids.ID) (*Seal, error) {
 		}
 		if official == nil {
 			official = &list[i]
+		}
+	}
+	if official == nil {
+		return nil, errs.E(errs.Conflict, "seal.none_active")
+	}
+	return official, nil
+}
+
+// OrgSealFor returns the seal an organisation seals a kind of document
+// with: its active 业务专用章 named one of names if it has one (a decision
+// takes the 行政审批专用章), else its active 公章. Returns errs.Conflict
+// ("seal.none_active") if it has neither.
+func (s *Service) OrgSealFor(ctx context.Context, orgID ids.ID, names ...string) (*Seal, error) {
+	list, err := s.store.OrgSeals(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var official *Seal
+	for i := range list {
+		se := &list[i]
+		if se.State != Active {
+			continue
+		}
+		if se.Kind == Business && slices.Contains(names, se.Name) {
+			return se, nil
+		}
+		if se.Kind == Official && official == nil {
+			official = se
 		}
 	}
 	if official == nil {

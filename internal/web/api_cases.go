@@ -83,11 +83,12 @@ func (s *Server) registerCaseAPI(api huma.API) {
 
 	type applyInput struct {
 		Body struct {
-			ItemCode  string              `json:"item_code" example:"HRSS-0001"`
-			DecideIn  string              `json:"decide_in,omitempty" example:"440106" doc:"办理地; default: the applicant's region"`
-			Form      map[string]string   `json:"form" doc:"values by field name, as the item's form defines"`
-			Materials []cases.MaterialRef `json:"materials,omitempty" doc:"uploads from POST /api/v1/materials, one per file field"`
-			Draft     bool                `json:"draft,omitempty" doc:"save as a draft instead of submitting"`
+			ItemCode  string                  `json:"item_code" example:"HRSS-0001"`
+			DecideIn  string                  `json:"decide_in,omitempty" example:"440106" doc:"办理地; default: the applicant's region"`
+			Form      map[string]string       `json:"form" doc:"values by field name, as the item's form defines"`
+			Materials []cases.MaterialRef     `json:"materials,omitempty" doc:"uploads from POST /api/v1/materials, one per file field"`
+			Licenses  []caseLicenseChoiceBody `json:"licenses,omitempty" doc:"materials satisfied by the caller's electronic licences instead of copies (免提交); submitting grants the authority their use for the case"`
+			Draft     bool                    `json:"draft,omitempty" doc:"save as a draft instead of submitting"`
 		}
 	}
 	type oneOutput struct{ Body caseBody }
@@ -101,7 +102,8 @@ func (s *Server) registerCaseAPI(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		app := cases.Application{ItemCode: in.Body.ItemCode, DecideIn: in.Body.DecideIn, Form: in.Body.Form, Materials: in.Body.Materials}
+		app := cases.Application{ItemCode: in.Body.ItemCode, DecideIn: in.Body.DecideIn, Form: in.Body.Form, Materials: in.Body.Materials,
+			Licenses: licenseChoicesOfBody(in.Body.Licenses)}
 		var cs *cases.Case
 		if in.Body.Draft {
 			cs, err = s.cases.SaveDraft(ctx, c, "", 0, app)

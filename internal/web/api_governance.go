@@ -127,11 +127,14 @@ type eventRuleBody struct {
 	Auto       bool      `json:"auto"`
 	CreatedBy  string    `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	UpdatedBy  string    `json:"updated_by,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"`
 }
 
 func eventRuleBodyOf(r *governance.Rule) eventRuleBody {
 	return eventRuleBody{ID: string(r.ID), Category: r.Category, Region: string(r.Region), Department: r.Department,
-		Level: int(r.Level), Auto: r.Auto, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+		Level: int(r.Level), Auto: r.Auto, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
 }
 
 type eventSummaryBody struct {
@@ -172,20 +175,20 @@ func (s *Server) registerEventAPI(api huma.API) {
 
 	type govEventReportInput struct {
 		Body struct {
-			Source      string   `json:"source,omitempty" enum:"grid,hotline,sensor,api,open311," doc:"citizens always report as portal"`
-			ExternalID  string   `json:"external_id,omitempty" maxLength:"100" doc:"the sending system's own ID"`
-			Category    string   `json:"category" maxLength:"4" doc:"a subcategory code, e.g. 0101"`
-			Description string   `json:"description" maxLength:"4000"`
-			Region      string   `json:"region" maxLength:"12" doc:"region code of the place (2–12 digits)"`
-			Address     string   `json:"address,omitempty" maxLength:"400"`
-			Lat         *float64 `json:"lat,omitempty"`
-			Lng         *float64 `json:"long,omitempty"`
-			Urgency     string   `json:"urgency,omitempty" enum:"normal,urgent,critical,"`
-			Reporter    string   `json:"reporter_name,omitempty" maxLength:"100" doc:"the citizen's name (hotline, grid)"`
-			Phone       string   `json:"phone,omitempty" maxLength:"20" doc:"the citizen's phone; stored encrypted, shown masked"`
-			Photos      []string `json:"photos,omitempty" maxItems:"9" doc:"SHA-256 of photos uploaded with POST /api/v1/event-photos"`
-			OnSpot      bool     `json:"on_spot,omitempty" doc:"grid workers: fixed on patrol, close at once"`
-			OnSpotNote  string   `json:"on_spot_note,omitempty" maxLength:"2000"`
+			Source      string          `json:"source,omitempty" enum:"grid,hotline,sensor,api,open311," doc:"citizens always report as portal"`
+			ExternalID  string          `json:"external_id,omitempty" maxLength:"100" doc:"the sending system's own ID"`
+			Category    string          `json:"category" maxLength:"4" doc:"a subcategory code, e.g. 0101"`
+			Description string          `json:"description" maxLength:"4000"`
+			Region      string          `json:"region" maxLength:"12" doc:"region code of the place (2–12 digits)"`
+			Address     string          `json:"address,omitempty" maxLength:"400"`
+			Lat         *float64        `json:"lat,omitempty"`
+			Lng         *float64        `json:"long,omitempty"`
+			Urgency     string          `json:"urgency,omitempty" enum:"normal,urgent,critical,"`
+			Reporter    string          `json:"reporter_name,omitempty" maxLength:"100" doc:"the citizen's name (hotline, grid)"`
+			Phone       string          `json:"phone,omitempty" maxLength:"20" doc:"the citizen's phone; stored encrypted, shown masked"`
+			Photos      []EventPhotoRef `json:"photos,omitempty" maxItems:"9" doc:"photos uploaded by the same account with POST /api/v1/event-photos, each with its receipt"`
+			OnSpot      bool            `json:"on_spot,omitempty" doc:"grid workers: fixed on patrol, close at once"`
+			OnSpotNote  string          `json:"on_spot_note,omitempty" maxLength:"2000"`
 		}
 	}
 	type govEventReportOutput struct {
@@ -213,7 +216,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		e, oc, err := s.governance.Report(ctx, by, governance.Input{Source: src, ExternalID: b.ExternalID, Category: b.Category,
 			Description: b.Description, Region: b.Region, Address: b.Address, Lat: b.Lat, Lng: b.Lng, Urgency: governance.Urgency(b.Urgency),
-			ReporterName: b.Reporter, Phone: b.Phone, Photos: b.Photos, OnSpot: b.OnSpot, OnSpotNote: b.OnSpotNote})
+			ReporterName: b.Reporter, Phone: b.Phone, Photos: photoRefs(b.Photos), OnSpot: b.OnSpot, OnSpotNote: b.OnSpotNote})
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
@@ -231,14 +234,13 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}]
 	}
 	type govEventPhotoOutput struct {
-		Body struct {
-			SHA256 string `json:"sha256"`
-		}
+		Body EventPhotoRef
 	}
 	huma.Register(api, huma.Operation{
 		OperationID: "upload-event-photo", Method: http.MethodPost, Path: "/api/v1/event-photos", DefaultStatus: http.StatusCreated,
 		Summary: "Upload a photo for an event or a step", Tags: tags, Security: bearer,
-		Description: "A JPEG or PNG of at most 5 MB (type sniffed from the bytes). Name the returned sha256 in `photos`.",
+		Description: "A JPEG or PNG of at most 5 MB (type sniffed from the bytes). Name the returned sha256 with its receipt in " +
+			"`photos` of a report or a step by the same account; a photo not named within a day is deleted.",
 	}, func(ctx context.Context, in *govEventPhotoInput) (*govEventPhotoOutput, error) {
 		by, err := s.apiCaller(ctx)
 		if err != nil {
@@ -248,9 +250,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		out := &govEventPhotoOutput{}
-		out.Body.SHA256 = sum
-		return out, nil
+		return &govEventPhotoOutput{Body: EventPhotoRef(sum)}, nil
 	})
 
 	type govEventListInput struct {
@@ -330,7 +330,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 			Action  string             `json:"action" enum:"accept,reject,merge,dispatch,take,progress,reply,request_return,request_reassign,approve,deny,verify,verify_fail,close,callback,reopen,split,escalate,supervise"`
 			Version int                `json:"version" doc:"the version the caller saw"`
 			Comment string             `json:"comment,omitempty" maxLength:"2000"`
-			Photos  []string           `json:"photos,omitempty" maxItems:"9"`
+			Photos  []EventPhotoRef    `json:"photos,omitempty" maxItems:"9" doc:"photos uploaded by the same account, with receipts"`
 			Lead    string             `json:"lead,omitempty" maxLength:"36" doc:"dispatch, request_reassign, approve: the lead (主办) organisation; dispatch without one follows the routing rule"`
 			Assist  []string           `json:"assist,omitempty" maxItems:"10" doc:"dispatch: assisting (协办) organisations"`
 			Target  string             `json:"target,omitempty" maxLength:"36" doc:"merge: the event to merge into"`
@@ -350,7 +350,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 			return nil, err
 		}
 		b := in.Body
-		a := governance.Act{Action: governance.Action(b.Action), Version: b.Version, Comment: b.Comment, Photos: b.Photos,
+		a := governance.Act{Action: governance.Action(b.Action), Version: b.Version, Comment: b.Comment, Photos: photoRefs(b.Photos),
 			Lead: ids.ID(b.Lead), Target: ids.ID(b.Target), Rating: b.Rating}
 		for _, x := range b.Assist {
 			a.Assist = append(a.Assist, ids.ID(x))
@@ -446,4 +446,19 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		return nil, nil
 	})
+}
+
+// EventPhotoRef is an uploaded event photo: its SHA-256 and the receipt
+// that proves the caller uploaded it.
+type EventPhotoRef struct {
+	SHA256  string `json:"sha256" pattern:"^[0-9a-f]{64}$"`
+	Receipt string `json:"receipt" maxLength:"128" doc:"given by POST /api/v1/event-photos to the uploading account"`
+}
+
+func photoRefs(in []EventPhotoRef) []governance.PhotoRef {
+	out := make([]governance.PhotoRef, len(in))
+	for i, p := range in {
+		out[i] = governance.PhotoRef(p)
+	}
+	return out
 }

@@ -58,6 +58,7 @@ type licenseVerifyBody struct {
 	SignedWhileSealValid bool              `json:"signed_while_seal_valid,omitempty" doc:"the seal is revoked now; the audit chain proves this signature older"`
 	KeySource            string            `json:"key_source,omitempty" doc:"the trust list the key came from; absent for this node's own seals"`
 	StatusUnchecked      bool              `json:"status_unchecked,omitempty" doc:"another province's licence: its status lists are on its node, not checked here"`
+	StatusError          string            `json:"status_error,omitempty" doc:"why the other node's status list could not be used: unreachable, http_status, too_large, bad_signature, not_list, expired, bad_url, index_outside"`
 }
 
 type licenseFieldBody struct {
@@ -80,7 +81,8 @@ func (s *Server) licenseVerifyBodyOf(lang string, r *license.Result) licenseVeri
 		Message: s.verdictSentence(lang, r), Kind: r.Kind, Issuer: r.Issuer, IssuerName: r.IssuerName, IssuerUSCC: r.IssuerUSCC,
 		KID: r.KID, Alg: r.Alg, Type: r.Type, TypeName: r.TypeName, Number: r.Number, Holder: r.HolderName,
 		ValidFrom: timePtr(r.ValidFrom), ValidUntil: timePtr(r.ValidUntil), ExpiresAt: timePtr(r.ExpiresAt), Fields: r.Fields,
-		SignedWhileSealValid: r.SignedWhileSealValid, KeySource: r.KeySource, StatusUnchecked: r.StatusUnchecked}
+		SignedWhileSealValid: r.SignedWhileSealValid, KeySource: r.KeySource, StatusUnchecked: r.StatusUnchecked,
+		StatusError: r.StatusError}
 }
 
 // verdictSentence says a verification's outcome in a sentence.
@@ -137,40 +139,6 @@ func (s *Server) registerLicenseAPI(api huma.API) {
 			}
 			out.Body.Items = append(out.Body.Items, b)
 		}
-		return out, nil
-	})
-
-	type licenseUseRateBody struct {
-		Item     string  `json:"item" doc:"service item code; empty for the total"`
-		Name     string  `json:"name"`
-		Eligible int     `json:"eligible" doc:"submitted cases of items with a material a licence can satisfy"`
-		Used     int     `json:"used" doc:"of them, cases where the applicant granted an electronic licence (免提交)"`
-		Rate     float64 `json:"rate" doc:"used / eligible, 0–1"`
-	}
-	type licenseUseRateOutput struct {
-		Body struct {
-			Items []licenseUseRateBody `json:"items"`
-			Total licenseUseRateBody   `json:"total"`
-		}
-	}
-	huma.Register(api, huma.Operation{
-		OperationID: "license-use-rate", Method: http.MethodGet, Path: "/api/v1/licenses/use-rate",
-		Summary: "用证率 by service item", Tags: []string{"licenses"}, Security: bearer,
-		Description: "For staff holding audit.read or cockpit.view: over the cases decided within their scopes.",
-	}, func(ctx context.Context, _ *struct{}) (*licenseUseRateOutput, error) {
-		by, err := s.apiCaller(ctx)
-		if err != nil {
-			return nil, err
-		}
-		rows, total, err := s.licenses.UseRates(ctx, by)
-		if err != nil {
-			return nil, s.problem(ctx, err)
-		}
-		out := &licenseUseRateOutput{}
-		for _, u := range rows {
-			out.Body.Items = append(out.Body.Items, licenseUseRateBody{u.Item, u.Name, u.Eligible, u.Used, u.Rate()})
-		}
-		out.Body.Total = licenseUseRateBody{"", total.Name, total.Eligible, total.Used, total.Rate()}
 		return out, nil
 	})
 

@@ -51,9 +51,14 @@ type CockpitEventsFunc func(ctx context.Context, by *identity.Caller, within reg
 
 // liveUpdate is one message of the stream.
 type liveUpdate struct {
-	Sensing *sensing.Summary     `json:"sensing"`
-	Events  *CockpitEventFigures `json:"events,omitempty"`
+	Sensing   *sensing.Summary     `json:"sensing"`
+	Events    *CockpitEventFigures `json:"events,omitempty"`
+	Incidents *int                 `json:"incidents,omitempty"` // active incidents; nil: not the viewer's to see
 }
+
+// incidentsFunc counts the active incidents within a region for a viewer
+// (emergency.Service.ActiveCount); errs.Forbidden leaves the figure out.
+type incidentsFunc func(ctx context.Context, by *identity.Caller, within region.Code) (int, error)
 
 type liveKey struct {
 	region region.Code
@@ -71,9 +76,10 @@ type liveClient struct {
 }
 
 type liveHub struct {
-	log     *slog.Logger
-	sensing *sensing.Service
-	events  CockpitEventsFunc
+	log       *slog.Logger
+	sensing   *sensing.Service
+	events    CockpitEventsFunc
+	incidents incidentsFunc
 
 	mu      sync.Mutex
 	groups  map[liveKey]*liveGroup
@@ -82,8 +88,9 @@ type liveHub struct {
 	kick    chan struct{}
 }
 
-func newLiveHub(log *slog.Logger, ss *sensing.Service, events CockpitEventsFunc) *liveHub {
-	h := &liveHub{log: log, sensing: ss, events: events, groups: map[liveKey]*liveGroup{}, kick: make(chan struct{}, 1)}
+func newLiveHub(log *slog.Logger, ss *sensing.Service, events CockpitEventsFunc, incidents incidentsFunc) *liveHub {
+	h := &liveHub{log: log, sensing: ss, events: events, incidents: incidents, groups: map[liveKey]*liveGroup{},
+		kick: make(chan struct{}, 1)}
 	go h.run()
 	return h
 }
@@ -109,6 +116,15 @@ func (h *liveHub) update(ctx context.Context, by *identity.Caller, k liveKey) ([
 	if h.events != nil {
 		if u.Events, err = h.events(ctx, by, sum.Region); err != nil {
 			return nil, err
+		}
+	}
+	if h.incidents != nil {
+		n, err := h.incidents(ctx, by, sum.Region)
+		if err != nil && !errs.Is(err, errs.Forbidden) {
+			return nil, err
+		}
+		if err == nil {
+			u.Incidents = &n
 		}
 	}
 	return json.Marshal(u)

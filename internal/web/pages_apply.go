@@ -21,6 +21,7 @@ type applyForm struct {
 	Materials map[string]cases.MaterialRef // by field
 	Counter   bool
 	Picker    *picker
+	Licenses  []licenseChoiceView // materials an electronic licence can satisfy (免提交, pages_licuse.go)
 }
 
 // handleApplyForm shows the application form of an item: empty, or a
@@ -50,6 +51,10 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 			vals.Set(k, v)
 		}
 		for _, m := range d.Materials {
+			if m.License != nil {
+				vals.Set(m.Field, string(m.License.ID))
+				continue
+			}
 			af.Materials[m.Field] = m
 		}
 	} else if me, err := s.id.Me(r.Context(), c); err == nil && !af.Counter {
@@ -63,6 +68,9 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 		decideIn = string(c.Scopes(identity.PermCaseReceive)[0])
 	}
 	af.Picker = s.newPicker("decide_in", "apply.decide_in", s.regionCode(decideIn))
+	if af.Licenses, err = s.licenseChoices(r, it, af.Counter); err != nil {
+		return err
+	}
 	return s.rd.render(w, r, "apply", &page{Title: "apply.title", Form: vals, Data: af})
 }
 
@@ -90,7 +98,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	app.Form = form
+	app.Form, app.Licenses = form, licenseChoicesOf(r.PostForm, it)
 	for _, fl := range it.Form { // in form order
 		if m, ok := mats[fl.Name]; ok {
 			app.Materials = append(app.Materials, m)
@@ -126,6 +134,9 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 			af.CaseID, af.Version = string(cs.ID), cs.Version
 		}
 		af.Picker = s.newPicker("decide_in", "apply.decide_in", s.regionCode(app.DecideIn))
+		if af.Licenses, err = s.licenseChoices(r, it, af.Counter); err != nil {
+			return err
+		}
 		vals := url.Values{}
 		for k, v := range r.PostForm {
 			vals[k] = v

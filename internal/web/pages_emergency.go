@@ -118,6 +118,7 @@ func (s *Server) handleEmergencyDeclare(w http.ResponseWriter, r *http.Request) 
 // emergencyBoardPage is the command page of one incident.
 type emergencyBoardPage struct {
 	*emergency.Board
+	LinkedEvents  []emergency.EventLink // pages_eventlinks.go
 	CanCommand    bool
 	Open          bool // not closed
 	Orgs          []identity.Organization
@@ -187,6 +188,9 @@ func (s *Server) renderEmergencyBoard(w http.ResponseWriter, r *http.Request, id
 		if d.Resources, err = s.emergency.Resources(ctx, by); err != nil {
 			return err
 		}
+	}
+	if d.LinkedEvents, err = s.emergency.LinkedEvents(ctx, by, id); err != nil {
+		return err
 	}
 	p := &page{Title: "emergency.board_title", Face: identity.FaceWorkbench, Data: d}
 	if refused != nil {

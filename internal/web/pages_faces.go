@@ -73,5 +73,8 @@ func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.addCockpitEmergency(r, data); err != nil { // pages_emergency.go
 		return err
 	}
+	if err := s.addCockpitLicenses(r, data); err != nil { // pages_licuse.go: 用证率 against its target
+		return err
+	}
 	return s.rd.render(w, r, "cockpit", &page{Title: "cockpit.title", Face: identity.FaceCockpit, Data: data})
 }

@@ -137,12 +137,13 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, refused *e
 	return s.rd.render(w, r, "event_report", p)
 }
 
-// uploadPhotos stores the form's photo files and returns their hashes.
-func (s *Server) uploadPhotos(r *http.Request, by *identity.Caller) ([]string, error) {
+// uploadPhotos stores the form's photo files and returns them with by's
+// receipts.
+func (s *Server) uploadPhotos(r *http.Request, by *identity.Caller) ([]governance.PhotoRef, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
-	var out []string
+	var out []governance.PhotoRef
 	for _, fh := range r.MultipartForm.File["photos"] {
 		if fh.Size == 0 {
 			continue
@@ -156,10 +157,10 @@ func (s *Server) uploadPhotos(r *http.Request, by *identity.Caller) ([]string, e
 	return out, nil
 }
 
-func (s *Server) uploadOne(r *http.Request, by *identity.Caller, fh *multipart.FileHeader) (string, error) {
+func (s *Server) uploadOne(r *http.Request, by *identity.Caller, fh *multipart.FileHeader) (governance.PhotoRef, error) {
 	f, err := fh.Open()
 	if err != nil {
-		return "", err
+		return governance.PhotoRef{}, err
 	}
 	defer f.Close()
 	return s.governance.UploadPhoto(r.Context(), by, f)
@@ -235,8 +236,9 @@ type eventPage struct {
 	Duplicates []string // IDs the report step suggested
 	Staff      bool
 	New        bool
-	Parts      []int // the split form's rows
-	Ratings    []int // the call-back's choices, best first
+	Parts      []int           // the split form's rows
+	Ratings    []int           // the call-back's choices, best first
+	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 }
 
 // Can reports whether the viewer may take action a.
@@ -283,6 +285,9 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 				d.Orgs = append(d.Orgs, o)
 			}
 		}
+	}
+	if d.Incidents, err = s.eventIncidentsOf(r, e); err != nil {
+		return err
 	}
 	face := identity.FaceWorkbench
 	if !d.Staff {

@@ -175,15 +175,6 @@ func (s *Server) handlePresent(w http.ResponseWriter, r *http.Request) error {
 	return s.renderWalletLicense(w, r, id, code, exp, nil)
 }
 
-// handleLicenseUses shows who used the holder's licences.
-func (s *Server) handleLicenseUses(w http.ResponseWriter, r *http.Request) error {
-	uses, err := s.licenses.Uses(r.Context(), caller(r))
-	if err != nil {
-		return err
-	}
-	return s.rd.render(w, r, "wallet_uses", &page{Title: "wallet.uses_title", Face: identity.FacePortal, Data: map[string]any{"Uses": uses}})
-}
-
 // handleIssuedLicenses lists what the officer's organisation issued, with
 // the issue form.
 func (s *Server) handleIssuedLicenses(w http.ResponseWriter, r *http.Request) error {
@@ -390,40 +381,6 @@ func (s *Server) handleGrant(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := context.WithValue(r.Context(), grantedKey{}, string(g.CaseID))
 	return s.renderWalletLicense(w, r.WithContext(ctx), id, "", time.Time{}, nil)
-}
-
-// caseLicenseRow is a granted licence with its verdict in a sentence.
-type caseLicenseRow struct {
-	license.CaseLicense
-	View     licenseView
-	Sentence string
-}
-
-// handleCaseLicenses shows an officer the licences the applicant granted
-// for a case, verified now; each read is logged for the holder.
-func (s *Server) handleCaseLicenses(w http.ResponseWriter, r *http.Request) error {
-	id := ids.ID(r.PathValue("id"))
-	list, err := s.licenses.CaseLicenses(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	rows := make([]caseLicenseRow, len(list))
-	for i := range list {
-		rows[i] = caseLicenseRow{CaseLicense: list[i], View: s.licenseViewOf(r, &list[i].License),
-			Sentence: s.verdictSentence(state(r.Context()).Lang, list[i].Result)}
-	}
-	return s.rd.render(w, r, "license_case", &page{Title: "license.case_title", Face: identity.FaceWorkbench,
-		Data: map[string]any{"CaseID": id, "Licenses": rows}})
-}
-
-// handleUseRate shows 用证率 by item within the caller's scopes.
-func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
-	rows, total, err := s.licenses.UseRates(r.Context(), caller(r))
-	if err != nil {
-		return err
-	}
-	return s.rd.render(w, r, "license_use_rate", &page{Title: "license.use_rate_title", Face: identity.FaceWorkbench,
-		Data: map[string]any{"Rows": rows, "Total": total}})
 }
 
 // handlePointOfUseForm is the point-of-use page of the 电子社保卡: scan the

@@ -44,7 +44,7 @@ func (s *Server) cockpitSensingData(ctx context.Context, by *identity.Caller, q 
 	}
 	d := &cockpitSensing{Summary: sum, Metrics: sensing.Metrics,
 		Live: "/cockpit/live?region=" + string(sum.Region) + "&metric=" + sum.Metric}
-	if s.mapFile(sum.Region) != nil {
+	if s.mapFile(sum.Region) != nil || s.countyMap(sum.Region) != nil {
 		d.MapURL = "/cockpit/maps/" + string(sum.Region) + ".json"
 	}
 	if s.cockpitEvents != nil {
@@ -66,7 +66,7 @@ func (s *Server) handleCockpitMap(w http.ResponseWriter, r *http.Request) error 
 	}
 	b := s.mapFile(region.Code(code))
 	if b == nil {
-		return errs.E(errs.NotFound, "error.page_not_found")
+		return s.serveCountyMap(w, r, region.Code(code)) // pages_cockpitmaps.go
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")

@@ -22,6 +22,9 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /wallet/{id}/grant", s.errorPage(s.handleGrant))
 	// 免提交: the officer sees the licences the applicant granted, verified.
 	mux.Handle("GET /workbench/cases/{id}/licenses", s.errorPage(s.handleCaseLicenses))
+	mux.Handle("POST /workbench/cases/{id}/licenses/basis", s.errorPage(s.handleCaseLicenseBasis))
+	// Holders withdraw a grant (撤回授权).
+	mux.Handle("POST /wallet/grants/{id}/revoke", s.errorPage(s.handleRevokeGrant))
 	// 证照互认: this node's signed trust list; importing another's.
 	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
 	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
@@ -38,4 +41,5 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /workbench/licenses/{id}/act", s.errorPage(s.handleLicenseAction))
 
 	s.registerLicenseAPI(api)
+	s.registerLicenseUseAPI(api)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
@@ -31,6 +32,7 @@ import (
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
 )
 
@@ -53,6 +55,7 @@ type Deps struct {
 	Outbox       func(context.Context) (jobs.Stats, error) // outbox backlog, for metrics; nil: none
 	Seals        *seal.Service                             // 电子印章
 	Licenses     *license.Service                          // 电子证照
+	Documents    *sealdoc.Service                          // sealed documents (决定书, 证明)
 	Governance   *governance.Service                       // 一网统管 events
 	Sensing      *sensing.Service                          // 感知 indicators and alerts; nil: cockpit without them
 	CockpitMaps  string                                    // directory of GeoJSON maps overriding the embedded ones
@@ -62,6 +65,7 @@ type Deps struct {
 	CockpitEvents CockpitEventsFunc
 	DataShare     *datashare.Service // data catalog, sharing, exchange
 	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
+	Market        *market.Service    // data products, orders, contracts, asset certificates
 	Emergency     *emergency.Service // 突发事件应急指挥 and public CAP alerts
 }
 
@@ -89,6 +93,7 @@ type Server struct {
 	outbox       func(context.Context) (jobs.Stats, error)
 	seals        *seal.Service
 	licenses     *license.Service
+	documents    *sealdoc.Service
 	governance   *governance.Service
 
 	sensing       *sensing.Service
@@ -97,6 +102,7 @@ type Server struct {
 	cockpitEvents CockpitEventsFunc
 	datashare     *datashare.Service
 	opendata      *opendata.Service
+	market        *market.Service
 	emergency     *emergency.Service
 }
 
@@ -123,19 +129,28 @@ func NewServer(d Deps) (*Server, error) {
 		notify:       d.Notify,
 		outbox:       d.Outbox,
 		seals:        d.Seals,
+		documents:    d.Documents,
 		licenses:     d.Licenses,
 		governance:   d.Governance,
 		datashare:    d.DataShare,
 		opendata:     d.OpenData,
+		market:       d.Market,
 		emergency:    d.Emergency,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}
 	if d.Sensing != nil {
-		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents)
+		var incidents incidentsFunc
+		if d.Emergency != nil {
+			incidents = d.Emergency.ActiveCount
+		}
+		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents, incidents)
 		d.Sensing.OnChange(s.live.Changed)
 		if d.Governance != nil {
 			d.Governance.OnChange(s.live.Changed) // events figures at once, not at the next refresh
+		}
+		if d.Emergency != nil {
+			d.Emergency.OnChange(s.live.Changed) // the active-incident count at once
 		}
 	}
 	if s.maxBody <= 0 {

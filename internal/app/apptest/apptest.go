@@ -50,21 +50,34 @@ func (s *SafeBuffer) String() string {
 }
 
 // Start opens a node on engine e with the demo data and serves it.
-func Start(t testing.TB, e storetest.Engine) *Node {
+func Start(t testing.TB, e storetest.Engine) *Node { return start(t, e, false) }
+
+// StartPublic starts a node like Start whose public URL is its own
+// address, so that the issuer and status list URLs in its licences reach
+// it: for tests with two nodes (证照互认).
+func StartPublic(t testing.TB, e storetest.Engine) *Node { return start(t, e, true) }
+
+func start(t testing.TB, e storetest.Engine, public bool) *Node {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := &config.Config{
 		DataDir: dir, DB: storetest.DSN(t, e), NodeKeyFile: filepath.Join(dir, "node.key"),
 		LogFormat: "json", LogLevel: "info", MaxBodyBytes: 1 << 20,
 	}
+	srv := httptest.NewUnstartedServer(nil) // its address is known before the node opens
+	if public {
+		cfg.PublicURL = "http://" + srv.Listener.Addr().String()
+	}
 	logs := &SafeBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	ctx := context.Background()
 	a, err := app.Open(ctx, cfg, log, "test")
 	if err != nil {
+		srv.Close()
 		t.Fatalf("open node: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
+	t.Cleanup(srv.Close) // runs first: no request reaches a closed node
 	if _, err := a.SeedDemo(ctx); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
@@ -72,8 +85,8 @@ func Start(t testing.TB, e storetest.Engine) *Node {
 	if err != nil {
 		t.Fatalf("handler: %v", err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv.Config.Handler = h
+	srv.Start()
 	return &Node{App: a, URL: srv.URL, Log: logs}
 }
 

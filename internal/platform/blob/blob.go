@@ -12,6 +12,10 @@ type Info struct {
 	SHA256      string // lowercase hex of the SHA-256 of the bytes: the blob's identity
 	Size        int64  // in bytes
 	ContentType string // sniffed from the bytes (see Sniff), never taken from the client
+	// Created is set by Put when these bytes were not stored before it: the
+	// caller owns a blob it created and may delete it when it goes unused
+	// (a blob found already stored may be someone else's).
+	Created bool
 }
 
 // Store keeps blobs. Implementations are safe for concurrent use, also by

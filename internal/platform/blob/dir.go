@@ -111,7 +111,7 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64, allowed []strin
 		return Info{}, err
 	}
 	info.ContentType = ct
-	if err := d.commit(tmp, d.path(info.SHA256)); err != nil {
+	if info.Created, err = d.commit(tmp, d.path(info.SHA256)); err != nil {
 		os.Remove(tmp)
 		return Info{}, err
 	}
@@ -161,21 +161,22 @@ func (d *Dir) writeTemp(head []byte, r io.Reader, limit int64) (_ string, _ Info
 // if the blob is already there (failing to remove it then is no error: the
 // blob is stored, and NewDir sweeps the leftover later). Two Puts of the same bytes may both find the
 // name free and both rename; rename replaces atomically and the contents are
-// equal, so either way the final file is whole.
-func (d *Dir) commit(tmp, final string) error {
+// equal, so either way the final file is whole. It reports whether the
+// blob was new (both of two such Puts may say so).
+func (d *Dir) commit(tmp, final string) (bool, error) {
 	if _, err := os.Stat(final); err == nil {
 		os.Remove(tmp)
-		return nil
+		return false, nil
 	}
 	dir := filepath.Dir(final)
 	if err := d.mkdirs(dir); err != nil {
-		return err
+		return false, err
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		return err
+		return false, err
 	}
 	// The rename is durable only once its directory is synced.
-	return syncDir(dir)
+	return true, syncDir(dir)
 }
 
 // mkdirs creates the two fan-out levels of dir as needed, syncing the parent

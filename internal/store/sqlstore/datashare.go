@@ -299,17 +299,18 @@ func (s *Store) Requests(ctx context.Context, f datashare.RequestFilter) (_ []da
 }
 
 const grantCols = `id, request_id, resource_id, resource_code, provider_id, consumer_id, consumer, fields, rate_per_sec, expires_at,
-	secret_hash, state, delivered_at, revoked_at, revoked_by, revoke_reason, created_at`
+	secret_hash, state, delivered_at, revoked_at, revoked_by, revoke_reason, created_at, origin`
 
 func scanGrant(sc interface{ Scan(...any) error }) (*datashare.Grant, error) {
 	var g datashare.Grant
 	var fields string
-	var secret sql.NullString
+	var secret, request sql.NullString
 	var delivered, revoked sql.NullTime
-	if err := sc.Scan(&g.ID, &g.RequestID, &g.ResourceID, &g.ResourceCode, &g.ProviderID, &g.ConsumerID, &g.Consumer, &fields,
-		&g.RatePerSec, &g.ExpiresAt, &secret, &g.State, &delivered, &revoked, &g.RevokedBy, &g.RevokeReason, &g.CreatedAt); err != nil {
+	if err := sc.Scan(&g.ID, &request, &g.ResourceID, &g.ResourceCode, &g.ProviderID, &g.ConsumerID, &g.Consumer, &fields,
+		&g.RatePerSec, &g.ExpiresAt, &secret, &g.State, &delivered, &revoked, &g.RevokedBy, &g.RevokeReason, &g.CreatedAt, &g.Origin); err != nil {
 		return nil, err
 	}
+	g.RequestID = ids.ID(request.String)
 	if err := json.Unmarshal([]byte(fields), &g.Fields); err != nil {
 		return nil, err
 	}
@@ -326,10 +327,10 @@ func scanGrant(sc interface{ Scan(...any) error }) (*datashare.Grant, error) {
 
 func (s *Store) CreateGrant(ctx context.Context, g *datashare.Grant) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateGrant(%q)", g.ID)
-	_, err = s.db.Exec(ctx, `INSERT INTO datashare_grants (`+grantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.ID, g.RequestID, g.ResourceID, g.ResourceCode, g.ProviderID, g.ConsumerID, g.Consumer, jsonText(g.Fields), g.RatePerSec,
+	_, err = s.db.Exec(ctx, `INSERT INTO datashare_grants (`+grantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.ID, nullString(g.RequestID), g.ResourceID, g.ResourceCode, g.ProviderID, g.ConsumerID, g.Consumer, jsonText(g.Fields), g.RatePerSec,
 		g.ExpiresAt.UTC(), nullString(g.SecretHash), g.State, nullTime(g.DeliveredAt), nullTime(g.RevokedAt), g.RevokedBy,
-		g.RevokeReason, g.CreatedAt.UTC())
+		g.RevokeReason, g.CreatedAt.UTC(), g.Origin)
 	return err
 }
 

@@ -355,7 +355,7 @@ func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int
 
 func (s *Store) EventRules(ctx context.Context) (_ []governance.Rule, err error) {
 	defer errs.Wrap(&err, "sqlstore.EventRules")
-	rows, err := s.db.Query(ctx, `SELECT id, category, region, department, level, auto, created_by, created_at
+	rows, err := s.db.Query(ctx, `SELECT id, category, region, department, level, auto, created_by, created_at, updated_by, updated_at
 		FROM gov_event_rules ORDER BY category, region`)
 	if err != nil {
 		return nil, err
@@ -365,10 +365,15 @@ func (s *Store) EventRules(ctx context.Context) (_ []governance.Rule, err error)
 	for rows.Next() {
 		var r governance.Rule
 		var level int
-		if err := rows.Scan(&r.ID, &r.Category, &r.Region, &r.Department, &level, &r.Auto, &r.CreatedBy, &r.CreatedAt); err != nil {
+		var updated sql.NullTime
+		if err := rows.Scan(&r.ID, &r.Category, &r.Region, &r.Department, &level, &r.Auto, &r.CreatedBy, &r.CreatedAt,
+			&r.UpdatedBy, &updated); err != nil {
 			return nil, err
 		}
 		r.Level, r.CreatedAt = region.Level(level), utc(r.CreatedAt)
+		if updated.Valid {
+			r.UpdatedAt = utc(updated.Time)
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()

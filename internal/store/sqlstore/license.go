@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digigov/digigov/internal/cases"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -21,27 +22,42 @@ func (s *Store) NextStatusEntries(ctx context.Context, size, want int, now time.
 	defer errs.Wrap(&err, "sqlstore.NextStatusEntries")
 	// The newest list's counter moves under the transaction's write lock
 	// (SQLite) or row lock (PostgreSQL); a full list starts the next. A
-	// block never spans two lists.
-	var next, lsize int64
-	err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
-		Scan(&list, &next, &lsize)
-	switch {
-	case err == nil && next < lsize:
-		got = int(min(int64(want), lsize-next))
-		if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+	// block never spans two lists. On PostgreSQL two transactions can both
+	// find no list (or the same full one) and both start the next: the
+	// loser's INSERT waits for the winner's commit and does nothing, and
+	// the loser reads again, now seeing the new list, and takes its block
+	// from it under the row lock. (SQLite's BEGIN IMMEDIATE serialises
+	// writers, so the second pass never happens there.)
+	for attempt := 0; attempt < 5; attempt++ {
+		var next, lsize int64
+		err = s.db.QueryRow(ctx, `SELECT id, next_index, size FROM status_lists WHERE id = (SELECT MAX(id) FROM status_lists)`+s.db.ForUpdate()).
+			Scan(&list, &next, &lsize)
+		switch {
+		case err == nil && next < lsize:
+			got = int(min(int64(want), lsize-next))
+			if _, err := s.db.Exec(ctx, `UPDATE status_lists SET next_index = ? WHERE id = ?`, next+int64(got), list); err != nil {
+				return 0, 0, 0, err
+			}
+			return list, next, got, nil
+		case err == nil || errors.Is(err, sql.ErrNoRows):
+			list++ // 1 when there is no list yet
+			got = min(want, size)
+			res, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`, list, size, got, now.UTC())
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return 0, 0, 0, err
+			} else if n == 1 {
+				return list, 0, got, nil
+			}
+			continue // another transaction started this list first
+		default:
 			return 0, 0, 0, err
 		}
-		return list, next, got, nil
-	case err == nil || errors.Is(err, sql.ErrNoRows):
-		list++ // 1 when there is no list yet
-		got = min(want, size)
-		if _, err := s.db.Exec(ctx, `INSERT INTO status_lists (id, size, next_index, created_at) VALUES (?, ?, ?, ?)`,
-			list, size, got, now.UTC()); err != nil {
-			return 0, 0, 0, err
-		}
-		return list, 0, got, nil
 	}
-	return 0, 0, 0, err
+	return 0, 0, 0, errs.E(errs.Conflict, "license.status_busy")
 }
 
 func (s *Store) StatusListExists(ctx context.Context, list int64) (ok bool, err error) {
@@ -183,13 +199,15 @@ func (s *Store) LicenseEnterpriseByUSCC(ctx context.Context, uscc string) (_ *id
 	return s.Enterprise(ctx, id)
 }
 
-const licenseUseCols = `u.id, u.license_id, u.holder_id, u.user_id, u.user_name, u.org_name, u.case_id, u.purpose, u.scenario, u.place, u.at`
+const licenseUseCols = `u.id, u.license_id, u.holder_id, u.user_id, u.user_name, u.org_name, u.case_id, u.purpose, u.scenario, u.place, u.at,
+	u.basis, u.reason`
 
 func (s *Store) AddLicenseUse(ctx context.Context, u *license.Use) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddLicenseUse")
 	_, err = s.db.Exec(ctx, `INSERT INTO license_uses (id, license_id, holder_id, user_id, user_name, org_name, case_id, purpose,
-		scenario, place, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.LicenseID, u.HolderID, u.UserID, u.UserName, u.OrgName, u.CaseID, u.Purpose, u.Scenario, u.Place, u.At.UTC())
+		scenario, place, at, basis, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.LicenseID, u.HolderID, u.UserID, u.UserName, u.OrgName, u.CaseID, u.Purpose, u.Scenario, u.Place, u.At.UTC(),
+		u.Basis, u.Reason)
 	return err
 }
 
@@ -205,7 +223,7 @@ func (s *Store) LicenseUses(ctx context.Context, holderID ids.ID, limit int) (_ 
 	for rows.Next() {
 		var u license.Use
 		if err := rows.Scan(&u.ID, &u.LicenseID, &u.HolderID, &u.UserID, &u.UserName, &u.OrgName, &u.CaseID, &u.Purpose,
-			&u.Scenario, &u.Place, &u.At, &u.Number, &u.Type); err != nil {
+			&u.Scenario, &u.Place, &u.At, &u.Basis, &u.Reason, &u.Number, &u.Type); err != nil {
 			return nil, err
 		}
 		u.At = utc(u.At)
@@ -274,32 +292,138 @@ func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err erro
 	return err
 }
 
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.purpose, g.created_at, g.expires_at, g.revoked_at`
+
+func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
+	var g license.Grant
+	var revoked sql.NullTime
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.CreatedAt, &g.ExpiresAt,
+		&revoked}, extra...)...); err != nil {
+		return nil, err
+	}
+	g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
+	if revoked.Valid {
+		g.RevokedAt = utc(revoked.Time)
+	}
+	return &g, nil
+}
+
 func (s *Store) CaseLicenseGrants(ctx context.Context, caseID ids.ID) (_ []license.Grant, err error) {
 	defer errs.Wrap(&err, "sqlstore.CaseLicenseGrants")
 	// The newest grant of each licence.
-	rows, err := s.db.Query(ctx, `SELECT id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at FROM license_grants g
+	rows, err := s.db.Query(ctx, `SELECT `+licenseGrantCols+` FROM license_grants g
 		WHERE case_id = ? AND revoked_at IS NULL AND created_at = (SELECT MAX(created_at) FROM license_grants h
-		WHERE h.case_id = g.case_id AND h.license_id = g.license_id AND h.revoked_at IS NULL) ORDER BY created_at`, caseID)
+		WHERE h.case_id = g.case_id AND h.license_id = g.license_id AND h.revoked_at IS NULL) ORDER BY created_at, id`, caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []license.Grant
 	for rows.Next() {
-		var g license.Grant
-		if err := rows.Scan(&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.CreatedAt, &g.ExpiresAt); err != nil {
+		g, err := scanLicenseGrant(rows)
+		if err != nil {
 			return nil, err
 		}
-		g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
-		out = append(out, g)
+		out = append(out, *g)
 	}
 	return out, rows.Err()
 }
 
-func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code) (_ []license.UseRate, err error) {
-	defer errs.Wrap(&err, "sqlstore.LicenseUseRates")
+func (s *Store) LicenseGrant(ctx context.Context, id ids.ID) (_ *license.Grant, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseGrant(%q)", id)
+	g, err := scanLicenseGrant(s.db.QueryRow(ctx, `SELECT `+licenseGrantCols+` FROM license_grants g WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFoundKey(err, "not_found")
+	}
+	return g, nil
+}
+
+func (s *Store) HolderLicenseGrants(ctx context.Context, holderID ids.ID, limit int) (_ []license.Grant, err error) {
+	defer errs.Wrap(&err, "sqlstore.HolderLicenseGrants")
+	rows, err := s.db.Query(ctx, `SELECT `+licenseGrantCols+`, l.number, l.type, COALESCE(c.number, ''), COALESCE(o.name, '')
+		FROM license_grants g JOIN licenses l ON l.id = g.license_id LEFT JOIN cases c ON c.id = g.case_id
+		LEFT JOIN organizations o ON o.id = g.org_id
+		WHERE g.holder_id = ? ORDER BY g.created_at DESC, g.id LIMIT ?`, holderID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.Grant
+	for rows.Next() {
+		var num, typ, cnum, auth string
+		g, err := scanLicenseGrant(rows, &num, &typ, &cnum, &auth)
+		if err != nil {
+			return nil, err
+		}
+		g.Number, g.Type, g.CaseNumber, g.Authority = num, typ, cnum, auth
+		out = append(out, *g)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) RevokeLicenseGrant(ctx context.Context, id ids.ID, at time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.RevokeLicenseGrant(%q)", id)
+	res, err := s.db.Exec(ctx, `UPDATE license_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, at.UTC(), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errs.E(errs.Conflict, "license.grant_not_active")
+	}
+	return nil
+}
+
+func (s *Store) AddLicenseAccess(ctx context.Context, a *license.Access) (err error) {
+	defer errs.Wrap(&err, "sqlstore.AddLicenseAccess")
+	_, err = s.db.Exec(ctx, `INSERT INTO license_accesses (id, license_id, holder_id, org_id, case_id, user_id, user_name, law, article,
+		reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.LicenseID, a.HolderID, a.OrgID, a.CaseID, a.UserID, a.UserName,
+		a.Basis.Law, a.Basis.Article, a.Basis.Reason, a.At.UTC())
+	return err
+}
+
+func (s *Store) CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) (_ []license.Access, err error) {
+	defer errs.Wrap(&err, "sqlstore.CaseLicenseAccesses")
+	// The newest access of each licence.
+	rows, err := s.db.Query(ctx, `SELECT id, license_id, holder_id, org_id, case_id, user_id, user_name, law, article, reason, at
+		FROM license_accesses a WHERE case_id = ? AND org_id = ? AND at = (SELECT MAX(at) FROM license_accesses b
+		WHERE b.case_id = a.case_id AND b.org_id = a.org_id AND b.license_id = a.license_id) ORDER BY at, id`, caseID, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []license.Access
+	seen := map[ids.ID]bool{}
+	for rows.Next() {
+		var a license.Access
+		if err := rows.Scan(&a.ID, &a.LicenseID, &a.HolderID, &a.OrgID, &a.CaseID, &a.UserID, &a.UserName, &a.Basis.Law,
+			&a.Basis.Article, &a.Basis.Reason, &a.At); err != nil {
+			return nil, err
+		}
+		if seen[a.LicenseID] { // two accesses in the same microsecond
+			continue
+		}
+		seen[a.LicenseID] = true
+		a.At = utc(a.At)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) (_ []license.UseRate, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseUseRates(%s)", by)
 	if len(items) == 0 || len(within) == 0 {
 		return nil, nil
+	}
+	key, label := "c.item_code", "MAX(c.item_name)"
+	switch by {
+	case cases.ByAuthority:
+		key, label = "c.authority_id", "MAX(c.authority)"
+	case cases.ByCity:
+		key, label = "substr(c.decided_at, 1, 4)", "''"
+	case cases.ByCounty:
+		key, label = "substr(c.decided_at, 1, 6)", "''"
 	}
 	var or []string
 	var args []any
@@ -311,10 +435,10 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 	for _, it := range items {
 		args = append(args, it)
 	}
-	rows, err := s.db.Query(ctx, `SELECT c.item_code, COUNT(*),
+	rows, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
 		SUM(CASE WHEN EXISTS (SELECT 1 FROM license_grants g WHERE g.case_id = c.id) THEN 1 ELSE 0 END)
 		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
-		GROUP BY c.item_code ORDER BY COUNT(*) DESC, c.item_code`, args...)
+		GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +446,7 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 	var out []license.UseRate
 	for rows.Next() {
 		var u license.UseRate
-		if err := rows.Scan(&u.Item, &u.Eligible, &u.Used); err != nil {
+		if err := rows.Scan(&u.Key, &u.Name, &u.Eligible, &u.Used); err != nil {
 			return nil, err
 		}
 		out = append(out, u)

@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/cryptox"
+	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/seal"
@@ -29,6 +30,7 @@ type sealFixture struct {
 	svc   *seal.Service
 	store *sqlstore.Store
 	org   *identity.Organization
+	db    *db.DB
 	admin *identity.Caller
 	now   *time.Time
 }
@@ -48,7 +50,7 @@ func newSealFixture(t *testing.T, e storetest.Engine) *sealFixture {
 	}
 	now := t0
 	clock := func() time.Time { now = now.Add(time.Second); return now }
-	f := &sealFixture{store: s, org: org, now: &now,
+	f := &sealFixture{store: s, org: org, now: &now, db: d,
 		admin: &identity.Caller{UserID: ids.New(), Name: "管理员", Kind: identity.KindStaff,
 			Grants: []identity.Grant{{Role: identity.RoleSysAdmin, OrgID: org.ID, Scope: "44"}}}}
 	f.svc = seal.NewService(seal.Deps{Store: s, Tx: d, Audit: audit.NewService(s, d, clock), Orgs: orgStore{s}, Keys: keys, Now: clock})

@@ -106,9 +106,14 @@
       Object.keys(vals).forEach(function (k) { text(slot.querySelector('[data-k="' + k + '"]'), vals[k]); });
     }
 
+    function drawIncidents(n) {
+      if (n == null) { return; }
+      text(document.querySelector("#cockpit-incidents .num"), String(n));
+    }
+
     function apply(u) {
       state = u;
-      drawTiles(u.sensing); drawMap(u.sensing); drawTrend(u.sensing); drawEvents(u.events);
+      drawTiles(u.sensing); drawMap(u.sensing); drawTrend(u.sensing); drawEvents(u.events); drawIncidents(u.incidents);
       root.dataset.updates = String((parseInt(root.dataset.updates || "0", 10)) + 1);
     }
 

@@ -1,0 +1,148 @@
+package sealdoc
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/seal"
+)
+
+// Reason is why a document does not verify, as a message key
+// ("sealdoc.reason.<reason>"); "" when it does.
+type Reason string
+
+const (
+	ReasonOK              Reason = ""
+	ReasonNoInput         Reason = "no_input"         // neither a PDF nor a number
+	ReasonUnknownDocument Reason = "unknown_document" // no signature given, and this node issued no such PDF or number
+	ReasonMalformed       Reason = "malformed"        // the signature is no compact JWS
+	ReasonNotDocument     Reason = "not_document"     // a JWS, but not a document's signature
+	ReasonWrongAlg        Reason = "wrong_alg"        // alg unknown or not the key's
+	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node
+	ReasonTampered        Reason = "tampered"         // the signature does not match the statement
+	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
+	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
+	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
+)
+
+// Verdict is the answer of Verify.
+type Verdict struct {
+	Genuine bool   // the PDF is the one the seal signed, and the seal's signature counts
+	Reason  Reason // why not; "" if genuine
+	// Registered: the number (from the QR code) names a document of this
+	// node; without the PDF nothing is said about a file.
+	Registered bool
+
+	Number, Title, IssuerName string
+	Kind                      Kind
+	SealTitle                 string
+	SealState                 seal.State
+	KID                       string
+	Alg                       seal.Alg
+	SignedAt                  time.Time
+	PDFSHA256                 string
+	// SignedWhileSealValid: the seal is revoked now, but the audit chain
+	// proves the signature older than the revocation.
+	SignedWhileSealValid bool
+	SealRevokedAt        time.Time
+}
+
+func fail(v *Verdict, r Reason) *Verdict {
+	v.Genuine, v.Reason = false, r
+	return v
+}
+
+// Verify checks a PDF against its detached signature. Without a
+// signature, the node looks the PDF up by its SHA-256 among the documents
+// it issued. It never returns an error: every failure is a verdict with a
+// reason (only ctx's cancellation or a database failure gives
+// ReasonUnavailable).
+func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Verdict {
+	v := &Verdict{}
+	if len(pdf) == 0 {
+		return fail(v, ReasonNoInput)
+	}
+	sum := sha256.Sum256(pdf)
+	v.PDFSHA256 = hex.EncodeToString(sum[:])
+	if strings.TrimSpace(signature) == "" {
+		d, err := s.store.DocumentByHash(ctx, v.PDFSHA256)
+		if errs.Is(err, errs.NotFound) {
+			return fail(v, ReasonUnknownDocument)
+		}
+		if err != nil {
+			return fail(v, ReasonUnavailable)
+		}
+		signature = d.JWS
+	}
+	return s.check(ctx, v, signature)
+}
+
+// Lookup answers for a number read from a document's QR code: whether
+// this node issued it, by whom, when, and whether its signature and seal
+// still hold. It says nothing about a file: Verify does.
+func (s *Service) Lookup(ctx context.Context, number string) *Verdict {
+	v := &Verdict{}
+	number = strings.TrimSpace(number)
+	if number == "" || len(number) > 64 {
+		return fail(v, ReasonNoInput)
+	}
+	d, err := s.store.DocumentByNumber(ctx, number)
+	if errs.Is(err, errs.NotFound) {
+		return fail(v, ReasonUnknownDocument)
+	}
+	if err != nil {
+		return fail(v, ReasonUnavailable)
+	}
+	v.PDFSHA256 = d.PDFSHA256
+	v = s.check(ctx, v, d.JWS)
+	v.Registered = true
+	return v
+}
+
+// check verifies a detached signature and, when v.PDFSHA256 is set,
+// that it signs that PDF.
+func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verdict {
+	p, reason := parse(signature)
+	if reason != ReasonOK {
+		return fail(v, reason)
+	}
+	v.KID, v.Alg = p.header.Kid, seal.Alg(p.header.Alg)
+	k, se, err := s.seals.KeyInfo(ctx, p.header.Kid)
+	if errs.Is(err, errs.NotFound) {
+		return fail(v, ReasonUnknownKey)
+	}
+	if err != nil {
+		return fail(v, ReasonUnavailable)
+	}
+	v.IssuerName, v.SealTitle, v.SealState = se.OrgName, se.Title(), se.State
+	alg, pub, err := k.Public.Key()
+	if err != nil || alg != seal.Alg(p.header.Alg) {
+		return fail(v, ReasonWrongAlg)
+	}
+	if !seal.Verify(alg, pub, []byte(p.input), p.sig) {
+		return fail(v, ReasonTampered)
+	}
+	v.Number, v.Title, v.Kind = p.st.Number, p.st.Title, p.st.Kind
+	v.SignedAt = time.Unix(p.st.IssuedAt, 0).UTC()
+	if p.st.IssuerName != "" {
+		v.IssuerName = p.st.IssuerName
+	}
+	if v.PDFSHA256 != "" && !strings.EqualFold(p.st.SHA256, v.PDFSHA256) {
+		return fail(v, ReasonHashMismatch)
+	}
+	if k.State == seal.KeyRevoked || se.State == seal.Revoked {
+		v.SealRevokedAt = k.RevokedAt
+		sum := sha256.Sum256([]byte(p.input))
+		at, err := s.seals.ProveSigned(ctx, p.header.Kid, hex.EncodeToString(sum[:]))
+		if err != nil || (!k.RevokedAt.IsZero() && !at.Before(k.RevokedAt)) {
+			return fail(v, ReasonSealRevoked)
+		}
+		v.SignedWhileSealValid, v.SignedAt = true, at
+	}
+	v.Genuine = true
+	return v
+}
