@@ -100,6 +100,8 @@ func (s *Service) ingest(ctx context.Context, actor audit.Actor, in []Input, bad
 			reason = "sensing.station_unknown"
 		case !mok:
 			reason = "sensing.metric_unknown"
+		case len(st.Metrics) > 0 && !slices.Contains(st.Metrics, m.Code):
+			reason = "sensing.metric_not_measured"
 		case math.IsNaN(v) || math.IsInf(v, 0) || v < m.Min || v > m.Max:
 			reason = "sensing.value_out_of_range"
 		case at < now-MaxAge || at > now+MaxAhead:

@@ -2,6 +2,7 @@ package sensing_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/sensing"
@@ -43,6 +44,34 @@ func TestUpdateStation(t *testing.T) {
 			}
 			if _, err := ss.UpdateStation(e.ctx, duty, "NO-SUCH", in); !errs.Is(err, errs.NotFound) {
 				t.Errorf("unknown station: %v", err)
+			}
+		})
+	}
+}
+
+// A station that declares what it measures gets only those indicators: a
+// reading of another one is rejected in the batch report while the good
+// line of the same batch is kept.
+func TestIngestHonoursStationMetrics(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			e := start(t, engine)
+			duty := e.n.Caller(t, "duty") // 广州
+			if _, err := e.n.App.Sensing.CreateStation(e.ctx, duty, sensing.NewStation{Code: "GZ-RAIN-ONLY", Name: "五山雨量站",
+				Region: "440106", Lat: 23.1, Lon: 113.3, Metrics: []string{"rainfall"}}); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now().Unix()
+			lines := []sensing.Input{in("GZ-RAIN-ONLY", "rainfall", now, 12.5), in("GZ-RAIN-ONLY", "aqi", now, 61)}
+			for i := range lines {
+				lines[i].Line = i + 1
+			}
+			rep, err := e.n.App.Sensing.Ingest(e.ctx, duty, lines, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Accepted != 1 || len(rep.Rejected) != 1 || rep.Rejected[0].Line != 2 || rep.Rejected[0].Reason != "sensing.metric_not_measured" {
+				t.Fatalf("report %+v: want the rainfall kept and the aqi line rejected as not measured", rep)
 			}
 		})
 	}
