@@ -13,8 +13,16 @@ import (
 // opendata says whom and what, notify writes their inboxes in the
 // dispatcher's transaction (once per event and person) and hands the
 // messages to the sender (e-mail when configured) after it commits.
+// Applications to use 有条件开放 data are told the same way: the body's
+// CDOs of a new one, the applicant of its approval, refusal or revocation.
 func (a *App) handleDataRequestEvents() {
-	a.Jobs.Handle(opendata.TopicRequestPrefix, func(ctx context.Context, ev jobs.Event) error {
+	for _, prefix := range []string{opendata.TopicRequestPrefix, opendata.TopicApplicationPrefix} {
+		a.handleOpenDataEvents(prefix)
+	}
+}
+
+func (a *App) handleOpenDataEvents(prefix string) {
+	a.Jobs.Handle(prefix, func(ctx context.Context, ev jobs.Event) error {
 		n, ok, err := a.OpenData.NoticeOf(ctx, ev.Topic, ev.Payload)
 		if err != nil || !ok || len(n.Users) == 0 {
 			return err

@@ -25,6 +25,7 @@ const (
 	AppPending  = "pending"
 	AppApproved = "approved"
 	AppRefused  = "refused"
+	AppRevoked  = "revoked" // approved, then revoked by the body's CDO before it expired
 )
 
 // AccessDecideDays is the deadline for the CDO's answer, in working days.
@@ -58,6 +59,10 @@ type Application struct {
 	Reason        string    // the refusal's reason, or a note on the approval
 	ExpiresAt     time.Time // approved: the end of use
 	CreatedAt     time.Time
+	RevokedByID   ids.ID
+	RevokedBy     string
+	RevokedAt     time.Time
+	RevokeReason  string
 }
 
 // Live reports whether a is approved and not expired at now.
@@ -106,6 +111,18 @@ type AccessStore interface {
 	// LiveApplication returns the applicant's approved application for a
 	// dataset that expires last, if it is after now; errs.NotFound if none.
 	LiveApplication(ctx context.Context, datasetID, applicantID ids.ID, now time.Time) (*Application, error)
+	// RevokeApplication writes a's revocation (RevokedByID, RevokedBy,
+	// RevokedAt, RevokeReason) if the stored one is approved and expires
+	// after a.RevokedAt, else errs.Conflict ("opendata.application_not_live").
+	RevokeApplication(ctx context.Context, a *Application) error
+	// BodyGrants lists the staff grants held at a body.
+	BodyGrants(ctx context.Context, body ids.ID) ([]BodyGrant, error)
+}
+
+// BodyGrant is a grant held at a body, with its holder.
+type BodyGrant struct {
+	UserID ids.ID
+	Grant  identity.Grant
 }
 
 func appTarget(a *Application) audit.Target {
@@ -131,6 +148,7 @@ type Access struct {
 	Conditions  string       // its conditions of use
 	Live        *Application // the caller's approval in force, if any
 	Pending     *Application // the caller's application awaiting an answer, if any
+	Revoked     *Application // the caller's latest application, if it was revoked
 }
 
 // Allowed reports whether the dataset's data may be served to the caller.
@@ -162,8 +180,16 @@ func (s *Service) AccessOf(ctx context.Context, by *identity.Caller, d *Dataset)
 		if err != nil {
 			return nil, err
 		}
+		latest := true
 		for i := range list {
-			if list[i].DatasetID == d.ID && list[i].State == AppPending {
+			if list[i].DatasetID != d.ID {
+				continue
+			}
+			if latest && list[i].State == AppRevoked {
+				a.Revoked = &list[i]
+			}
+			latest = false
+			if list[i].State == AppPending {
 				a.Pending = &list[i]
 				break
 			}
@@ -184,6 +210,9 @@ func (s *Service) allowed(ctx context.Context, by *identity.Caller, d *Dataset) 
 		// sentence, not a sign-in page.
 		if by.Anonymous() {
 			return nil, errs.E(errs.Forbidden, "opendata.access_sign_in")
+		}
+		if a.Revoked != nil {
+			return nil, &errs.Error{Code: errs.Forbidden, Msg: "opendata.access_revoked", Args: []any{a.Revoked.RevokeReason}}
 		}
 		return nil, errs.E(errs.Forbidden, "opendata.access_required")
 	}
@@ -256,6 +285,9 @@ func (s *Service) Apply(ctx context.Context, by *identity.Caller, datasetName st
 	s.sealContact(a)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateApplication(ctx, a); err != nil {
+			return err
+		}
+		if err := s.store.AddOutbox(ctx, TopicApplicationApplied, appEvent(by, a, ""), now); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, by, "opendata.access_applied", appTarget(a),
@@ -369,7 +401,7 @@ func (s *Service) ApproveApplication(ctx context.Context, by *identity.Caller, i
 	}
 	now := s.clock()
 	a.State, a.DecidedByID, a.DecidedBy, a.DecidedAt, a.Reason, a.ExpiresAt = AppApproved, by.UserID, by.Name, now, note, now.AddDate(0, 0, a.Days)
-	return a, s.decide(ctx, by, a, "opendata.access_approved", map[string]any{"dataset": a.DatasetName, "expires": a.ExpiresAt, "late": now.After(a.Due)})
+	return a, s.decide(ctx, by, a, TopicApplicationApproved, "opendata.access_approved", map[string]any{"dataset": a.DatasetName, "expires": a.ExpiresAt, "late": now.After(a.Due)})
 }
 
 // RefuseApplication refuses a pending application with a reason.
@@ -389,12 +421,15 @@ func (s *Service) RefuseApplication(ctx context.Context, by *identity.Caller, id
 	}
 	now := s.clock()
 	a.State, a.DecidedByID, a.DecidedBy, a.DecidedAt, a.Reason = AppRefused, by.UserID, by.Name, now, reason
-	return a, s.decide(ctx, by, a, "opendata.access_refused", map[string]any{"dataset": a.DatasetName, "reason": reason, "late": now.After(a.Due)})
+	return a, s.decide(ctx, by, a, TopicApplicationRefused, "opendata.access_refused", map[string]any{"dataset": a.DatasetName, "reason": reason, "late": now.After(a.Due)})
 }
 
-func (s *Service) decide(ctx context.Context, by *identity.Caller, a *Application, action string, detail map[string]any) error {
+func (s *Service) decide(ctx context.Context, by *identity.Caller, a *Application, topic, action string, detail map[string]any) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.DecideApplication(ctx, a); err != nil {
+			return err
+		}
+		if err := s.store.AddOutbox(ctx, topic, appEvent(by, a, a.Reason), a.DecidedAt); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, by, action, appTarget(a), detail)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/digigov/digigov/internal/platform/ids"
 )
@@ -43,7 +44,13 @@ type RequestNotice struct {
 // NoticeOf reads a data-request event and returns whom to tell: the
 // request's followers but the one who took the step. ok is false for a
 // topic that is not a data-request event.
+//
+// Application events (TopicApplicationPrefix) are read here too: see
+// access_notice.go.
 func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) (n RequestNotice, ok bool, err error) {
+	if strings.HasPrefix(topic, TopicApplicationPrefix) {
+		return s.applicationNotice(ctx, topic, payload)
+	}
 	var stem string
 	switch topic {
 	case TopicRequestCommented:

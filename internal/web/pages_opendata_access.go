@@ -19,6 +19,7 @@ func (s *Server) dataOpenRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /opendata/applications/{id}", s.errorPage(s.handleOpenDataApplication))
 	mux.Handle("POST /opendata/applications/{id}/approve", s.errorPage(s.handleOpenDataApprove))
 	mux.Handle("POST /opendata/applications/{id}/refuse", s.errorPage(s.handleOpenDataRefuse))
+	mux.Handle("POST /opendata/applications/{id}/revoke", s.errorPage(s.handleOpenDataRevoke))
 	mux.Handle("GET /workbench/data/open-applications", s.errorPage(s.handleOpenDataInbox))
 	mux.Handle("GET /api/v1/opendata/datasets/{name}/rows", s.handleOpenDataRows())
 	mux.Handle("POST /workbench/data/resources/{id}/refresh", s.errorPage(s.handleDataRefreshFeed))
@@ -67,6 +68,7 @@ func (s *Server) handleOpenDataInbox(w http.ResponseWriter, r *http.Request) err
 type openDataApplicationView struct {
 	Application *opendata.Application
 	CanDecide   bool
+	CanRevoke   bool
 	Status      string
 	Overdue     bool
 }
@@ -82,7 +84,7 @@ func (s *Server) renderOpenDataApplication(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	now := s.datashareNow()
-	v := &openDataApplicationView{Application: a, CanDecide: opendata.CanDecide(by, a), Status: a.Status(now), Overdue: a.Overdue(now)}
+	v := &openDataApplicationView{Application: a, CanDecide: opendata.CanDecide(by, a), CanRevoke: s.opendata.CanRevoke(by, a), Status: a.Status(now), Overdue: a.Overdue(now)}
 	face := identity.FacePortal
 	if v.CanDecide {
 		face = identity.FaceWorkbench
@@ -120,6 +122,14 @@ func (s *Server) handleOpenDataRefuse(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	_, err := s.opendata.RefuseApplication(r.Context(), caller(r), ids.ID(r.PathValue("id")), r.PostFormValue("reason"))
+	return s.afterApplicationStep(w, r, err)
+}
+
+func (s *Server) handleOpenDataRevoke(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	_, err := s.opendata.RevokeApplication(r.Context(), caller(r), ids.ID(r.PathValue("id")), r.PostFormValue("reason"))
 	return s.afterApplicationStep(w, r, err)
 }
 

@@ -65,6 +65,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.openDataRoutes(mux)
 	s.marketRoutes(mux, api)
 	s.dataOpenRoutes(mux)
+	s.openDataApplicationAPI(api) // api_opendata_applications.go
 
 	mux.Handle("GET /api/docs", s.handleAPIDocs())
 	mux.Handle("/api/", s.apiNotFound())

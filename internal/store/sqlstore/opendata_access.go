@@ -8,6 +8,7 @@ import (
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 func (s *Store) SetConditions(ctx context.Context, datasetID ids.ID, conditions string, at time.Time) (err error) {
@@ -29,14 +30,14 @@ func (s *Store) Conditions(ctx context.Context, datasetID ids.ID) (c string, err
 
 const applicationCols = `id, dataset_id, dataset_name, dataset_title, body_id, region_code, applicant_id, applicant_name,
 	applicant_kind, enterprise_id, purpose, intended_use, days, contact_enc, state, due, decided_by_id, decided_by, decided_at,
-	reason, expires_at, created_at`
+	reason, expires_at, created_at, revoked_by_id, revoked_by, revoked_at, revoke_reason`
 
 func scanApplication(sc interface{ Scan(...any) error }) (*opendata.Application, error) {
 	var a opendata.Application
-	var decided, expires sql.NullTime
+	var decided, expires, revoked sql.NullTime
 	if err := sc.Scan(&a.ID, &a.DatasetID, &a.DatasetName, &a.DatasetTitle, &a.BodyID, &a.Region, &a.ApplicantID, &a.ApplicantName,
 		&a.ApplicantKind, &a.EnterpriseID, &a.Purpose, &a.IntendedUse, &a.Days, &a.ContactEnc, &a.State, &a.Due, &a.DecidedByID,
-		&a.DecidedBy, &decided, &a.Reason, &expires, &a.CreatedAt); err != nil {
+		&a.DecidedBy, &decided, &a.Reason, &expires, &a.CreatedAt, &a.RevokedByID, &a.RevokedBy, &revoked, &a.RevokeReason); err != nil {
 		return nil, err
 	}
 	a.Due, a.CreatedAt = utc(a.Due), utc(a.CreatedAt)
@@ -46,16 +47,20 @@ func scanApplication(sc interface{ Scan(...any) error }) (*opendata.Application,
 	if expires.Valid {
 		a.ExpiresAt = expires.Time.UTC()
 	}
+	if revoked.Valid {
+		a.RevokedAt = revoked.Time.UTC()
+	}
 	return &a, nil
 }
 
 func (s *Store) CreateApplication(ctx context.Context, a *opendata.Application) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateApplication")
 	_, err = s.db.Exec(ctx, `INSERT INTO opendata_applications (`+applicationCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.DatasetID, a.DatasetName, a.DatasetTitle, a.BodyID, a.Region, a.ApplicantID, a.ApplicantName, a.ApplicantKind,
 		a.EnterpriseID, a.Purpose, a.IntendedUse, a.Days, a.ContactEnc, a.State, a.Due.UTC(), a.DecidedByID, a.DecidedBy,
-		nullTime(a.DecidedAt), a.Reason, nullTime(a.ExpiresAt), a.CreatedAt.UTC())
+		nullTime(a.DecidedAt), a.Reason, nullTime(a.ExpiresAt), a.CreatedAt.UTC(), a.RevokedByID, a.RevokedBy, nullTime(a.RevokedAt),
+		a.RevokeReason)
 	return err
 }
 
@@ -80,6 +85,43 @@ func (s *Store) DecideApplication(ctx context.Context, a *opendata.Application) 
 		return err
 	}
 	return nil
+}
+
+func (s *Store) RevokeApplication(ctx context.Context, a *opendata.Application) (err error) {
+	defer errs.Wrap(&err, "sqlstore.RevokeApplication(%q)", a.ID)
+	res, err := s.db.Exec(ctx, `UPDATE opendata_applications SET state = 'revoked', revoked_by_id = ?, revoked_by = ?, revoked_at = ?,
+		revoke_reason = ? WHERE id = ? AND state = 'approved' AND expires_at > ?`,
+		a.RevokedByID, a.RevokedBy, a.RevokedAt.UTC(), a.RevokeReason, a.ID, a.RevokedAt.UTC())
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = errs.E(errs.Conflict, "opendata.application_not_live")
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Store) BodyGrants(ctx context.Context, body ids.ID) (_ []opendata.BodyGrant, err error) {
+	defer errs.Wrap(&err, "sqlstore.BodyGrants(%q)", body)
+	rows, err := s.db.Query(ctx, `SELECT user_id, role, region_code FROM grants WHERE org_id = ? ORDER BY user_id, role`, body)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []opendata.BodyGrant
+	for rows.Next() {
+		var g opendata.BodyGrant
+		var scope string
+		if err := rows.Scan(&g.UserID, &g.Grant.Role, &scope); err != nil {
+			return nil, err
+		}
+		g.Grant.OrgID, g.Grant.Scope = body, region.Code(scope)
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) Applications(ctx context.Context, f opendata.AppFilter) (_ []opendata.Application, err error) {
