@@ -149,3 +149,30 @@ func (s *Service) bundleLicenses(ctx context.Context, it *catalog.Item, c *Case,
 	}
 	return out, nil
 }
+
+// BundleLicenseOptions lists the caller's licences that can stand in for
+// some material of some item of the bundle (valid now, of an accepted
+// type), each once, in the order the items and materials name them.
+func (s *Service) BundleLicenseOptions(ctx context.Context, by *identity.Caller, b *catalog.Bundle) ([]LicenseRef, error) {
+	items, err := s.catalog.BundleItems(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	var out []LicenseRef
+	seen := map[ids.ID]bool{}
+	for _, it := range items {
+		opts, err := s.LicenseOptions(ctx, by, it)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range it.Materials {
+			for _, ref := range opts[m.Name] {
+				if !seen[ref.ID] {
+					seen[ref.ID] = true
+					out = append(out, ref)
+				}
+			}
+		}
+	}
+	return out, nil
+}
