@@ -29,6 +29,13 @@ type Store interface {
 	// full: the list's number, the first entry's ordinal (0-based) and how
 	// many were handed out (at least 1, fewer at the end of a list).
 	NextStatusEntries(ctx context.Context, size, want int, now time.Time) (list int64, first int64, got int, err error)
+	// RecordStatusReservation records that a process reserved count
+	// entries of list from first under id, in ctx's transaction: the row
+	// lives and dies with the reservation.
+	RecordStatusReservation(ctx context.Context, id string, list, first int64, count int, now time.Time) error
+	// StatusReservationHeld reports whether the reservation id is visible
+	// to ctx (committed, or made in ctx's own transaction).
+	StatusReservationHeld(ctx context.Context, id string) (bool, error)
 	// StatusListExists reports whether list has been started.
 	StatusListExists(ctx context.Context, list int64) (bool, error)
 	// CreateLicense inserts l; errs.Conflict ("license.exists") for a
@@ -412,32 +419,75 @@ func (s *Service) credential(l *License, typ Type, org *identity.Organization) C
 // that an issuance does not commit a transaction of its own for its entry.
 const entryBlock = 64
 
-// entryPool hands out the status entries a process reserved.
+// entryPool hands out the status entries a process reserved. The database
+// is the authority: a block is reserved (status_lists' counter moved, a
+// status_reservations row written) in the context of the issuance that
+// needed it, which may be a caller's transaction that later rolls back
+// (an issuing handler failing, or the outbox dispatcher rolling back a
+// batch's savepoint). Then the counter moves back and the same entries
+// would be reserved again. So before handing out an entry the pool checks
+// that its block's row is visible to the caller's context: committed, or
+// written in the caller's own transaction, in which case the licence
+// commits or rolls back together with it (a rollback to a savepoint taken
+// before the reservation also undoes everything written after it). A block
+// that is gone is dropped and a new one reserved. The licences' UNIQUE
+// (status_list, status_index) turns any remaining reuse into an error.
 type entryPool struct {
-	mu         sync.Mutex
-	list, next int64
-	left       int
+	mu    sync.Mutex
+	token string // the block's status_reservations id; "" when empty
+	list  int64
+	next  int64
+	left  int
 }
 
-// take returns one entry, reserving a new block when the pool is empty.
+// take returns one entry, reserving a new block when the pool is empty or
+// its block was rolled back.
 func (p *entryPool) take(ctx context.Context, s *Service, now time.Time) (int64, int64, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.left == 0 {
-		var list, first int64
-		var got int
-		err := s.tx.Transact(ctx, func(ctx context.Context) error {
-			var err error
-			list, first, got, err = s.store.NextStatusEntries(ctx, ListSize, entryBlock, now)
-			return err
-		})
+	token, list, n, ok := p.token, p.list, p.next, p.left > 0
+	if ok {
+		p.next++
+		p.left--
+	}
+	p.mu.Unlock()
+	if ok {
+		held, err := s.store.StatusReservationHeld(ctx, token)
 		if err != nil {
 			return 0, 0, err
 		}
-		p.list, p.next, p.left = list, first, got
+		if held {
+			return list, n, nil
+		}
+		p.drop(token)
 	}
-	n := p.next
-	p.next++
-	p.left--
-	return p.list, n, nil
+	// The pool's lock is not held here: on PostgreSQL the reservation may
+	// wait for another transaction's row lock, and that transaction may
+	// itself be asking the pool for an entry.
+	token = ids.New().String()
+	var first int64
+	var got int
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
+		var err error
+		list, first, got, err = s.store.NextStatusEntries(ctx, ListSize, entryBlock, now)
+		if err != nil {
+			return err
+		}
+		return s.store.RecordStatusReservation(ctx, token, list, first, got, now)
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	p.mu.Lock()
+	p.token, p.list, p.next, p.left = token, list, first+1, got-1
+	p.mu.Unlock()
+	return list, first, nil
+}
+
+// drop empties the pool if it still holds the block token.
+func (p *entryPool) drop(token string) {
+	p.mu.Lock()
+	if p.token == token {
+		p.token, p.left = "", 0
+	}
+	p.mu.Unlock()
 }

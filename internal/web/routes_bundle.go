@@ -11,6 +11,7 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/ids"
 )
 
 // bundleRoutes registers the pages and API operations of bundled matters
@@ -29,6 +30,8 @@ type bundleView struct {
 	Fields    []catalog.Field              // the shared form
 	Materials map[string]cases.MaterialRef // uploads so far, by shared field
 	Picker    *picker
+	Licenses  []cases.LicenseRef // the applicant's licences some material accepts (免提交)
+	Chosen    map[ids.ID]bool    // the licences ticked
 }
 
 type bundleItemView struct {
@@ -78,6 +81,9 @@ func (s *Server) handleBundleApplyForm(w http.ResponseWriter, r *http.Request) e
 		prefillBundle(v.Fields, vals, me)
 	}
 	v.Picker = s.newPicker("decide_in", "apply.decide_in", s.regionCode(decideIn))
+	if v.Licenses, err = s.cases.BundleLicenseOptions(r.Context(), c, v.Bundle); err != nil {
+		return err
+	}
 	return s.rd.render(w, r, "bundle_apply", &page{Title: "bundle.apply_title", Face: identity.FacePortal, Form: vals, Data: v})
 }
 
@@ -128,11 +134,22 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 			v.Materials[fl.Name] = m
 		}
 	}
+	var lics []ids.ID
+	v.Chosen = map[ids.ID]bool{}
+	for _, id := range r.PostForm["licenses"] {
+		if id != "" && len(id) <= 64 && !v.Chosen[ids.ID(id)] {
+			v.Chosen[ids.ID(id)] = true
+			lics = append(lics, ids.ID(id))
+		}
+	}
+	if len(lics) > 16 {
+		bad[cases.BundleLicenseField] = "form.choice"
+	}
 	if len(bad) > 0 {
 		err = errs.Fields(bad)
 	} else {
 		var id string
-		bid, _, aerr := s.cases.ApplyBundle(r.Context(), c, v.Bundle.Code, decideIn, form, mats)
+		bid, _, aerr := s.cases.ApplyBundleWith(r.Context(), c, v.Bundle.Code, decideIn, form, mats, lics)
 		if err = aerr; err == nil {
 			id = string(bid)
 			http.Redirect(w, r, "/cases?bundle="+url.QueryEscape(id), http.StatusSeeOther)
@@ -146,6 +163,9 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 			}
 		}
 		v.Picker = s.newPicker("decide_in", "apply.decide_in", s.regionCode(decideIn))
+		if v.Licenses, err = s.cases.BundleLicenseOptions(r.Context(), c, v.Bundle); err != nil {
+			return err
+		}
 		vals := url.Values{}
 		for k, vs := range r.PostForm {
 			vals[k] = vs
@@ -212,6 +232,7 @@ func (s *Server) registerBundleAPI(api huma.API) {
 			DecideIn  string              `json:"decide_in,omitempty" example:"440106" doc:"办理地; default: the applicant's region"`
 			Form      map[string]string   `json:"form" doc:"values by shared field name, as the bundle's form defines"`
 			Materials []cases.MaterialRef `json:"materials,omitempty" doc:"uploads from POST /api/v1/materials, field = the shared file field"`
+			Licenses  []ids.ID            `json:"licenses,omitempty" maxItems:"16" doc:"免提交: IDs of the applicant's electronic licences; each stands in for every material of every item that accepts its type, and is granted to each such case's authority"`
 		}
 	}
 	type bundleApplyOutput struct {
@@ -231,7 +252,7 @@ func (s *Server) registerBundleAPI(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		bid, list, err := s.cases.ApplyBundle(ctx, c, in.Code, in.Body.DecideIn, in.Body.Form, in.Body.Materials)
+		bid, list, err := s.cases.ApplyBundleWith(ctx, c, in.Code, in.Body.DecideIn, in.Body.Form, in.Body.Materials, in.Body.Licenses)
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}

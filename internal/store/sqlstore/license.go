@@ -60,6 +60,20 @@ func (s *Store) NextStatusEntries(ctx context.Context, size, want int, now time.
 	return 0, 0, 0, errs.E(errs.Conflict, "license.status_busy")
 }
 
+func (s *Store) RecordStatusReservation(ctx context.Context, id string, list, first int64, count int, now time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.RecordStatusReservation")
+	_, err = s.db.Exec(ctx, `INSERT INTO status_reservations (id, status_list, first_index, count, created_at) VALUES (?, ?, ?, ?, ?)`,
+		id, list, first, count, now.UTC())
+	return err
+}
+
+func (s *Store) StatusReservationHeld(ctx context.Context, id string) (ok bool, err error) {
+	defer errs.Wrap(&err, "sqlstore.StatusReservationHeld")
+	var n int
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM status_reservations WHERE id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
 func (s *Store) StatusListExists(ctx context.Context, list int64) (ok bool, err error) {
 	defer errs.Wrap(&err, "sqlstore.StatusListExists(%d)", list)
 	var n int
