@@ -204,6 +204,15 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 				"pdf_sha256": doc.PDFSHA256, "ref": doc.Ref.Type + ":" + doc.Ref.ID})
 	})
 	if err != nil {
+		if errs.Is(err, errs.Conflict) && d.Key != "" {
+			// Lost a race for d.Key (two completions of one case, say):
+			// the winner's document stands, this render is discarded. Its
+			// PDF differs from every other (its own number and time), so
+			// no document refers to its blob.
+			if derr := s.blobs.Delete(context.WithoutCancel(ctx), doc.PDFSHA256); derr != nil {
+				err = fmt.Errorf("%w (and removing the discarded PDF: %v)", err, derr)
+			}
+		}
 		return nil, err
 	}
 	return doc, nil
