@@ -58,7 +58,7 @@ type Deps struct {
 	Orgs    Organizations
 	Blobs   blob.Store // where the PDFs are kept
 	BaseURL string     // the node's public URL: issuer IDs and the verification URL live under it
-	Font    string     // TrueType font or collection with the Chinese glyphs ("" for DefaultFontFile)
+	Font    string     // TrueType font or collection with the Chinese glyphs ("" for the compiled-in font)
 	Now     func() time.Time
 }
 
