@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -89,4 +90,47 @@ func completeCaseNoOutbox(t *testing.T, n *licenseNode, item string) *cases.Case
 		}
 	}
 	return c
+}
+
+// TestStaffDocumentDownloadAudited: the decision PDF names the applicant,
+// so an officer downloading it leaves a "document.read" entry about the
+// applicant (who can see it among the reads of their data); the applicant
+// downloading their own decision leaves none.
+func TestStaffDocumentDownloadAudited(t *testing.T) {
+	n := startLicense(t, storetest.Engines(t)[0])
+	c := completeCase(t, n, "HRSS-0009", true, "材料齐全")
+	ctx := context.Background()
+	d, err := n.App.Store.DocumentByKey(ctx, c.AuthorityID, sealdoc.DecisionKey(c.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	href := "/documents/" + string(d.ID) + "/pdf"
+	reads := func() []audit.Entry {
+		t.Helper()
+		es, err := n.App.Audit.Entries(ctx, audit.Filter{Action: "document.read", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	applicant := n.Client(t)
+	applicant.Login("citizen", "digigov2026")
+	if r := applicant.Get(href); r.StatusCode != http.StatusOK {
+		t.Fatalf("applicant download: %d", r.StatusCode)
+	}
+	if es := reads(); len(es) != 0 {
+		t.Errorf("the holder's own download was audited as a read: %+v", es)
+	}
+	officer := n.Client(t)
+	officer.Login("officer", "digigov2026")
+	if r := officer.Get(href); r.StatusCode != http.StatusOK {
+		t.Fatalf("officer download: %d", r.StatusCode)
+	}
+	es := reads()
+	if len(es) != 1 {
+		t.Fatalf("officer download left %d document.read entries, want 1", len(es))
+	}
+	if e := es[0]; e.TargetID != string(d.ID) || e.SubjectID != string(c.PersonID) || e.SubjectID == "" || e.ActorName == "" {
+		t.Errorf("read entry %+v: want target %s, subject %s", e, d.ID, c.PersonID)
+	}
 }
