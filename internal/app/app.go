@@ -132,8 +132,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		base = "http://localhost"
 	}
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
-		BaseURL: base, Now: now})
-	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Now: now})
+		BaseURL: base, Font: cfg.PDFFont, Now: now})
+	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Font: cfg.PDFFont, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,

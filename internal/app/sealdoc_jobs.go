@@ -15,11 +15,17 @@ import (
 // handleDecisionDocuments seals the decision (决定书) of every case that
 // completes with an outcome: rendered as a PDF, sealed by the case's
 // authority's active seal, downloadable by the applicant and the officers
-// from the case page. It runs in the dispatcher's transaction, like the
-// licence a case issues; an event that comes twice finds the decision
-// issued (sealdoc.Decision is issued once per case). An authority without
-// an active seal gets no document (logged), rather than holding the event
-// back. Cases know nothing of documents; the event is the link.
+// from the case page. Rendering and signing take a CPU-bound ~100 ms, so
+// they do not run in the dispatcher's transaction (on SQLite that would
+// hold the single writer the whole time): the handler only looks whether
+// the case has its decision already and, if not, issues it after the
+// dispatcher commits — render, hash and sign in memory, then one short
+// transaction for the document, the seal's use and the audit entry.
+// sealdoc keeps a decision once per case under concurrency (a unique key
+// per issuer; a loser's render is discarded and the winner's document
+// returned). An authority without an active seal gets no document
+// (logged), rather than holding the event back. Cases know nothing of
+// documents; the event is the link.
 func (a *App) handleDecisionDocuments() {
 	a.Jobs.Handle("cases.complete", func(ctx context.Context, ev jobs.Event) error {
 		var p struct {
@@ -39,19 +45,33 @@ func (a *App) handleDecisionDocuments() {
 		if c.EnterpriseID == "" {
 			h.PersonID = c.PersonID
 		}
-		d, err := a.Documents.IssueDecision(ctx, sealdoc.Decision{CaseID: c.ID, CaseNumber: c.Number, ItemName: c.ItemName,
+		dec := sealdoc.Decision{CaseID: c.ID, CaseNumber: c.Number, ItemName: c.ItemName,
 			Applicant: c.Applicant, AuthorityID: c.AuthorityID, Approved: c.Outcome == cases.Approved, Text: c.Decision,
-			SubmittedAt: c.SubmittedAt, Holder: h})
-		if errs.Is(err, errs.Conflict) {
-			// No active seal, no font: retrying cannot help, and failing
-			// would hold back the event's other handlers (its licence,
-			// its notifications). The case stays without its document.
-			a.Log.Warn("decision not sealed", "case", c.ID, "authority", c.AuthorityID, "err", err)
-			return nil
+			SubmittedAt: c.SubmittedAt, Holder: h}
+		if _, err := a.Store.DocumentByKey(ctx, c.AuthorityID, sealdoc.DecisionKey(c.ID)); err == nil {
+			return nil // the event came twice
+		} else if !errs.Is(err, errs.NotFound) {
+			return err
 		}
-		if err == nil {
-			a.Log.Info("decision sealed", "case", c.ID, "document", d.ID, "number", d.Number)
-		}
-		return err
+		jobs.AfterCommit(ctx, func(ctx context.Context) {
+			// A stopping server finishes this one (it takes a moment).
+			a.issueDecision(context.WithoutCancel(ctx), dec)
+		})
+		return nil
 	})
+}
+
+// issueDecision issues a case's decision outside any transaction.
+func (a *App) issueDecision(ctx context.Context, dec sealdoc.Decision) {
+	d, err := a.Documents.IssueDecision(ctx, dec)
+	switch {
+	case errs.Is(err, errs.Conflict):
+		// No active seal, no font: retrying cannot help. The case stays
+		// without its document.
+		a.Log.Warn("decision not sealed", "case", dec.CaseID, "authority", dec.AuthorityID, "err", err)
+	case err != nil:
+		a.Log.Error("decision not sealed", "case", dec.CaseID, "authority", dec.AuthorityID, "err", err)
+	default:
+		a.Log.Info("decision sealed", "case", dec.CaseID, "document", d.ID, "number", d.Number)
+	}
 }

@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel     string // "debug", "info", "warn", "error"
 	MaxBodyBytes int64  // request body limit
 	CalendarFile string // extra holiday schedules (workday format); "" for the embedded years only
+	PDFFont      string // TrueType font (or collection: its first font) for licence and document PDFs; "" for the compiled-in 文泉驿微米黑
 	PublicURL    string // how the world reaches this node ("https://gov.example.cn"): licences' issuer and status list URLs; default http://ADDR
 
 	// Notifications by e-mail (internal/notify): used when SMTPAddr is set.
@@ -53,6 +54,7 @@ func Flags(fs *flag.FlagSet, env Env) *Config {
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("DIGIGOV_SMTP_FROM"), "sender address of e-mail notifications (DIGIGOV_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("DIGIGOV_SMTP_USER"), "SMTP user; password from DIGIGOV_SMTP_PASSWORD_FILE (DIGIGOV_SMTP_USER)")
 	fs.StringVar(&c.CalendarFile, "calendar", env("DIGIGOV_CALENDAR_FILE"), "holiday schedules to add to the embedded years, in the format of internal/platform/workday/data/calendar.txt (DIGIGOV_CALENDAR_FILE)")
+	fs.StringVar(&c.PDFFont, "pdf-font", env("DIGIGOV_PDF_FONT"), "TrueType font or collection (its first font) with the Chinese glyphs for licence and document PDFs, instead of the compiled-in WenQuanYi Micro Hei (DIGIGOV_PDF_FONT)")
 	fs.StringVar(&c.PublicURL, "public-url", env("DIGIGOV_PUBLIC_URL"), "public URL of the node, in licences' issuer and status list IDs (DIGIGOV_PUBLIC_URL); default http://ADDR")
 	sensingFlags(fs, env, &c.Sensing)
 	c.MaxBodyBytes = 64 << 20

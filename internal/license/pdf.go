@@ -9,17 +9,14 @@ import (
 	"github.com/digigov/digigov/internal/sealdoc"
 )
 
-// DefaultFontFile is the font licences are set in unless configured
-// (sealdoc.DefaultFontFile).
-const DefaultFontFile = sealdoc.DefaultFontFile
-
 // PDF renders a licence as an A4 page: the type's name, the holder, the
 // fields, the issuer with the seal drawn over it (the classic red seal, in
 // vector form), and a QR code of the credential itself (a compact JWS) for
 // any verifier to scan. fontFile is a TrueType font or collection with
-// the Chinese glyphs (DefaultFontFile).
+// the Chinese glyphs; "" is the font compiled in (see sealdoc.LoadFont).
 //
-// Returns errs.Conflict ("sealdoc.no_font") when the font is missing.
+// Returns errs.Conflict ("sealdoc.no_font") when a fontFile given is
+// missing or no TrueType font.
 func PDF(l *License, sealOrg, sealName, fontFile string) ([]byte, error) {
 	font, err := sealdoc.LoadFont(fontFile)
 	if err != nil {

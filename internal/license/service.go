@@ -121,7 +121,7 @@ type Deps struct {
 	Items   Items            // the service catalog, for 用证率
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
-	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs (DefaultFontFile if "")
+	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs ("" for the compiled-in font)
 	// HTTP fetches other nodes' status lists (证照互认); nil: a client
 	// with a five-second timeout.
 	HTTP *http.Client
@@ -157,13 +157,9 @@ func NewService(d Deps) *Service {
 	return s
 }
 
-// FontFile is the font PDFs are set in.
-func (s *Service) FontFile() string {
-	if s.font == "" {
-		return DefaultFontFile
-	}
-	return s.font
-}
+// FontFile is the font file PDFs are set in; "" is the compiled-in font
+// (sealdoc.LoadFont).
+func (s *Service) FontFile() string { return s.font }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 

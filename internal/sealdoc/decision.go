@@ -25,6 +25,9 @@ type Decision struct {
 	Holder      Holder // the applicant: who may download it
 }
 
+// DecisionKey is the Key of a case's decision: one per case.
+func DecisionKey(caseID ids.ID) string { return "case-decision:" + string(caseID) }
+
 // CaseRef is the Ref of a case's documents.
 func CaseRef(caseID ids.ID) Ref { return Ref{Type: "case", ID: string(caseID)} }
 
@@ -58,7 +61,7 @@ func DecisionDocument(d Decision) Document {
 	return Document{
 		Kind: KindDecision, Title: title, Recipient: d.Applicant, Paragraphs: paras,
 		Fields: []Field{{"办件编号", d.CaseNumber}, {"申请事项", d.ItemName}, {"申请人", d.Applicant}},
-		Ref:    CaseRef(d.CaseID), Key: "case-decision:" + string(d.CaseID), Holder: d.Holder,
+		Ref:    CaseRef(d.CaseID), Key: DecisionKey(d.CaseID), Holder: d.Holder,
 	}
 }
 

@@ -2,9 +2,10 @@
 // (电子文书): an authority's decision on a case (决定书), a certificate (证明,
 // 证书 — a data asset's registration, say), a notice.
 //
-// A document is laid out as an A4 PDF (gopdf; the Chinese font, Debian's
-// fonts-wqy-microhei by default, is read at start of use and its glyph
-// subset embedded in every PDF, so readers need no font of their own): the
+// A document is laid out as an A4 PDF (gopdf; the Chinese font, 文泉驿微米黑
+// compiled into the binary unless a font file is configured, is parsed on
+// first use and its glyph subset embedded in every PDF, so readers need no
+// font of their own): the
 // title, the number, the addressee, the body, labelled fields, then the
 // issuer and the date with the seal drawn over them (the classic red seal,
 // as seal.SVG draws it) and a QR code, by default of the node's

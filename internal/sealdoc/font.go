@@ -1,8 +1,12 @@
 package sealdoc
 
 import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 
@@ -11,13 +15,22 @@ import (
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
-// DefaultFontFile is Debian's fonts-wqy-microhei: a TrueType collection
-// whose first font (文泉驿微米黑) has every glyph a document needs (堃喆珺
-// too). gopdf cannot read collections, so ExtractTTC takes that font out;
-// gopdf then embeds the subset of glyphs a PDF uses, so readers need no
-// Chinese font of their own. OpenType fonts with CFF outlines (Noto CJK)
-// do not work with gopdf (shared/design/STACK.md).
-const DefaultFontFile = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+// The default font is compiled in: 文泉驿微米黑 (WenQuanYi Micro Hei,
+// Apache-2.0), font #0 of Debian's fonts-wqy-microhei collection taken
+// out as a TrueType font and gzip-compressed (2 MB; 4.6 MB once
+// decompressed, on first use). It has every glyph a document needs (堃喆珺
+// too). gopdf embeds the subset of glyphs a PDF uses, so readers need no
+// Chinese font of their own. scripts/font.sh regenerates it; font/SOURCES.md
+// gives its origin, hashes and licence. OpenType fonts with CFF outlines
+// (Noto CJK) do not work with gopdf (shared/design/STACK.md), nor do
+// collections: ExtractTTC takes a font out of one.
+//
+//go:embed font/wqy-microhei.ttf.gz
+var embeddedFont []byte
+
+// DebianFontFile is where Debian's fonts-wqy-microhei puts the collection
+// the embedded font comes from: a path that works as an override.
+const DebianFontFile = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 // ExtractTTC returns font number index of a TrueType collection (.ttc) as
 // a stand-alone TrueType font, or data itself if it is one already.
@@ -78,18 +91,22 @@ type fontCache struct {
 
 var fonts sync.Map // path → *fontCache
 
-// LoadFont reads and parses a TrueType font or collection (its first
-// font) once per process; "" means DefaultFontFile. Returns
+// LoadFont parses a TrueType font or collection (its first font) once per
+// process: "" is the compiled-in 文泉驿微米黑, anything else a file to read
+// instead (an override: another font, a newer build). Returns
 // errs.Conflict ("sealdoc.no_font") when the file is missing or is no
-// TrueType font.
+// TrueType font; the error wrapped says which file and why.
 func LoadFont(path string) (*Font, error) {
-	if path == "" {
-		path = DefaultFontFile
-	}
 	v, _ := fonts.LoadOrStore(path, &fontCache{})
 	fc := v.(*fontCache)
 	fc.once.Do(func() {
-		raw, err := os.ReadFile(path)
+		var raw []byte
+		var err error
+		if path == "" {
+			raw, err = gunzip(embeddedFont)
+		} else {
+			raw, err = os.ReadFile(path)
+		}
 		var ttf []byte
 		if err == nil {
 			ttf, err = ExtractTTC(raw, 0)
@@ -99,10 +116,23 @@ func LoadFont(path string) (*Font, error) {
 			err = c.AddTTFFontData(FontName, ttf)
 		}
 		if err != nil {
-			fc.err = errs.E(errs.Conflict, "sealdoc.no_font")
+			name := path
+			if name == "" {
+				name = "embedded wqy-microhei"
+			}
+			fc.err = &errs.Error{Code: errs.Conflict, Msg: "sealdoc.no_font", Err: fmt.Errorf("font %s: %w", name, err)}
 			return
 		}
 		fc.font = &Font{fc: c}
 	})
 	return fc.font, fc.err
+}
+
+// gunzip decompresses the embedded font.
+func gunzip(gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }

@@ -58,7 +58,7 @@ type Deps struct {
 	Orgs    Organizations
 	Blobs   blob.Store // where the PDFs are kept
 	BaseURL string     // the node's public URL: issuer IDs and the verification URL live under it
-	Font    string     // TrueType font or collection with the Chinese glyphs ("" for DefaultFontFile)
+	Font    string     // TrueType font or collection with the Chinese glyphs ("" for the compiled-in font)
 	Now     func() time.Time
 }
 
@@ -204,6 +204,15 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 				"pdf_sha256": doc.PDFSHA256, "ref": doc.Ref.Type + ":" + doc.Ref.ID})
 	})
 	if err != nil {
+		if errs.Is(err, errs.Conflict) && d.Key != "" {
+			// Lost a race for d.Key (two completions of one case, say):
+			// the winner's document stands, this render is discarded. Its
+			// PDF differs from every other (its own number and time), so
+			// no document refers to its blob.
+			if derr := s.blobs.Delete(context.WithoutCancel(ctx), doc.PDFSHA256); derr != nil {
+				err = fmt.Errorf("%w (and removing the discarded PDF: %v)", err, derr)
+			}
+		}
 		return nil, err
 	}
 	return doc, nil
@@ -234,16 +243,22 @@ func readable(by *identity.Caller, d *Signed) bool {
 	if by.Anonymous() {
 		return false
 	}
-	h := d.Holder
 	switch {
-	case h.UserID != "" && by.UserID == h.UserID,
-		h.PersonID != "" && by.PersonID == h.PersonID && by.Kind == identity.KindPerson,
-		h.EnterpriseID != "" && by.EnterpriseID == h.EnterpriseID:
+	case holds(by, d):
 		return true
 	case by.OrgID == d.IssuerID && identity.Authorize(by, identity.PermDocumentIssue, d.Region) == nil:
 		return true
 	}
 	return identity.Authorize(by, identity.PermSealManage, d.Region) == nil
+}
+
+// holds reports whether by is d's holder (its account, person or
+// enterprise).
+func holds(by *identity.Caller, d *Signed) bool {
+	h := d.Holder
+	return h.UserID != "" && by.UserID == h.UserID ||
+		h.PersonID != "" && by.PersonID == h.PersonID && by.Kind == identity.KindPerson ||
+		h.EnterpriseID != "" && by.EnterpriseID == h.EnterpriseID
 }
 
 // Get returns a document's record to those who may read it (its holder,
@@ -260,11 +275,23 @@ func (s *Service) Get(ctx context.Context, by *identity.Caller, id ids.ID) (*Sig
 	return d, nil
 }
 
-// PDF returns a document with its PDF (see Get for who may).
+// PDF returns a document with its PDF (see Get for who may). The PDF
+// carries its holder's personal data (a decision names the applicant and
+// the case), so anyone but the holder reading it — staff of the issuer, a
+// seal administrator — leaves a "document.read" audit entry whose subject
+// is the holder, before the bytes are handed out.
 func (s *Service) PDF(ctx context.Context, by *identity.Caller, id ids.ID) (*Signed, error) {
 	d, err := s.Get(ctx, by, id)
 	if err != nil {
 		return nil, err
+	}
+	if !holds(by, d) {
+		err := s.audit.Record(ctx, by, "document.read",
+			audit.Target{Type: "document", ID: string(d.ID), Region: string(d.Region), Subject: string(d.Holder.PersonID)},
+			map[string]any{"number": d.Number, "title": d.Title, "ref": d.Ref.Type + ":" + d.Ref.ID})
+		if err != nil {
+			return nil, err
+		}
 	}
 	rc, _, err := s.blobs.Open(ctx, d.PDFSHA256)
 	if err != nil {
