@@ -38,4 +38,5 @@ func (s *Server) marketRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /workbench/market/certificates", s.errorPage(s.handleMarketCertificateRequest))
 
 	s.registerMarketAPI(api)
+	s.registerMarketWriteAPI(api)
 }
