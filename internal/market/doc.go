@@ -13,7 +13,11 @@
 // processed), a price (free, per call, or per month, in fen) and the
 // service period in days. A product is a draft until published; it may be
 // withdrawn and published again. Published products are on the public
-// market page and API.
+// market page and API. Drafts and withdrawn products may be edited (Edit,
+// with the same checks as List); a published one is withdrawn first. An
+// edit names the version it was made from (the product's UpdatedAt, see
+// Product.Version) and is refused with errs.Conflict if the product
+// changed meanwhile; the store makes the check in the UPDATE itself.
 //
 // An enterprise agent (market.order) orders a published product for a
 // purpose the policy allows. The provider's CDO accepts or refuses it with
@@ -39,6 +43,10 @@
 // configured, a signed statement (canonical JSON and the seal's
 // signature). Issued certificates are public: anyone opens the page,
 // downloads the PDF and its signature, and checks them.
+//
+// Everything the pages do is also in the JSON API under /api/v1/market
+// (internal/web/api_market_write.go): the same service calls, so the same
+// checks; credentials are in the answer of the call that made them only.
 //
 // Every state change is written to the audit log in its transaction.
 // Outside the caller's scope a record answers "not found".

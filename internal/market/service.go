@@ -21,6 +21,10 @@ type Store interface {
 	// UpdateProduct writes p if the stored product is still in state was,
 	// else returns errs.Conflict ("market.product_changed").
 	UpdateProduct(ctx context.Context, p *Product, was ProductState) error
+	// EditProduct writes p if the stored product is still in p's state,
+	// last changed at version (its UpdatedAt), else returns
+	// errs.Conflict ("market.product_changed").
+	EditProduct(ctx context.Context, p *Product, version time.Time) error
 	// Product returns one product; errs.NotFound ("market.product.not_found").
 	Product(ctx context.Context, id ids.ID) (*Product, error)
 	// Products lists the products matching q, newest first.

@@ -52,12 +52,13 @@ type marketProductBody struct {
 	PeriodDays  int                `json:"period_days" doc:"how long a contract runs"`
 	State       string             `json:"state" enum:"draft,published,withdrawn"`
 	PublishedAt *time.Time         `json:"published_at,omitempty"`
+	Version     string             `json:"version" doc:"pass it back to edit the product (its CDOs only)"`
 }
 
 func marketProductBodyOf(p *market.Product) marketProductBody {
 	b := marketProductBody{ID: string(p.ID), Name: p.Name, Description: p.Description, Theme: p.Theme, ProviderID: string(p.ProviderID),
 		Provider: p.Provider, Region: string(p.Region), Terms: p.Terms, PriceModel: string(p.Price.Model), PriceFen: p.Price.Fen,
-		PeriodDays: p.PeriodDays, State: string(p.State), PublishedAt: timePtr(p.PublishedAt),
+		PeriodDays: p.PeriodDays, State: string(p.State), PublishedAt: timePtr(p.PublishedAt), Version: p.Version(),
 		Policy: marketPolicyBody{Purposes: p.Policy.Purposes, NoResale: p.Policy.NoResale, NoOnward: p.Policy.NoOnward,
 			RetentionDays: p.Policy.RetentionDays, Regions: []string{}}}
 	for _, r := range p.Policy.Regions {

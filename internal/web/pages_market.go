@@ -105,6 +105,7 @@ type marketFormView struct {
 	Chosen    map[string]bool // "resourceID/field" ticked
 	Themes    []string
 	Models    []market.PriceModel
+	Edit      *market.Product // the product edited; nil for a new one
 }
 
 func (s *Server) handleMarketProductForm(w http.ResponseWriter, r *http.Request) error {

@@ -34,8 +34,11 @@ func (s *Server) marketRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /workbench/market", s.errorPage(s.handleMarketMine))
 	mux.Handle("GET /workbench/market/products/new", s.errorPage(s.handleMarketProductForm))
 	mux.Handle("POST /workbench/market/products", s.errorPage(s.handleMarketList))
+	mux.Handle("GET /workbench/market/products/{id}/edit", s.errorPage(s.handleMarketEditForm))
+	mux.Handle("POST /workbench/market/products/{id}/edit", s.errorPage(s.handleMarketEdit))
 	mux.Handle("GET /workbench/market/certificates", s.errorPage(s.handleMarketCertificates))
 	mux.Handle("POST /workbench/market/certificates", s.errorPage(s.handleMarketCertificateRequest))
 
 	s.registerMarketAPI(api)
+	s.registerMarketWriteAPI(api)
 }

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"strings"
@@ -78,6 +80,17 @@ func (s *Store) UpdateProduct(ctx context.Context, p *market.Product, was market
 	defer errs.Wrap(&err, "sqlstore.UpdateProduct(%q)", p.ID)
 	res, err := s.db.Exec(ctx, `UPDATE market_products SET theme = ?, state = ?, name = ?, search = ?, doc = ?, updated_at = ?
 		WHERE id = ? AND state = ?`, p.Theme, p.State, p.Name, productSearch(p), docOf(p), p.UpdatedAt.UTC(), p.ID, was)
+	if err != nil {
+		return err
+	}
+	return changed(res, "market.product_changed")
+}
+
+func (s *Store) EditProduct(ctx context.Context, p *market.Product, version time.Time) (err error) {
+	defer errs.Wrap(&err, "sqlstore.EditProduct(%q)", p.ID)
+	res, err := s.db.Exec(ctx, `UPDATE market_products SET theme = ?, name = ?, search = ?, doc = ?, updated_at = ?
+		WHERE id = ? AND state = ? AND updated_at = ?`, p.Theme, p.Name, productSearch(p), docOf(p), p.UpdatedAt.UTC(), p.ID,
+		p.State, version.UTC())
 	if err != nil {
 		return err
 	}
