@@ -264,7 +264,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
-	defer a.startDecisionSweep(ctx)()
+	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)
