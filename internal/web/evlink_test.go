@@ -11,6 +11,7 @@ import (
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/sensing"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -163,4 +164,99 @@ func TestIncidentFromAlertLinksItsEvent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The duty officer links an event to an incident on its command page by
+// the event's number: an unknown number and an event outside 广州 get the
+// same Chinese field error and nothing is linked; the link shows on both
+// pages and the timeline; a second link of it is explained; the leader,
+// who reads but does not command, has no form.
+func TestIncidentLinkEventByNumber(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			n := apptest.Start(t, eng)
+			ctx := context.Background()
+			gz, _, err := n.App.Governance.Report(ctx, n.Caller(t, "grid"), governance.Input{Source: governance.SourceGrid,
+				Category: "1001", Description: "石牌东路积水齐膝，车辆无法通行", Region: "440106006002"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sz, _, err := n.App.Governance.Report(ctx, n.Caller(t, "citizen"), governance.Input{Source: governance.SourcePortal,
+				Category: "1001", Description: "福田区深南大道路面塌陷", Region: "440304"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			duty := signedIn(t, n, "duty")
+			board := declareAt(t, duty, "440106", "天河区暴雨内涝")
+			page := duty.Get(board)
+			if page.Doc.Find("#link-event #f-event-number").Length() != 1 || page.Doc.Find("#linked-event-list").Length() != 0 {
+				t.Fatalf("a new incident's page: no link form, or events listed: %q", page.Doc.Find("#linked-events").Text())
+			}
+			action, _ := page.Doc.Find("#link-event").Attr("action")
+
+			for _, tc := range []struct{ name, number string }{
+				{"unknown", "SJ20990101999999"},
+				{"outside 广州", sz.Number},
+				{"empty", "  "},
+			} {
+				r := duty.Post(action, url.Values{"event_number": {tc.number}})
+				msg := r.Doc.Find("#e-event-number").Text()
+				if r.StatusCode != http.StatusUnprocessableEntity || msg == "" || strings.ContainsAny(msg, "abcdefghijklmnopqrstuvwxyz") {
+					t.Errorf("%s number: %d %q, want 422 with a Chinese field error", tc.name, r.StatusCode, msg)
+				}
+				if r.Doc.Find("#linked-event-list li").Length() != 0 {
+					t.Errorf("%s number: something is linked", tc.name)
+				}
+			}
+			if r := duty.Post(action, url.Values{"event_number": {sz.Number}}); !strings.Contains(r.Doc.Find("#e-event-number").Text(), "不在您的辖区") {
+				t.Errorf("out-of-scope message: %q", r.Doc.Find("#e-event-number").Text())
+			}
+
+			r := duty.Post(action, url.Values{"event_number": {" " + gz.Number + " "}})
+			if r.StatusCode != http.StatusSeeOther || !strings.HasSuffix(r.Header.Get("Location"), "#linked-events") {
+				t.Fatalf("link %s: %d %q", gz.Number, r.StatusCode, r.Doc.Find(".field-error").Text())
+			}
+			page = duty.Get(board)
+			if !strings.Contains(page.Doc.Find(`#linked-event-list li[data-event="`+string(gz.ID)+`"]`).Text(), gz.Number) {
+				t.Errorf("the command page does not list %s: %q", gz.Number, page.Doc.Find("#linked-events").Text())
+			}
+			if !strings.Contains(page.Doc.Find("#timeline-list li.entry-event_linked").Text(), gz.Number) {
+				t.Errorf("timeline: %q", page.Doc.Find("#timeline-list").Text())
+			}
+			incID := strings.TrimPrefix(board, "/workbench/emergency/")
+			if duty.Get("/events/"+string(gz.ID)).Doc.Find(`#incident-links li[data-incident="`+incID+`"]`).Length() != 1 {
+				t.Error("the event page does not show the incident")
+			}
+			again := duty.Post(action, url.Values{"event_number": {gz.Number}})
+			if again.StatusCode != http.StatusConflict || !strings.Contains(again.Doc.Find("#e-event-number").Text(), "已关联") {
+				t.Errorf("second link: %d %q", again.StatusCode, again.Doc.Find("#e-event-number").Text())
+			}
+			links, err := n.App.Emergency.LinkedEvents(ctx, n.Caller(t, "duty"), ids.ID(incID))
+			if err != nil || len(links) != 1 {
+				t.Errorf("stored links: %d %v, want 1", len(links), err)
+			}
+
+			leader := signedIn(t, n, "leader")
+			if lp := leader.Get(board); lp.StatusCode != 200 || lp.Doc.Find("#link-event").Length() != 0 ||
+				lp.Doc.Find("#linked-event-list li").Length() != 1 {
+				t.Errorf("leader's view: %d, form %d", lp.StatusCode, lp.Doc.Find("#link-event").Length())
+			}
+			if lr := leader.Post(action, url.Values{"event_number": {gz.Number}}); lr.StatusCode != http.StatusNotFound {
+				t.Errorf("the leader links: %d, want 404", lr.StatusCode)
+			}
+		})
+	}
+}
+
+// declareAt declares an incident in a region on the list page and returns
+// its command page's path.
+func declareAt(t *testing.T, c *apptest.Client, reg, title string) string {
+	t.Helper()
+	c.Get("/workbench/emergency")
+	r := c.Post("/workbench/emergency", url.Values{"title": {title}, "type": {"natural_disaster"}, "grade": {"3"},
+		"region": {reg}, "summary": {title + "，多处路段积水"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("declare: %d %q", r.StatusCode, r.Doc.Find(".field-error").Text())
+	}
+	return r.Header.Get("Location")
 }
