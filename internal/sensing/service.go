@@ -108,7 +108,7 @@ type Service struct {
 
 	mu       sync.RWMutex
 	stations map[string]*Station // by code; misses go to the store
-	check    stationCheck         // changes on other instances (stationcache.go)
+	check    stationCheck        // changes on other instances (stationcache.go)
 	rules    *ruleSet
 	rulesAt  time.Time // when rules were read; re-read after ruleTTL
 }
