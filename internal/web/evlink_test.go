@@ -260,3 +260,46 @@ func declareAt(t *testing.T, c *apptest.Client, reg, title string) string {
 	}
 	return r.Header.Get("Location")
 }
+
+// The API links an event by its number and lists an incident's events.
+func TestIncidentEventsAPI(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	ev, _, err := n.App.Governance.Report(ctx, n.Caller(t, "grid"), governance.Input{Source: governance.SourceGrid,
+		Category: "1001", Description: "石牌东路积水齐膝，车辆无法通行", Region: "440106006002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := n.App.Emergency.Incidents(ctx, n.Caller(t, "duty"), nil, 10)
+	if err != nil || len(list) == 0 {
+		t.Fatal(err)
+	}
+	id := string(list[0].ID) // the demo typhoon, responding
+	c := n.Client(t)
+	call := func(method, token, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, n.URL+"/api/v1/emergency/incidents/"+id+"/events", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", "zh-CN")
+		req.Header.Set("Authorization", "Bearer "+token)
+		r := c.Do(req)
+		return r.StatusCode, r.Body
+	}
+	duty, leader := n.Token(t, "duty"), n.Token(t, "leader")
+	if code, body := call("POST", duty, `{"event_number":"SJ20990101000000"}`); code != 422 || !strings.Contains(body, "event_number") ||
+		!strings.Contains(body, "辖区") {
+		t.Errorf("unknown number: %d %s", code, body)
+	}
+	if code, body := call("POST", leader, `{"event_number":"`+ev.Number+`"}`); code != 404 {
+		t.Errorf("the leader links: %d %s", code, body)
+	}
+	if code, body := call("POST", duty, `{"event_number":"`+ev.Number+`"}`); code != 201 || !strings.Contains(body, `"linked_by":"何伟"`) {
+		t.Fatalf("link: %d %s", code, body)
+	}
+	if code, body := call("POST", duty, `{"event_number":"`+ev.Number+`"}`); code != 409 {
+		t.Errorf("second link: %d %s", code, body)
+	}
+	if code, body := call("GET", leader, ""); code != 200 || !strings.Contains(body, ev.Number) {
+		t.Errorf("the leader's list: %d %s", code, body)
+	}
+}

@@ -27,4 +27,5 @@ func (s *Server) emergencyRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /alerts/{file}", s.errorPage(s.handleAlertCAP))
 
 	s.registerEmergencyAPI(api)
+	s.registerIncidentEventsAPI(api)
 }
