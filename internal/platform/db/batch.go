@@ -108,6 +108,18 @@ func (b *batcher) exec(batch []*txRequest) {
 		}
 		return
 	}
+	st := &txState{}
+	// fail gives up on the whole transaction: every request not already
+	// failed hears err.
+	fail := func(err error) {
+		tx.Rollback()
+		for j, r := range batch {
+			if results[j].err == nil && results[j].panic == nil {
+				results[j].err = err
+			}
+			r.done <- results[j]
+		}
+	}
 	committed := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -118,17 +130,13 @@ func (b *batcher) exec(batch []*txRequest) {
 			results[i].err = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		results[i] = runSafely(r, tx)
+		mark := st.mark()
+		results[i] = runSafely(r, tx, st)
 		if results[i].err != nil || results[i].panic != nil {
+			st.undo(mark)
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO batch_item"); err != nil {
 				// The transaction is in an unknown state: give up on all.
-				tx.Rollback()
-				for j, r := range batch {
-					if results[j].err == nil && results[j].panic == nil {
-						results[j].err = fmt.Errorf("rollback to savepoint: %w", err)
-					}
-					r.done <- results[j]
-				}
+				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
 		} else {
@@ -140,6 +148,9 @@ func (b *batcher) exec(batch []*txRequest) {
 	}
 	if committed == 0 {
 		tx.Rollback()
+	} else if err := st.flush(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		fail(fmt.Errorf("deferred write: %w", err))
+		return
 	} else if err := tx.Commit(); err != nil {
 		for i := range results {
 			if results[i].err == nil && results[i].panic == nil {
@@ -166,20 +177,24 @@ func (b *batcher) execOne(ctx context.Context, r *txRequest) {
 		r.done <- txResult{err: fmt.Errorf("begin: %w", err)}
 		return
 	}
-	res := runSafely(r, tx)
+	st := &txState{}
+	res := runSafely(r, tx, st)
 	if res.err != nil || res.panic != nil {
 		tx.Rollback()
+	} else if err := st.flush(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		tx.Rollback()
+		res.err = fmt.Errorf("deferred write: %w", err)
 	} else if err := tx.Commit(); err != nil {
 		res.err = fmt.Errorf("commit: %w", err)
 	}
 	r.done <- res
 }
 
-func runSafely(r *txRequest, tx *sql.Tx) (res txResult) {
+func runSafely(r *txRequest, tx *sql.Tx, st *txState) (res txResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = txResult{panic: p}
 		}
 	}()
-	return txResult{err: r.fn(context.WithValue(r.ctx, txKey{}, tx))}
+	return txResult{err: r.fn(withTx(r.ctx, tx, st))}
 }
