@@ -43,11 +43,13 @@ func (s *Service) RunOverdue(ctx context.Context, limit int) (int, error) {
 			st := &Step{From: from, Detail: map[string]any{"deadline": e.Deadline, "automatic": true}}
 			if escalateOverdue[e.Level] && e.Level > region.Province {
 				st.Action, st.Comment = ActEscalate, "超过处置时限，自动上报上一级"
+				st.Detail["note"] = "event.note.overdue_escalate"
 				if err := s.escalate(e, st); err != nil {
 					return err
 				}
 			} else {
 				st.Action, st.Comment = ActSupervise, "超过处置时限，自动督办"
+				st.Detail["note"] = "event.note.overdue_supervise"
 				e.Supervised++
 			}
 			if err := s.store.UpdateEvent(ctx, e); err != nil {

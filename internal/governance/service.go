@@ -42,6 +42,9 @@ type Store interface {
 	// by the timer since their deadline. It must run in a transaction; on
 	// PostgreSQL rows another transaction holds are skipped.
 	ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) ([]Event, error)
+	// EventStaff lists the grants held at one of orgs or with one of
+	// scopes (exact codes): the people an event step may concern.
+	EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.Code) ([]StaffGrant, error)
 	// EventRules lists the routing rules; CreateEventRule and
 	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
 	EventRules(ctx context.Context) ([]Rule, error)

@@ -310,6 +310,16 @@ func (s *Service) escalate(e *Event, st *Step) error {
 		return errs.E(errs.Conflict, "event.top_level")
 	}
 	st.Detail["from_level"], st.Detail["to_level"] = int(e.Level), int(e.Level-1)
+	if e.Lead.ID != "" {
+		st.Detail["from_lead"] = e.Lead.ID
+	}
+	if len(e.Assist) > 0 {
+		from := make([]ids.ID, len(e.Assist))
+		for i, a := range e.Assist {
+			from[i] = a.ID
+		}
+		st.Detail["from_assist"] = from
+	}
 	e.Level--
 	e.Escalated++
 	e.Lead, e.Assist, e.Deadline, e.Pending = OrgRef{}, nil, zeroTime, nil
