@@ -152,6 +152,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.handleDataRequestEvents() // datarequest_events.go
 	a.handleDecisionDocuments()
 	a.handleAlertEvents()
+	a.handleEventNotices() // events_notify.go
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}

@@ -360,8 +360,8 @@ func (s *Server) open311RequestOf(lang string, e *governance.Event) open311Reque
 		ServiceCode: e.Category, Description: e.Description, AgencyResponsible: e.Lead.Name,
 		ServiceNotice: s.msgs.T(lang, "open311.notice", e.Number, s.limitText(lang, c)), RequestedDatetime: w3(e.CreatedAt),
 		UpdatedDatetime: w3(e.UpdatedAt), Address: e.Address, AddressID: string(e.Region)}
-	if !e.Deadline.IsZero() {
-		out.ExpectedDatetime = w3(e.Deadline)
+	if !e.Deadline.IsZero() && (e.State == governance.Dispatched || e.State == governance.Handling) {
+		out.ExpectedDatetime = w3(e.Deadline) // the handling deadline, not another step's
 	}
 	if e.HasGeo {
 		lat, lng := e.Lat, e.Lng
