@@ -28,10 +28,17 @@ import (
 //
 // Our richer states map onto open and closed, with status_notes saying
 // where the event stands. Lists are public, as the spec intends, so they
-// carry no personal data (no reporter, no phone) and leave out private
-// categories (social security). Service requests are created in real
-// time; a token is the request's ID, so tokens/{id} answers for any
-// request.
+// carry no personal data and leave out private categories (social
+// security): no reporter, no phone; free text (description, the reply in
+// status_notes, address) goes through identity.ScrubText, which masks the
+// ID and phone numbers people type into it; coordinates are rounded to
+// open311GeoDecimals places (0.001° is about 110 m north–south and 100 m
+// east–west in Guangdong: the street and the block, not the door); and a
+// 12345 hotline ticket, which an operator wrote down from a caller's own
+// words, shows its category instead of its description and no address.
+// The reporter and staff see everything behind sign-in, on the event pages
+// and the JSON API. Service requests are created in real time; a token is
+// the request's ID, so tokens/{id} answers for any request.
 
 // open311Routes registers the Open311 methods.
 func (s *Server) open311Routes(mux *http.ServeMux) {
@@ -346,7 +353,7 @@ func (s *Server) open311Status(lang string, e *governance.Event) (string, string
 	case e.State == governance.Merged:
 		note += s.msgs.T(lang, "open311.note_merged", string(e.MergedInto))
 	case e.State == governance.Closed && e.Reply != "":
-		note += "：" + e.Reply
+		note += "：" + identity.ScrubText(e.Reply)
 	case e.Lead.Name != "" && e.State.Open():
 		note += " · " + e.Lead.Name
 	}
@@ -357,17 +364,29 @@ func (s *Server) open311RequestOf(lang string, e *governance.Event) open311Reque
 	c, _ := governance.CategoryOf(e.Category)
 	status, note := s.open311Status(lang, e)
 	out := open311Request{ServiceRequestID: string(e.ID), Status: status, StatusNotes: note, ServiceName: open311Name(lang, c),
-		ServiceCode: e.Category, Description: e.Description, AgencyResponsible: e.Lead.Name,
+		ServiceCode: e.Category, Description: identity.ScrubText(e.Description), AgencyResponsible: e.Lead.Name,
 		ServiceNotice: s.msgs.T(lang, "open311.notice", e.Number, s.limitText(lang, c)), RequestedDatetime: w3(e.CreatedAt),
-		UpdatedDatetime: w3(e.UpdatedAt), Address: e.Address, AddressID: string(e.Region)}
+		UpdatedDatetime: w3(e.UpdatedAt), Address: identity.ScrubText(e.Address), AddressID: string(e.Region)}
+	if e.Source == governance.SourceHotline {
+		out.Description, out.Address = s.msgs.T(lang, "open311x.hotline_description", open311Name(lang, c)), ""
+	}
 	if !e.Deadline.IsZero() {
 		out.ExpectedDatetime = w3(e.Deadline)
 	}
 	if e.HasGeo {
-		lat, lng := e.Lat, e.Lng
+		lat, lng := roundCoord(e.Lat), roundCoord(e.Lng)
 		out.Lat, out.Long = &lat, &lng
 	}
 	return out
+}
+
+// open311GeoDecimals is how many decimal places of a degree the public
+// coordinates keep: 3, about 110 m.
+const open311GeoDecimals = 3
+
+func roundCoord(v float64) float64 {
+	const f = 1e3 // 10^open311GeoDecimals
+	return math.Round(v*f) / f
 }
 
 type open311RequestsXML struct {
