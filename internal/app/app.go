@@ -159,6 +159,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.buildEmergency()
+	// Every handler is registered: from now on events of topics nobody
+	// handles are written processed and never wait in the outbox.
+	st.SubscribeOutbox(a.Jobs.Wants)
 	return a, nil
 }
 
