@@ -301,11 +301,10 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 		if terr != nil {
 			return nil, terr
 		}
-		alg, pub, err := tk.JWK.Key()
+		ki, err := trustedKeyInfo(tk)
 		if err != nil {
 			return nil, err
 		}
-		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source}
 		k.cache.Store(kid, cachedKey{ki, now, gen})
 		return ki, nil
 	}
@@ -316,7 +315,7 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	ki := &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt}
+	ki := &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt, Issuer: k.s.IssuerURL(se.OrgID)}
 	k.cache.Store(kid, cachedKey{ki, now, gen})
 	return ki, nil
 }
