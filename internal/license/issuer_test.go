@@ -69,3 +69,36 @@ func TestVerifyBindsTheIssuerToTheKey(t *testing.T) {
 		t.Errorf("anonymous key: %+v", r)
 	}
 }
+
+// TestVerifyReference: the reference a PDF's QR code holds verifies like the
+// credential — status entries rebuilt from its list and index, no expiry of
+// its own, the issuer bound to the key — and a reference with an index
+// outside a list is no licence.
+func TestVerifyReference(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ref := func(index int, issuerName string) string {
+		return f.sign(t, seal.SM2, TypReference, Reference{LicenseID: "urn:uuid:1", Number: "YZ4401002026000000001", Type: "business_license",
+			TypeName: "营业执照", HolderName: "广州数智科技有限公司", Issuer: "https://node.example/issuers/1", IssuerName: issuerName,
+			ValidFrom: t0.Add(-time.Hour).Unix(), IssuedAt: t0.Unix(), StatusList: "https://node.example/credentials/status/1", StatusIndex: index})
+	}
+	good := ref(9, "广州市市场监督管理局")
+	f.now = t0.AddDate(3, 0, 0) // years later: a printed licence has no minutes to live
+	if r := f.v.Verify(ctx, good, true); r.Verdict != Valid || r.Kind != "reference" || r.Number != "YZ4401002026000000001" {
+		t.Fatalf("reference: %+v", r)
+	}
+	f.status[suspURL].Set(9)
+	if r := f.v.Verify(ctx, good, true); r.Verdict != Suspended {
+		t.Errorf("suspended licence's reference: %+v", r)
+	}
+	f.status[listURL].Set(9)
+	if r := f.v.Verify(ctx, good, true); r.Verdict != Revoked {
+		t.Errorf("revoked licence's reference: %+v", r)
+	}
+	if r := f.v.Verify(ctx, ref(ListSize, "广州市市场监督管理局"), true); r.Reason != ReasonNotLicense {
+		t.Errorf("index outside the list: %+v", r)
+	}
+	if r := f.v.Verify(ctx, ref(1, "深圳市市场监督管理局"), true); r.Reason != ReasonIssuerMismatch {
+		t.Errorf("reference naming another body: %+v", r)
+	}
+}

@@ -47,6 +47,11 @@ type Store interface {
 	// stored state is still from (the one the change was decided on);
 	// errs.Conflict ("license.wrong_state") if someone changed it first.
 	SetLicenseState(ctx context.Context, l *License, from State) error
+	// LicenseRef returns the reference stored for a licence ("" if none);
+	// SetLicenseRef stores ref unless one is stored already and returns
+	// the one stored.
+	LicenseRef(ctx context.Context, id ids.ID) (string, error)
+	SetLicenseRef(ctx context.Context, id ids.ID, ref string) (string, error)
 	// HolderLicenses lists a holder's licences, newest first.
 	HolderLicenses(ctx context.Context, holderID ids.ID) ([]License, error)
 	// IssuerLicenses lists an issuer's licences, newest first.

@@ -194,6 +194,20 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 			return mismatch(r, k, p.IssuerName)
 		}
 		entries = p.Status
+	case TypReference:
+		var p Reference
+		if json.Unmarshal(c.Payload, &p) != nil || p.LicenseID == "" || p.Number == "" {
+			return fail(r, ReasonNotLicense)
+		}
+		r.Kind = "reference"
+		p.fill(r)
+		if !k.names(p.Issuer, p.IssuerName, "") {
+			return mismatch(r, k, p.IssuerName)
+		}
+		var ok bool
+		if entries, ok = p.entries(); !ok {
+			return fail(r, ReasonNotLicense)
+		}
 	default:
 		return fail(r, ReasonNotLicense)
 	}

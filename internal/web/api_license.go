@@ -41,7 +41,7 @@ type licenseVerifyBody struct {
 	Verdict              string            `json:"verdict" enum:"valid,suspended,revoked,expired,not_yet_valid,invalid"`
 	Reason               string            `json:"reason,omitempty" doc:"why it is not valid: malformed, truncated, wrong_alg, unknown_key, tampered, not_license, revoked, suspended, expired, not_yet_valid, seal_revoked, qr_expired, status_absent, malformed_qr, issuer_mismatch, source_removed"`
 	Message              string            `json:"message" doc:"the verdict and reason in a sentence, in the caller's language"`
-	Kind                 string            `json:"kind,omitempty" enum:"license,present,"`
+	Kind                 string            `json:"kind,omitempty" enum:"license,present,reference," doc:"license: the credential; present: a 亮证 code; reference: the signed reference a licence's PDF carries in its QR code"`
 	Issuer               string            `json:"issuer,omitempty"`
 	IssuerName           string            `json:"issuer_name,omitempty" doc:"the signing key's organisation (never the payload's claim)"`
 	ClaimedIssuer        string            `json:"claimed_issuer,omitempty" doc:"with issuer_mismatch: the issuer name the payload claims"`

@@ -283,7 +283,7 @@ func (s *Server) handleLicenseAction(w http.ResponseWriter, r *http.Request) err
 }
 
 // handleLicensePDF downloads a licence as a PDF with its seal and the QR
-// code of the credential.
+// code of its signed reference.
 func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.licenses.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
@@ -293,7 +293,11 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := license.PDF(l, se.OrgName, se.Name, s.licenses.FontFile())
+	ref, err := s.licenses.Reference(r.Context(), caller(r), l.ID)
+	if err != nil {
+		return err
+	}
+	b, err := license.PDF(l, ref, se.OrgName, se.Name, s.licenses.FontFile())
 	if err != nil {
 		return err
 	}

@@ -499,3 +499,20 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 	}
 	return out, rows.Err()
 }
+
+func (s *Store) LicenseRef(ctx context.Context, id ids.ID) (_ string, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseRef(%q)", id)
+	var ref string
+	if err := s.db.QueryRow(ctx, `SELECT ref_jws FROM licenses WHERE id = ?`, id).Scan(&ref); err != nil {
+		return "", notFoundKey(err, "license.not_found")
+	}
+	return ref, nil
+}
+
+func (s *Store) SetLicenseRef(ctx context.Context, id ids.ID, ref string) (_ string, err error) {
+	defer errs.Wrap(&err, "sqlstore.SetLicenseRef(%q)", id)
+	if _, err := s.db.Exec(ctx, `UPDATE licenses SET ref_jws = ? WHERE id = ? AND ref_jws = ''`, ref, id); err != nil {
+		return "", err
+	}
+	return s.LicenseRef(ctx, id)
+}
