@@ -88,8 +88,9 @@ const (
 
 // Act suspends (a valid licence), revokes (a valid or suspended one, for
 // ever) or reinstates (a suspended one) a licence, with a reason, and
-// publishes licenses.<action>. The status list shows it within a minute
-// (its cache lives 30 seconds); the online verifier at once.
+// publishes licenses.<action>. The status list published by this process
+// shows it at its next fetch, by other processes within StatusTTL, and
+// behind caches within a minute; the online verifier at once.
 //
 // Returns errs.NotFound unless by is an officer of the issuer, errs.Invalid
 // for a missing reason or unknown action, errs.Conflict
@@ -142,6 +143,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	if err != nil {
 		return nil, err
 	}
+	s.staleStatus(l.StatusList)
 	return l, nil
 }
 

@@ -96,8 +96,9 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleStatusList serves a signed status list credential. Caches may keep
-// it StatusTTL: with the node's own cache, a revocation shows within a
-// minute.
+// it StatusTTL; the node reads its bits at most StatusTTL apart: a
+// revocation shows within a minute. Last-Modified is when it was signed,
+// which changes only with its bits (or its renewal).
 func (s *Server) handleStatusList(w http.ResponseWriter, r *http.Request) error {
 	jws, made, err := s.licenses.StatusList(r.Context(), r.PathValue("id"))
 	if err != nil {
