@@ -305,7 +305,9 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source}
+		// A withdrawn key counts as a revoked seal's: this node holds no
+		// proof of when it signed, so nothing it signed is valid.
+		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source, RevokedAt: tk.WithdrawnAt}
 		k.cache.Store(kid, cachedKey{ki, now, gen})
 		return ki, nil
 	}

@@ -79,6 +79,9 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
+	// WithdrawTrustedKeys marks withdrawn at at the keys of source not
+	// among keep and not withdrawn yet, and returns how many.
+	WithdrawTrustedKeys(ctx context.Context, source string, keep []string, at time.Time) (int64, error)
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
 	// (the newest of each licence, revoked ones left out); LicenseGrant
 	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a

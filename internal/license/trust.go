@@ -3,6 +3,8 @@ package license
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +33,11 @@ type TrustedKey struct {
 	Source     string // the trust list's issuer
 	ImportedAt time.Time
 	ImportedBy string
+	// WithdrawnAt is set when a later import of the same source's list
+	// no longer carried the key: its seal was revoked there. What it
+	// signed verifies as signed by a revoked seal (this node cannot
+	// prove when).
+	WithdrawnAt time.Time
 }
 
 // TrustListJWS returns the node's trust list: every active and retired key
@@ -78,6 +85,9 @@ func (s *Service) TrustListJWS(ctx context.Context) (string, error) {
 }
 
 // ImportTrustList reads another node's trust list and trusts its keys.
+// Keys an earlier list of the same source carried and this one does not
+// (their seals were revoked there) are marked withdrawn, in the same
+// transaction.
 // The list must be signed by one of its own keys (so it arrived whole);
 // trusting the file at all is the administrator's decision, which is
 // audited. by needs seal.manage over a whole province (a 2-digit scope).
@@ -131,8 +141,12 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 			}
 			n++
 		}
+		withdrawn, err := s.store.WithdrawTrustedKeys(ctx, source, slices.Collect(maps.Keys(keys)), now)
+		if err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, by, "trust_list.imported", audit.Target{Type: "trust_list", ID: tl.Node},
-			map[string]any{"source": source, "node": tl.Node, "keys": n})
+			map[string]any{"source": source, "node": tl.Node, "keys": n, "withdrawn": withdrawn})
 	})
 	if err != nil {
 		return 0, err

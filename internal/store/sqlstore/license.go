@@ -254,7 +254,7 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
-		imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+		imported_at = excluded.imported_at, imported_by = excluded.imported_by, withdrawn_at = NULL`,
 		k.KID, string(jwk), k.JWK.Org, k.Source, k.ImportedAt.UTC(), k.ImportedBy)
 	return err
 }
@@ -262,8 +262,12 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
 	var k license.TrustedKey
 	var jwk, org string
-	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.ImportedAt, &k.ImportedBy); err != nil {
+	var withdrawn sql.NullTime
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.ImportedAt, &k.ImportedBy, &withdrawn); err != nil {
 		return nil, err
+	}
+	if withdrawn.Valid {
+		k.WithdrawnAt = withdrawn.Time.UTC()
 	}
 	if err := json.Unmarshal([]byte(jwk), &k.JWK); err != nil {
 		return nil, err
@@ -274,7 +278,7 @@ func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, er
 
 func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedKey, err error) {
 	defer errs.Wrap(&err, "sqlstore.TrustedKey(%q)", kid)
-	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys WHERE kid = ?`, kid))
+	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by, withdrawn_at FROM trusted_keys WHERE kid = ?`, kid))
 	if err != nil {
 		return nil, notFoundKey(err, "verify.unknown_key")
 	}
@@ -283,7 +287,7 @@ func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedK
 
 func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err error) {
 	defer errs.Wrap(&err, "sqlstore.TrustedKeys")
-	rows, err := s.db.Query(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys ORDER BY source, org_name, kid`)
+	rows, err := s.db.Query(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by, withdrawn_at FROM trusted_keys ORDER BY source, org_name, kid`)
 	if err != nil {
 		return nil, err
 	}
