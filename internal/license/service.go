@@ -51,6 +51,11 @@ type Store interface {
 	// stored state is still from (the one the change was decided on);
 	// errs.Conflict ("license.wrong_state") if someone changed it first.
 	SetLicenseState(ctx context.Context, l *License, from State) error
+	// LicenseRef returns the reference stored for a licence ("" if none);
+	// SetLicenseRef stores ref unless one is stored already and returns
+	// the one stored.
+	LicenseRef(ctx context.Context, id ids.ID) (string, error)
+	SetLicenseRef(ctx context.Context, id ids.ID, ref string) (string, error)
 	// HolderLicenses lists a holder's licences, newest first.
 	HolderLicenses(ctx context.Context, holderID ids.ID) ([]License, error)
 	// IssuerLicenses lists an issuer's licences, newest first.
@@ -79,9 +84,12 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
-	// WithdrawTrustedKeys marks withdrawn at at the keys of source not
-	// among keep and not withdrawn yet, and returns how many.
-	WithdrawTrustedKeys(ctx context.Context, source string, keep []string, at time.Time) (int64, error)
+	// WithdrawTrustedKeys marks withdrawn (at, by) the keys not yet
+	// withdrawn of a trust list source, found by its name or, when node is
+	// not "", its node URL, except those in keep; it returns how many.
+	// TrustedKey still finds a withdrawn key (RemovedAt set); TrustedKeys
+	// leaves them out; AddTrustedKey trusts one again.
+	WithdrawTrustedKeys(ctx context.Context, source, node string, keep []string, at time.Time, by string) (int, error)
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
 	// (the newest of each licence, revoked ones left out); LicenseGrant
 	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a
@@ -137,23 +145,24 @@ type Deps struct {
 
 // Service issues, manages and verifies licences.
 type Service struct {
-	store    Store
-	tx       Transactor
-	audit    *audit.Service
-	seals    *seal.Service
-	people   People
-	cases    CaseReader
-	items    Items
-	keys     *cryptox.Keyring
-	base     string
-	now      func() time.Time
-	lists    sync.Map      // list URL → *cachedList: signed status list credentials
-	keyCache sync.Map      // kid → cachedKey: the online verifier's parsed keys
-	states   sync.Map      // [list, index] → cachedState: the online verifier's licence states
-	entries  entryPool     // status entries reserved by this process
-	trustGen atomic.Uint64 // bumped by every trust list import here
-	font     string
-	remote   *remoteStatuses // other nodes' status lists
+	store     Store
+	tx        Transactor
+	audit     *audit.Service
+	seals     *seal.Service
+	people    People
+	cases     CaseReader
+	items     Items
+	keys      *cryptox.Keyring
+	base      string
+	now       func() time.Time
+	lists     sync.Map        // list URL → *cachedList: signed status list credentials
+	keyCache  sync.Map        // kid → cachedKey: the online verifier's parsed keys
+	states    sync.Map        // [list, index] → cachedState: the online verifier's licence states
+	entries   entryPool       // status entries reserved by this process
+	trustGen  atomic.Uint64   // bumped by every trust list import or removal here
+	trustList cachedTrustList // the node's own signed trust list
+	font      string
+	remote    *remoteStatuses // other nodes' status lists
 }
 
 // NewService returns a Service.

@@ -25,7 +25,9 @@ const (
 	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node nor of a trust list imported here
 	ReasonTampered        Reason = "tampered"         // the signature does not match the statement
 	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
+	ReasonChanged         Reason = "changed"          // no signature given; the PDF names a document of this node, but is not its PDF: changed after signing
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
+	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
 )
 
@@ -63,7 +65,8 @@ func fail(v *Verdict, r Reason) *Verdict {
 
 // Verify checks a PDF against its detached signature. Without a
 // signature, the node looks the PDF up by its SHA-256 among the documents
-// it issued. It never returns an error: every failure is a verdict with a
+// it issued and, failing that, by the number the file names: a changed
+// copy of a document of the node answers ReasonChanged. It never returns an error: every failure is a verdict with a
 // reason (only ctx's cancellation or a database failure gives
 // ReasonUnavailable).
 func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Verdict {
@@ -76,7 +79,7 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 	if strings.TrimSpace(signature) == "" {
 		d, err := s.store.DocumentByHash(ctx, v.PDFSHA256)
 		if errs.Is(err, errs.NotFound) {
-			return fail(v, ReasonUnknownDocument)
+			return s.changed(ctx, v, pdf)
 		}
 		if err != nil {
 			return fail(v, ReasonUnavailable)
@@ -84,6 +87,34 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 		signature = d.JWS
 	}
 	return s.check(ctx, v, signature)
+}
+
+// changed answers for a PDF this node did not issue, given without a
+// signature: if the file names a document number of this node (in its
+// document information, as every sealed PDF does), it is that document
+// changed after signing — the verdict says so and names the document the
+// file claims to be (its signature and seal checked as Lookup does);
+// otherwise the node knows nothing of it.
+func (s *Service) changed(ctx context.Context, v *Verdict, pdf []byte) *Verdict {
+	n := claimedNumber(pdf)
+	if n == "" {
+		return fail(v, ReasonUnknownDocument)
+	}
+	d, err := s.store.DocumentByNumber(ctx, n)
+	if errs.Is(err, errs.NotFound) {
+		return fail(v, ReasonUnknownDocument)
+	}
+	if err != nil {
+		return fail(v, ReasonUnavailable)
+	}
+	// The registered document's signature, checked against this file's
+	// hash: it cannot match (the hash is not the document's), so the
+	// verdict is hash_mismatch unless the signature itself no longer holds.
+	v = s.check(ctx, v, d.JWS)
+	if v.Reason == ReasonHashMismatch {
+		v.Reason = ReasonChanged
+	}
+	return v
 }
 
 // Lookup answers for a number read from a document's QR code: whether

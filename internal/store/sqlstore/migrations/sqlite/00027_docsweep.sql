@@ -9,11 +9,5 @@
 -- cases_queue's "state =" in SQLite's planner without statistics.)
 CREATE INDEX cases_completed ON cases(state, completed_at, id);
 
--- A key imported with another node's trust list that a later import of
--- the same list no longer carries (its seal was revoked there) is kept,
--- marked withdrawn: what it signed no longer verifies here as valid.
-ALTER TABLE trusted_keys ADD COLUMN withdrawn_at TIMESTAMP;
-
 -- +goose Down
-ALTER TABLE trusted_keys DROP COLUMN withdrawn_at;
 DROP INDEX cases_completed;
