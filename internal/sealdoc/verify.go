@@ -27,6 +27,7 @@ const (
 	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
 	ReasonChanged         Reason = "changed"          // no signature given; the PDF names a document of this node, but is not its PDF: changed after signing
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
+	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
 )
 
