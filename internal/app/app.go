@@ -156,6 +156,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		return nil, err
 	}
 	a.buildEmergency()
+	// Every handler is registered: from now on events of topics nobody
+	// handles are written processed and never wait in the outbox.
+	st.SubscribeOutbox(a.Jobs.Wants)
 	return a, nil
 }
 
@@ -264,6 +267,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)

@@ -74,6 +74,11 @@ type Store interface {
 	// PruneOutbox deletes events processed before before (failed events
 	// are kept for people to look at) and returns how many.
 	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
+	// SettleUnhandledOutbox marks the pending events whose topic starts
+	// with none of prefixes processed at at (all pending events when
+	// prefixes is empty) and returns how many: rows written before their
+	// topic's handler was known, or whose handler was removed.
+	SettleUnhandledOutbox(ctx context.Context, prefixes []string, at time.Time) (int64, error)
 }
 
 // Transactor runs fn in a transaction carried by ctx (platform/db.DB).
@@ -163,6 +168,20 @@ func (d *Dispatcher) Handle(prefix string, fn Handler) {
 	d.routes = append(d.routes, route{prefix, fn})
 }
 
+// Wants reports whether a handler is registered for topic. The store uses
+// it to write the events of topics nobody handles already processed (see
+// sqlstore.Store.SubscribeOutbox), so they do not wait in the outbox.
+func (d *Dispatcher) Wants(topic string) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	for _, r := range d.routes {
+		if strings.HasPrefix(topic, r.prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // prefixes lists the distinct registered prefixes.
 func (d *Dispatcher) prefixes() ([]string, []route) {
 	d.mu.RLock()
@@ -231,9 +250,17 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
-// prune deletes processed events older than Keep, so the outbox does not
-// grow for ever; failures only log (the next hour tries again).
+// prune settles pending events of topics no handler takes (written before
+// the handlers were known) and deletes processed events older than Keep,
+// so the outbox does not grow for ever; failures only log (the next hour
+// tries again).
 func (d *Dispatcher) prune(ctx context.Context, now time.Time) {
+	prefixes, _ := d.prefixes()
+	if n, err := d.store.SettleUnhandledOutbox(ctx, prefixes, now); err != nil && ctx.Err() == nil {
+		d.opt.Log.Warn("outbox: settling unhandled events failed", "err", err)
+	} else if n > 0 {
+		d.opt.Log.Info("outbox: settled events no handler takes", "events", n)
+	}
 	n, err := d.store.PruneOutbox(ctx, now.Add(-d.opt.Keep))
 	switch {
 	case err != nil && ctx.Err() == nil:

@@ -36,6 +36,10 @@ type Store interface {
 	// StatusReservationHeld reports whether the reservation id is visible
 	// to ctx (committed, or made in ctx's own transaction).
 	StatusReservationHeld(ctx context.Context, id string) (bool, error)
+	// PruneStatusReservations deletes the reservations whose every entry
+	// went to a licence, and those made before before; it returns how
+	// many (see Service.PruneStatusReservations).
+	PruneStatusReservations(ctx context.Context, before time.Time) (int64, error)
 	// StatusListExists reports whether list has been started.
 	StatusListExists(ctx context.Context, list int64) (bool, error)
 	// CreateLicense inserts l; errs.Conflict ("license.exists") for a

@@ -22,7 +22,7 @@ const (
 	ReasonMalformed       Reason = "malformed"        // the signature is no compact JWS
 	ReasonNotDocument     Reason = "not_document"     // a JWS, but not a document's signature
 	ReasonWrongAlg        Reason = "wrong_alg"        // alg unknown or not the key's
-	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node
+	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node nor of a trust list imported here
 	ReasonTampered        Reason = "tampered"         // the signature does not match the statement
 	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
 	ReasonChanged         Reason = "changed"          // no signature given; the PDF names a document of this node, but is not its PDF: changed after signing
@@ -46,6 +46,11 @@ type Verdict struct {
 	Alg                       seal.Alg
 	SignedAt                  time.Time
 	PDFSHA256                 string
+	// KeySource is set when the key is another node's, imported here with
+	// its trust list: it names the list's issuer (the other province's
+	// organisation), and IssuerName the key's organisation as the list
+	// gives it. SealState is then unknown ("").
+	KeySource string
 	// SignedWhileSealValid: the seal is revoked now, but the audit chain
 	// proves the signature older than the revocation.
 	SignedWhileSealValid bool
@@ -143,7 +148,7 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	v.KID, v.Alg = p.header.Kid, seal.Alg(p.header.Alg)
 	k, se, err := s.seals.KeyInfo(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
-		return fail(v, ReasonUnknownKey)
+		return s.checkImported(ctx, v, p) // another province's, perhaps
 	}
 	if err != nil {
 		return fail(v, ReasonUnavailable)
@@ -156,18 +161,16 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	if !seal.Verify(alg, pub, []byte(p.input), p.sig) {
 		return fail(v, ReasonTampered)
 	}
-	v.Number, v.Title, v.Kind = p.st.Number, p.st.Title, p.st.Kind
-	v.SignedAt = time.Unix(p.st.IssuedAt, 0).UTC()
-	if p.st.IssuerName != "" {
-		v.IssuerName = p.st.IssuerName
-	}
-	if v.PDFSHA256 != "" && !strings.EqualFold(p.st.SHA256, v.PDFSHA256) {
+	if !fillStatement(v, p) {
 		return fail(v, ReasonHashMismatch)
 	}
 	if k.State == seal.KeyRevoked || se.State == seal.Revoked {
 		v.SealRevokedAt = k.RevokedAt
 		sum := sha256.Sum256([]byte(p.input))
 		at, err := s.seals.ProveSigned(ctx, p.header.Kid, hex.EncodeToString(sum[:]))
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return fail(v, ReasonUnavailable) // the proof may exist: say so, not "revoked"
+		}
 		if err != nil || (!k.RevokedAt.IsZero() && !at.Before(k.RevokedAt)) {
 			return fail(v, ReasonSealRevoked)
 		}

@@ -22,6 +22,7 @@ type sealdocVerdictBody struct {
 	Kind                 string    `json:"kind,omitempty"`
 	Title                string    `json:"title,omitempty"`
 	Issuer               string    `json:"issuer,omitempty"`
+	KeySource            string    `json:"key_source,omitempty" doc:"set when the seal is another province's, recognised through its trust list imported here: the list's issuer"`
 	Seal                 string    `json:"seal,omitempty"`
 	SealState            string    `json:"seal_state,omitempty" enum:"active,suspended,revoked,"`
 	KID                  string    `json:"kid,omitempty"`
@@ -52,11 +53,14 @@ type sealdocBody struct {
 
 func (s *Server) sealdocVerdictOf(ctx context.Context, v *sealdoc.Verdict) sealdocVerdictBody {
 	msg := "sealdoc.verdict_genuine"
+	if v.KeySource != "" {
+		msg = "sealdoc.verdict_genuine_trusted"
+	}
 	if !v.Genuine {
 		msg = "sealdoc.reason." + string(v.Reason)
 	}
 	return sealdocVerdictBody{Genuine: v.Genuine, Reason: string(v.Reason), Message: s.rd.msgs.T(state(ctx).Lang, msg),
-		Registered: v.Registered, Number: v.Number, Kind: string(v.Kind), Title: v.Title, Issuer: v.IssuerName, Seal: v.SealTitle,
+		Registered: v.Registered, Number: v.Number, Kind: string(v.Kind), Title: v.Title, Issuer: v.IssuerName, KeySource: v.KeySource, Seal: v.SealTitle,
 		SealState: string(v.SealState), KID: v.KID, Alg: string(v.Alg), SignedAt: v.SignedAt,
 		SignedWhileSealValid: v.SignedWhileSealValid, PDFSHA256: v.PDFSHA256}
 }

@@ -84,13 +84,28 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	text := strings.TrimSpace(r.PostForm.Get("text"))
+	qr := r.PostForm.Get("qr") == "1"
 	p := &page{Title: "verify.title", Form: r.PostForm}
+	if text == "" {
+		// No text: a photo or screenshot of the QR code instead.
+		scanned, bad := scannedCode(r, "image")
+		if bad != "" {
+			p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"image": bad}
+			p.Data = map[string]any{}
+			return s.rd.render(w, r, "license_verify", p)
+		}
+		if link, ok := documentLink(scanned); ok {
+			http.Redirect(w, r, link, http.StatusSeeOther)
+			return nil
+		}
+		text, qr = scanned, qr || scanned != ""
+	}
 	if text == "" {
 		p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"text": "form.required"}
 		p.Data = map[string]any{}
 		return s.rd.render(w, r, "license_verify", p)
 	}
-	res := s.licenses.Verify(r.Context(), text, r.PostForm.Get("qr") == "1")
+	res := s.licenses.Verify(r.Context(), text, qr)
 	p.Data = map[string]any{"Result": res, "Sentence": s.verdictSentence(state(r.Context()).Lang, res)}
 	return s.rd.render(w, r, "license_verify", p)
 }
@@ -399,8 +414,18 @@ func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	f := r.PostForm
-	res, err := s.licenses.PointOfUse(r.Context(), caller(r), f.Get("code"), f.Get("scenario"), f.Get("place"))
 	p := &page{Title: "socialcard.title", Face: identity.FaceWorkbench, Form: f, Data: map[string]any{"Scenarios": license.Scenarios}}
+	code := f.Get("code")
+	if strings.TrimSpace(code) == "" {
+		// The holder's code scanned with the counter's camera.
+		scanned, bad := scannedCode(r, "image")
+		if bad != "" {
+			p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"image": bad}
+			return s.rd.render(w, r, "social_card", p)
+		}
+		code = scanned
+	}
+	res, err := s.licenses.PointOfUse(r.Context(), caller(r), code, f.Get("scenario"), f.Get("place"))
 	if e := errs.As(err); e != nil && e.Code == errs.Invalid {
 		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
 		return s.rd.render(w, r, "social_card", p)

@@ -194,11 +194,12 @@ func (s *Store) AddOutbox(ctx context.Context, topic string, payload any, at tim
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)`, ids.New(), topic, string(b), at.UTC())
+	_, err = s.db.Exec(ctx, `INSERT INTO outbox (id, topic, payload, created_at, processed_at) VALUES (?, ?, ?, ?, ?)`,
+		ids.New(), topic, string(b), at.UTC(), s.outboxProcessed(topic, at))
 	return err
 }
 
-const outboxChunk = 64 // rows per INSERT: 256 parameters
+const outboxChunk = 64 // rows per INSERT: 320 parameters
 
 var outboxInserts stmtCache
 
@@ -208,7 +209,7 @@ func (s *Store) AddOutboxAll(ctx context.Context, topics []string, payloads []an
 		return fmt.Errorf("%d topics, %d payloads", len(topics), len(payloads))
 	}
 	off := 0
-	args := make([]any, 0, 4*min(len(topics), outboxChunk))
+	args := make([]any, 0, 5*min(len(topics), outboxChunk))
 	for _, n := range chunks(len(topics), outboxChunk) {
 		args = args[:0]
 		for i := off; i < off+n; i++ {
@@ -216,10 +217,10 @@ func (s *Store) AddOutboxAll(ctx context.Context, topics []string, payloads []an
 			if err != nil {
 				return err
 			}
-			args = append(args, ids.New(), topics[i], string(b), at.UTC())
+			args = append(args, ids.New(), topics[i], string(b), at.UTC(), s.outboxProcessed(topics[i], at))
 		}
 		q := outboxInserts.get(n, func(n int) string {
-			return `INSERT INTO outbox (id, topic, payload, created_at) VALUES ` + values(n, 4)
+			return `INSERT INTO outbox (id, topic, payload, created_at, processed_at) VALUES ` + values(n, 5)
 		})
 		if _, err := s.db.Exec(ctx, q, args...); err != nil {
 			return err

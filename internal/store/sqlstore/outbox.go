@@ -33,6 +33,40 @@ func topicIn(prefixes []string) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
+// SubscribeOutbox tells AddOutbox and AddOutboxAll which topics have a
+// handler (the dispatcher's Wants). The rows of other topics are still
+// written, as the record of what happened, but already processed: they
+// never enter the pending index the dispatcher polls, so a topic nobody
+// handles costs the dispatcher nothing and is pruned like delivered ones.
+// Until it is called every row is written pending.
+func (s *Store) SubscribeOutbox(wanted func(topic string) bool) {
+	s.outboxWanted.Store(&wanted)
+}
+
+// outboxProcessed is the processed_at a new row of topic gets: NULL when
+// it has a handler (or none is known yet), at otherwise.
+func (s *Store) outboxProcessed(topic string, at time.Time) any {
+	if f := s.outboxWanted.Load(); f != nil && !(*f)(topic) {
+		return at.UTC()
+	}
+	return nil
+}
+
+func (s *Store) SettleUnhandledOutbox(ctx context.Context, prefixes []string, at time.Time) (n int64, err error) {
+	defer errs.Wrap(&err, "sqlstore.SettleUnhandledOutbox")
+	q, args := `UPDATE outbox SET processed_at = ? WHERE `+pending, []any{at.UTC()}
+	if len(prefixes) > 0 {
+		cond, cargs := topicIn(prefixes)
+		q += ` AND NOT ` + cond
+		args = append(args, cargs...)
+	}
+	res, err := s.db.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // pending selects unprocessed events that have not been given up; the
 // partial index outbox_due covers exactly these rows.
 const pending = `processed_at IS NULL AND failed_at IS NULL`

@@ -14,6 +14,8 @@ import (
 type Store struct {
 	db        *db.DB
 	auditHead atomic.Pointer[auditHead] // see AppendAudit
+	// outboxWanted says which outbox topics have a handler (SubscribeOutbox).
+	outboxWanted atomic.Pointer[func(topic string) bool]
 }
 
 // New returns a Store on d.

@@ -325,3 +325,59 @@ func TestPruneOutbox(t *testing.T) {
 		})
 	}
 }
+
+// TestOutboxUnhandledTopics: once the store knows which topics have a
+// handler, events of the others are written (the record stays) but never
+// claimed, never counted as pending, and pruned like delivered ones; rows
+// written before it knew are settled by SettleUnhandledOutbox.
+func TestOutboxUnhandledTopics(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := storetest.Open(t, e)
+			st := sqlstore.New(d)
+			handled := []string{"cases."}
+			early := t0
+			if err := st.AddOutbox(ctx, "events.report", map[string]any{"n": 0}, early); err != nil {
+				t.Fatal(err)
+			}
+			st.SubscribeOutbox(func(topic string) bool { return len(topic) >= 6 && topic[:6] == "cases." })
+			at := t0.Add(time.Minute)
+			if err := st.AddOutbox(ctx, "events.accept", map[string]any{"n": 1}, at); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddOutboxAll(ctx, []string{"events.dispatch", "cases.submit", "ratings.given"},
+				[]any{map[string]any{"n": 2}, map[string]any{"n": 3}, map[string]any{"n": 4}}, at); err != nil {
+				t.Fatal(err)
+			}
+			var rows int
+			d.QueryRow(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&rows)
+			if rows != 5 {
+				t.Errorf("%d rows written, want 5 (every event is recorded)", rows)
+			}
+			stats, err := st.OutboxStats(ctx, handled)
+			if err != nil || stats.Pending != 1 {
+				t.Errorf("pending %d, %v; want 1 (cases.submit)", stats.Pending, err)
+			}
+			// The early row, written before the store knew, is still pending
+			// for the dispatcher's unfiltered view until it is settled.
+			var waiting int
+			d.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL`).Scan(&waiting)
+			if waiting != 2 {
+				t.Errorf("%d rows waiting, want 2 (cases.submit and the early events.report)", waiting)
+			}
+			n, err := st.SettleUnhandledOutbox(ctx, handled, at.Add(time.Minute))
+			if err != nil || n != 1 {
+				t.Fatalf("settled %d, %v; want 1 (events.report)", n, err)
+			}
+			if got := topics(claim(t, d, st, handled, at.Add(time.Hour), 10)); got != "cases.submit " {
+				t.Errorf("claimed %q, want only cases.submit", got)
+			}
+			// Unhandled rows are pruned with the delivered ones.
+			pruned, err := st.PruneOutbox(ctx, at.Add(8*24*time.Hour))
+			if err != nil || pruned != 4 {
+				t.Errorf("pruned %d, %v; want the 4 unhandled rows", pruned, err)
+			}
+		})
+	}
+}
