@@ -66,9 +66,9 @@ func fail(v *Verdict, r Reason) *Verdict {
 // Verify checks a PDF against its detached signature. Without a
 // signature, the node looks the PDF up by its SHA-256 among the documents
 // it issued and, failing that, by the number the file names: a changed
-// copy of a document of the node answers ReasonChanged. It never returns an error: every failure is a verdict with a
-// reason (only ctx's cancellation or a database failure gives
-// ReasonUnavailable).
+// copy of a document of the node answers ReasonChanged. It never returns
+// an error: every failure is a verdict with a reason (only ctx's
+// cancellation or a database failure gives ReasonUnavailable).
 func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Verdict {
 	v := &Verdict{}
 	if len(pdf) == 0 {
