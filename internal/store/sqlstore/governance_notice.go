@@ -50,3 +50,8 @@ func (s *Store) EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.C
 	}
 	return out, rows.Err()
 }
+
+// callbacksDueCond selects the hotline's call-backs due; it is the
+// predicate of the partial index gov_events_callbacks (migration 00032),
+// written the same so that both engines use it.
+const callbacksDueCond = `state = 'closed' AND source = 'hotline' AND rated_at IS NULL`

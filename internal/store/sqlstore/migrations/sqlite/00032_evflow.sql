@@ -15,6 +15,12 @@ UPDATE gov_events SET deadline = strftime('%Y-%m-%d %H:%M:%f', updated_at, '+2 h
 UPDATE gov_events SET deadline = strftime('%Y-%m-%d %H:%M:%f', updated_at, '+3 days') || '+00:00'
     WHERE state IN ('return_requested', 'replied', 'verified');
 
+-- The hotline's call-backs due (回访): hotline tickets closed and not yet
+-- called back, longest waiting first; a few rows however large the history.
+CREATE INDEX gov_events_callbacks ON gov_events(closed_at, region)
+    WHERE state = 'closed' AND source = 'hotline' AND rated_at IS NULL;
+
 -- +goose Down
+DROP INDEX gov_events_callbacks;
 DROP INDEX grants_region;
 DROP INDEX grants_org;
