@@ -269,6 +269,12 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 			args = append(args, id)
 		}
 	}
+	if q.Number != "" {
+		where, args = append(where, "number = ?"), append(args, q.Number)
+	}
+	if q.ExternalID != "" {
+		where, args = append(where, "external_id = ? AND source = ?"), append(args, q.ExternalID, q.Source)
+	}
 	if len(q.States) > 0 {
 		where = append(where, "state IN ("+marks(len(q.States))+")")
 		for _, st := range q.States {
