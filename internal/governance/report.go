@@ -237,6 +237,9 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 		e.Phone = ph
 	}
 	e.Photos = s.photoHashes(by, in.Photos, fe)
+	if in.OnSpot && len(in.Photos) == 0 {
+		fe["photos"] = "event.on_spot_photo_required" // the photo is the proof it was fixed
+	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}

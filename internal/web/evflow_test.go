@@ -95,3 +95,25 @@ func TestHotlineCallbacks(t *testing.T) {
 		t.Error("a called-back ticket is still due")
 	}
 }
+
+// TestOnSpotNeedsPhoto: a grid worker closing on the spot must show the
+// fixed scene; with the photo the event is closed at once.
+func TestOnSpotNeedsPhoto(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	grid := signedIn(t, n, "grid")
+	form := grid.Get("/grid")
+	fields := map[string][]string{"category": {"0101"}, "description": {"石牌东路垃圾堆放，已现场清理"}, "region": {"440106006002"},
+		"on_spot": {"1"}, "on_spot_note": {"已联系保洁清运"}}
+	r := grid.Post("/events/new", fields)
+	if r.StatusCode != 422 || !strings.Contains(r.Doc.Find("#e-photos").Text(), "照片") {
+		t.Fatalf("on the spot without a photo: %d %q", r.StatusCode, r.Doc.Find("#e-photos").Text())
+	}
+	r = postMultipart(t, n, grid, "/events/new", eventCSRF(t, form), fields)
+	if r.StatusCode != 303 {
+		t.Fatalf("on the spot with a photo: %d", r.StatusCode)
+	}
+	if p := grid.Get(r.Header.Get("Location")); p.Doc.Find("#event-state").AttrOr("data-state", "") != "closed" ||
+		p.Doc.Find(`#history li[data-action="close_on_spot"] img`).Length() != 1 {
+		t.Errorf("closed on the spot: %s", p.Doc.Find("#event-state").AttrOr("data-state", ""))
+	}
+}
