@@ -117,3 +117,18 @@ func TestOnSpotNeedsPhoto(t *testing.T) {
 		t.Errorf("closed on the spot: %s", p.Doc.Find("#event-state").AttrOr("data-state", ""))
 	}
 }
+
+// TestEventAPIRetry: POST /api/v1/events is idempotent per source and
+// external_id: 201 when created, 200 with the same event when retried.
+func TestEventAPIRetry(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	a := &eventAPI{t: t, n: n, tokens: map[string]string{}}
+	body := map[string]any{"source": "api", "external_id": "CGXT-2026-000417", "category": "0104",
+		"description": "城管系统转来：石牌东路楼顶广告牌未审批", "region": "440106006002"}
+	first := a.call("duty", "POST", "/api/v1/events", body, http.StatusCreated)
+	again := a.call("duty", "POST", "/api/v1/events", body, http.StatusOK)
+	id := first["event"].(map[string]any)["id"]
+	if again["existing"] != true || again["event"].(map[string]any)["id"] != id || first["existing"] != nil {
+		t.Fatalf("retry: %v / %v", first, again)
+	}
+}
