@@ -88,8 +88,8 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
 	RoleHotlineOperator: {PermWorkbench, PermEventReport, PermEventCallback},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
-	// Enterprise agents act for their own enterprise, not through grants:
-	// they hold these with no region scope (see Caller.Scopes).
+	// Enterprise agents act for their own enterprise, through the one
+	// grant built with their caller (AgentGrant).
 	RoleEnterpriseAgent: {PermMarketOrder},
 }
 
