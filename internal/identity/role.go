@@ -62,6 +62,7 @@ const (
 	PermEventVerify    Permission = "event.verify"    // verify (核查) that an event was handled
 	PermEventSupervise Permission = "event.supervise" // send supervision notices (督办)
 	PermEventRules     Permission = "event.rules"     // maintain event routing rules
+	PermEventCallback  Permission = "event.callback"  // call reporters back after closure (回访): see their full phone, audited
 	PermSealManage     Permission = "seal.manage"     // create, suspend, revoke, rotate seals; read their use log
 	PermLicenseIssue   Permission = "license.issue"   // issue, suspend, revoke, reinstate licences as one's organisation
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
@@ -85,7 +86,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
 	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest},
 	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
-	RoleHotlineOperator: {PermWorkbench, PermEventReport},
+	RoleHotlineOperator: {PermWorkbench, PermEventReport, PermEventCallback},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
 	// Enterprise agents act for their own enterprise, through the one
 	// grant built with their caller (AgentGrant).
