@@ -69,7 +69,7 @@ type reportPage struct {
 	Groups    []eventGroup
 	Urgencies []governance.Urgency
 	Picker    *picker
-	Knowledge []governance.Answer
+	Knowledge *hotlineKB // pages_knowledge.go
 	Tasks     []eventRow // grid: verification tasks; hotline: call-backs due
 	Mine      []eventRow
 }
@@ -106,7 +106,11 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, refused *e
 		}
 		d.Tasks = s.eventRows(list)
 	case "hotline":
-		d.Knowledge = governance.Knowledge
+		kb, err := s.hotlineKnowledge(r, by)
+		if err != nil {
+			return err
+		}
+		d.Knowledge = kb
 		list, err := s.governance.List(ctx, by, governance.Query{States: []governance.State{governance.Closed}, Order: governance.ByCreated, Limit: 50})
 		if err != nil {
 			return err
@@ -205,8 +209,8 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 		in.Source = governance.SourceHotline
 		if f.Get("handling") == "answer" {
 			in.Answer = f.Get("answer")
-			if a, ok := governance.AnswerOf(f.Get("kb")); ok && strings.TrimSpace(in.Answer) == "" {
-				in.Answer = a.Text
+			if strings.TrimSpace(in.Answer) == "" {
+				in.Answer = s.knowledgeAnswer(r, by, f.Get("kb"))
 			}
 			if strings.TrimSpace(in.Answer) == "" {
 				return s.renderReport(w, r, errs.As(errs.Fields(map[string]string{"answer": "event.comment_required"})))
