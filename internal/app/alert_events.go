@@ -14,7 +14,8 @@ import (
 // (预警联动): sensing publishes sensing.alert.raised and
 // sensing.alert.escalated, governance opens the event in the dispatcher's
 // transaction, so an alert opens its event exactly once. Neither domain
-// imports the other; the event is the link.
+// imports the other; the event is the link. Incidents declared from the
+// alert before its event opened are linked to the event here.
 func (a *App) handleAlertEvents() {
 	open := func(ctx context.Context, ev jobs.Event) error {
 		var al governance.SensorAlert
@@ -28,10 +29,18 @@ func (a *App) handleAlertEvents() {
 			a.Log.Warn("alert opens no event", "alert", al.AlertID, "err", err)
 			return nil
 		}
-		if err == nil && e != nil {
-			a.Log.Info("event opened for an alert", "alert", al.AlertID, "level", al.Level, "event", e.Number)
+		if err != nil || e == nil {
+			return err
 		}
-		return err
+		a.Log.Info("event opened for an alert", "alert", al.AlertID, "level", al.Level, "event", e.Number)
+		// Incidents already declared from this alert are linked to its
+		// event in the same transaction (the others link it when declared).
+		if a.Emergency != nil {
+			if _, err := a.Emergency.LinkAlertEvent(ctx, al.AlertID, e); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	a.Jobs.Handle("sensing.alert.raised", open)
 	a.Jobs.Handle("sensing.alert.escalated", open)

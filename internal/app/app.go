@@ -161,6 +161,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.handleDataRequestEvents() // datarequest_events.go
 	a.handleDecisionDocuments()
 	a.handleAlertEvents()
+	a.handleEventNotices() // events_notify.go
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}
@@ -278,6 +279,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)

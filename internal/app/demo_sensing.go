@@ -66,7 +66,7 @@ var demoBase = map[string]float64{"rainfall": 2, "river_level": 4.2, "reservoir_
 func (a *App) seedDemoSensing(ctx context.Context, actor audit.Actor) error {
 	for _, d := range demoStations {
 		if _, err := a.Sensing.CreateStationAs(ctx, actor, sensing.NewStation{Code: d.code, Name: d.name, Region: d.region,
-			Lat: d.lat, Lon: d.lon}); err != nil {
+			Lat: d.lat, Lon: d.lon, Metrics: d.metrics}); err != nil {
 			return fmt.Errorf("demo station %s: %w", d.code, err)
 		}
 	}

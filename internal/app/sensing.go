@@ -32,7 +32,8 @@ func (a *App) StartSensingBus(ctx context.Context) (*bridge.Bridge, error) {
 	}
 	actor := audit.System("mqtt")
 	b, err := bridge.Start(ctx, bridge.Options{
-		MQTTAddr: c.MQTTAddr, NATSAddr: c.NATSAddr, URL: c.NATSURL, StoreDir: a.Cfg.NATSDir(), Log: a.Log,
+		MQTTAddr: c.MQTTAddr, NATSAddr: c.NATSAddr, URL: c.NATSURL, Creds: c.NATSCreds, CA: c.NATSCA, Replicas: c.NATSReplicas,
+		StoreDir: a.Cfg.NATSDir(), Log: a.Log,
 		Ingest: func(ctx context.Context, in []sensing.Input, bad []sensing.Rejection) (*sensing.Report, error) {
 			return a.Sensing.IngestAs(ctx, actor, in, bad)
 		},
@@ -41,7 +42,7 @@ func (a *App) StartSensingBus(ctx context.Context) (*bridge.Bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Log.Info("readings bus started", "mqtt", c.MQTTAddr, "nats_url", c.NATSURL)
+	a.Log.Info("readings bus started", "mqtt", c.MQTTAddr, "nats_url", c.NATSURLRedacted(), "replicas", c.NATSReplicas)
 	return b, nil
 }
 

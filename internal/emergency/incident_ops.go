@@ -58,7 +58,9 @@ func checkText(bad map[string]string, field, value string, required bool, max in
 // Declare declares an incident in state declared, with the summary as its
 // first situation report, and publishes emergency.declared. Needs
 // event.command over the incident's region. With SourceAlert the sensing
-// alert must be readable by by; its region is the default.
+// alert must be readable by by; its region is the default, and the event
+// the alert opened, if any, is linked in the same transaction (see
+// alertlink.go).
 //
 // Returns errs.Invalid with every bad field, errs.NotFound if the region (or
 // the source alert) is outside by's scope.
@@ -111,7 +113,10 @@ func (s *Service) Declare(ctx context.Context, by *identity.Caller, in DeclareIn
 			"type": inc.Type, "grade": inc.Grade, "drill": inc.Drill, "source_alert": inc.SourceAlert}); err != nil {
 			return err
 		}
-		return s.store.AddOutbox(ctx, "emergency.declared", incidentEvent(inc), now)
+		if err := s.store.AddOutbox(ctx, "emergency.declared", incidentEvent(inc), now); err != nil {
+			return err
+		}
+		return s.linkAlertEvent(ctx, by, inc)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -12,10 +13,16 @@ import (
 	"github.com/digigov/digigov/internal/region"
 )
 
-// EventReader reads an event as a caller may see it (governance.Service):
-// errs.NotFound when the caller may not.
+// EventReader reads events (governance.Service).
 type EventReader interface {
+	// Get returns an event as by may see it; errs.NotFound when by may not.
 	Get(ctx context.Context, by *identity.Caller, id ids.ID) (*governance.Event, []governance.Step, error)
+	// ByNumber returns the event with a number (事件编号) as by may see it;
+	// errs.NotFound when there is none or by may not see it.
+	ByNumber(ctx context.Context, by *identity.Caller, number string) (*governance.Event, error)
+	// AlertEvent returns the event a sensing alert opened, for trusted
+	// callers; errs.NotFound if it opened none (yet).
+	AlertEvent(ctx context.Context, alertID string) (*governance.Event, error)
 }
 
 // EventLink ties an event (事件: a report from the ground, or one a red
@@ -80,27 +87,47 @@ func (s *Service) LinkEvent(ctx context.Context, by *identity.Caller, incidentID
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
-	l := &EventLink{IncidentID: inc.ID, IncidentTitle: inc.Title, IncidentState: inc.State, EventID: ev.ID, EventNumber: ev.Number,
-		Category: ev.Category, Region: ev.Region, LinkedBy: by.Name, LinkedAt: now}
+	var l *EventLink
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if err := s.store.LinkIncidentEvent(ctx, l); err != nil {
-			return err
-		}
-		if err := s.entry(ctx, by, inc.ID, "event_linked", ev.Number, now); err != nil {
-			return err
-		}
-		if err := s.audit.Record(ctx, by, "emergency.event_linked", target(inc),
-			map[string]any{"event": ev.ID, "number": ev.Number, "category": ev.Category}); err != nil {
-			return err
-		}
-		return s.store.AddOutbox(ctx, "emergency.event_linked", map[string]any{"incident": inc.ID, "event": ev.ID,
-			"number": ev.Number, "region": inc.Region}, now)
+		l, err = s.link(ctx, by, inc, ev, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// link records a link of ev to inc by actor, with a timeline entry, an
+// audit entry and emergency.event_linked, in the transaction in ctx. how
+// says why a link was made without a person choosing it ("source_alert":
+// the incident was declared from the alert that opened the event); "" for
+// a link a person made.
+func (s *Service) link(ctx context.Context, actor audit.Actor, inc *Incident, ev *governance.Event, how string) (*EventLink, error) {
+	now := s.clock()
+	_, name := actor.AuditActor()
+	l := &EventLink{IncidentID: inc.ID, IncidentTitle: inc.Title, IncidentState: inc.State, EventID: ev.ID, EventNumber: ev.Number,
+		Category: ev.Category, Region: ev.Region, LinkedBy: name, LinkedAt: now}
+	if err := s.store.LinkIncidentEvent(ctx, l); err != nil {
+		return nil, err
+	}
+	kind := "event_linked"
+	if how == "source_alert" {
+		kind = "alert_event_linked"
+	}
+	if err := s.entry(ctx, actor, inc.ID, kind, ev.Number, now); err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"event": ev.ID, "number": ev.Number, "category": ev.Category}
+	if how != "" {
+		detail["how"] = how
+		detail["source_alert"] = inc.SourceAlert
+	}
+	if err := s.audit.Record(ctx, actor, "emergency.event_linked", target(inc), detail); err != nil {
+		return nil, err
+	}
+	return l, s.store.AddOutbox(ctx, "emergency.event_linked", map[string]any{"incident": inc.ID, "event": ev.ID,
+		"number": ev.Number, "region": inc.Region}, now)
 }
 
 // LinkedEvents lists the events linked to an incident by may read,

@@ -25,6 +25,9 @@ type Store interface {
 	// and update time if the stored version is inc.Version-1; errs.Conflict
 	// ("emergency.incident_changed") otherwise.
 	UpdateIncident(ctx context.Context, inc *Incident) error
+	// AlertIncidents lists the incidents declared from a sensing alert,
+	// oldest first.
+	AlertIncidents(ctx context.Context, alertID ids.ID) ([]Incident, error)
 	// Incidents lists the incidents within one of q.Within in q.States
 	// (all if empty), open ones first, newest first.
 	Incidents(ctx context.Context, q Query) ([]Incident, error)

@@ -30,6 +30,9 @@ type Query struct {
 	Public   bool
 
 	IDs          []ids.ID
+	Number       string // the event number people quote (事件编号)
+	Source       Source // with ExternalID: the sending system's own ID
+	ExternalID   string
 	States       []State
 	Categories   []string
 	CreatedFrom  time.Time

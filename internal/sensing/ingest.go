@@ -80,6 +80,9 @@ func (s *Service) IngestAs(ctx context.Context, actor audit.Actor, in []Input, b
 
 func (s *Service) ingest(ctx context.Context, actor audit.Actor, in []Input, bad []Rejection, allowed func(region.Code) bool) (*Report, error) {
 	rep := &Report{Rejected: bad}
+	if err := s.recheckStations(ctx); err != nil {
+		return nil, err
+	}
 	now := s.clock().Unix()
 	rs := make([]Reading, 0, len(in))
 	sts := make([]*Station, 0, len(in))

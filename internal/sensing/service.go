@@ -21,6 +21,9 @@ type Store interface {
 	// UpdateStation writes st's name, region, coordinates and metrics
 	// (errs.NotFound for an unknown code).
 	UpdateStation(ctx context.Context, st *Station) error
+	// ChangedStations lists the codes and change times of the stations
+	// created or changed after since (Station.ChangedAt), oldest first.
+	ChangedStations(ctx context.Context, since time.Time) ([]StationChange, error)
 	// StationByCode returns a station; errs.NotFound if absent.
 	StationByCode(ctx context.Context, code string) (*Station, error)
 	// Stations lists the stations within one of within, by code.
@@ -105,6 +108,7 @@ type Service struct {
 
 	mu       sync.RWMutex
 	stations map[string]*Station // by code; misses go to the store
+	check    stationCheck        // changes on other instances (stationcache.go)
 	rules    *ruleSet
 	rulesAt  time.Time // when rules were read; re-read after ruleTTL
 }
@@ -115,8 +119,12 @@ const ruleTTL = 2 * time.Second
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, regions: d.Regions, now: d.Now, notify: d.Changed,
+	s := &Service{store: d.Store, tx: d.Tx, audit: d.Audit, regions: d.Regions, now: d.Now, notify: d.Changed,
 		stations: map[string]*Station{}}
+	// Nothing is cached yet: stations loaded from now on are at least as
+	// new as this, so the first check looks back from here.
+	s.check.last = d.Now()
+	return s
 }
 
 // OnChange sets the function called after indicators or alerts change (see
@@ -249,6 +257,9 @@ func (s *Service) Stations(ctx context.Context, by *identity.Caller) ([]Station,
 func (s *Service) Station(ctx context.Context, by *identity.Caller, code string) (*Station, error) {
 	if by.Anonymous() {
 		return nil, errs.E(errs.Unauthenticated, "auth.required")
+	}
+	if err := s.recheckStations(ctx); err != nil {
+		return nil, err
 	}
 	st, err := s.station(ctx, code)
 	if err != nil {

@@ -20,6 +20,7 @@ type Station struct {
 	Lon       float64     `json:"lon"`
 	Metrics   []string    `json:"metrics"` // the metric codes it measures; empty: not declared
 	CreatedAt time.Time   `json:"created_at"`
+	ChangedAt time.Time   `json:"-"` // when it was created or last changed: caches compare it
 
 	// Rollup are the regions this station's readings are rolled up into:
 	// province, city, county and town (as far as its region goes; a

@@ -13,15 +13,15 @@ import (
 // station's region and over the new one; audited with before and after.
 //
 // Readings keep the regions they were rolled up into; this instance uses
-// the new region from now on, other instances once they reload the station
-// (at their next start).
+// the new station from now on, other instances sharing the database within
+// StationRecheck (stationcache.go).
 //
 // Returns errs.NotFound for a station outside by's scope (or none),
 // errs.Invalid with every bad field (a new region outside the scope is
 // one).
 func (s *Service) UpdateStation(ctx context.Context, by *identity.Caller, code string, in NewStation) (*Station, error) {
-	old, err := s.station(ctx, code)
-	if err != nil {
+	old, err := s.store.StationByCode(ctx, code) // not the cache: another instance may have changed it
+	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}
 	if old == nil || identity.Authorize(by, identity.PermSensingManage, old.Region) != nil {
@@ -35,7 +35,7 @@ func (s *Service) UpdateStation(ctx context.Context, by *identity.Caller, code s
 	if identity.Authorize(by, identity.PermSensingManage, st.Region) != nil {
 		return nil, errs.Fields(map[string]string{"region": "eventsui.region_outside_scope"})
 	}
-	st.ID, st.CreatedAt = old.ID, old.CreatedAt
+	st.ID, st.CreatedAt, st.ChangedAt = old.ID, old.CreatedAt, s.clock()
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateStation(ctx, st); err != nil {
 			return err

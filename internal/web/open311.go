@@ -382,8 +382,8 @@ func (s *Server) open311RequestOf(lang, base string, e *governance.Event, media 
 	if e.Source == governance.SourceHotline {
 		out.Description, out.Address = s.msgs.T(lang, "open311x.hotline_description", open311Name(lang, c)), ""
 	}
-	if !e.Deadline.IsZero() {
-		out.ExpectedDatetime = w3(e.Deadline)
+	if !e.Deadline.IsZero() && (e.State == governance.Dispatched || e.State == governance.Handling) {
+		out.ExpectedDatetime = w3(e.Deadline) // the handling deadline, not another step's
 	}
 	if e.HasGeo {
 		lat, lng := roundCoord(e.Lat), roundCoord(e.Lng)

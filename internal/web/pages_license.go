@@ -111,8 +111,9 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleStatusList serves a signed status list credential. Caches may keep
-// it StatusTTL: with the node's own cache, a revocation shows within a
-// minute.
+// it StatusTTL; the node reads its bits at most StatusTTL apart: a
+// revocation shows within a minute. Last-Modified is when it was signed,
+// which changes only with its bits (or its renewal).
 func (s *Server) handleStatusList(w http.ResponseWriter, r *http.Request) error {
 	jws, made, err := s.licenses.StatusList(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -298,7 +299,7 @@ func (s *Server) handleLicenseAction(w http.ResponseWriter, r *http.Request) err
 }
 
 // handleLicensePDF downloads a licence as a PDF with its seal and the QR
-// code of the credential.
+// code of its signed reference.
 func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.licenses.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
@@ -308,7 +309,11 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := license.PDF(l, se.OrgName, se.Name, s.licenses.FontFile())
+	ref, err := s.licenses.Reference(r.Context(), caller(r), l.ID)
+	if err != nil {
+		return err
+	}
+	b, err := license.PDF(l, ref, se.OrgName, se.Name, s.licenses.FontFile())
 	if err != nil {
 		return err
 	}
@@ -320,10 +325,11 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 
 // handleTrustList serves this node's signed trust list (证照互认).
 func (s *Server) handleTrustList(w http.ResponseWriter, r *http.Request) error {
-	jws, err := s.licenses.TrustListJWS(r.Context())
+	jws, issued, err := s.licenses.TrustList(r.Context())
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Last-Modified", issued.UTC().Format(http.TimeFormat))
 	w.Header().Set("Content-Type", "application/jose")
 	w.Header().Set("Content-Disposition", `attachment; filename="trust-list.jws"`)
 	w.Header().Set("Cache-Control", "public, max-age=300")
@@ -337,12 +343,36 @@ func (s *Server) handleTrustedKeys(w http.ResponseWriter, r *http.Request) error
 	return s.renderTrustedKeys(w, r, nil, -1)
 }
 
+// handleRemoveTrustSource withdraws trust from one imported source.
+func (s *Server) handleRemoveTrustSource(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	n, err := s.licenses.RemoveTrustSource(r.Context(), caller(r), r.PostForm.Get("source"))
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.NotFound {
+		return s.renderTrustedKeys(w, r, err, -1)
+	}
+	if err != nil {
+		return err
+	}
+	ctx := context.WithValue(r.Context(), trustRemovedKey{}, n)
+	return s.renderTrustedKeys(w, r.WithContext(ctx), nil, -1)
+}
+
+// trustRemovedKey carries the number of keys just withdrawn to the page.
+type trustRemovedKey struct{}
+
 func (s *Server) renderTrustedKeys(w http.ResponseWriter, r *http.Request, err error, imported int) error {
-	keys, kerr := s.licenses.TrustedKeys(r.Context(), caller(r))
+	sources, kerr := s.licenses.TrustSources(r.Context(), caller(r))
 	if kerr != nil {
 		return kerr
 	}
-	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Imported": imported}}
+	var keys []license.TrustedKey
+	for _, src := range sources {
+		keys = append(keys, src.Keys...)
+	}
+	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Sources": sources,
+		"Imported": imported, "Removed": r.Context().Value(trustRemovedKey{})}}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
 		if len(e.Fields) == 0 {

@@ -19,6 +19,7 @@ func (s *Server) emergencyRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /workbench/emergency/resources", s.errorPage(s.handleEmergencyResourceCreate))
 	mux.Handle("GET /workbench/emergency/{id}", s.errorPage(s.handleEmergencyBoard))
 	mux.Handle("POST /workbench/emergency/{id}/{act}", s.errorPage(s.handleEmergencyAct))
+	mux.Handle("POST /workbench/emergency/{id}/events", s.errorPage(s.handleIncidentLinkEvent))
 	mux.Handle("POST /workbench/emergency/tasks/{id}/progress", s.errorPage(s.handleEmergencyTaskProgress))
 
 	mux.Handle("GET /alerts", s.errorPage(s.handlePublicAlerts))
@@ -26,4 +27,5 @@ func (s *Server) emergencyRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /alerts/{file}", s.errorPage(s.handleAlertCAP))
 
 	s.registerEmergencyAPI(api)
+	s.registerIncidentEventsAPI(api)
 }

@@ -30,6 +30,8 @@ type Node struct {
 	App *app.App
 	URL string
 	Log *SafeBuffer // everything the node logged
+
+	cfg *config.Config // for Peer
 }
 
 // SafeBuffer is a bytes.Buffer safe for concurrent writes.
@@ -88,7 +90,7 @@ func start(t testing.TB, e storetest.Engine, public bool) *Node {
 	}
 	srv.Config.Handler = h
 	srv.Start()
-	return &Node{App: a, URL: srv.URL, Log: logs}
+	return &Node{App: a, URL: srv.URL, Log: logs, cfg: cfg}
 }
 
 // Client is a browser-like client: it keeps cookies, does not follow

@@ -50,6 +50,9 @@ type Options struct {
 	MQTTAddr string // embedded: MQTT listener host:port, "" for none
 	NATSAddr string // embedded: NATS listener host:port, "" for loopback on any port
 	URL      string // external cluster; the embedded server is not started
+	Creds    string // external: NATS user credentials file, "" for none
+	CA       string // external: PEM file of the CAs of its TLS certificates, "" for the system's
+	Replicas int    // external: servers keeping the stream (JetStream replicas); default 1
 	StoreDir string // embedded: JetStream files
 	Log      *slog.Logger
 
@@ -83,8 +86,17 @@ func Start(ctx context.Context, opt Options) (*Bridge, error) {
 	if opt.MaxWait <= 0 {
 		opt.MaxWait = 100 * time.Millisecond
 	}
+	if opt.Replicas <= 0 || opt.URL == "" {
+		opt.Replicas = 1
+	}
 	b := &Bridge{opt: opt, done: make(chan struct{})}
 	url, connOpts := opt.URL, []nats.Option{nats.Name("digigov-bridge"), nats.MaxReconnects(-1)}
+	if opt.Creds != "" {
+		connOpts = append(connOpts, nats.UserCredentials(opt.Creds))
+	}
+	if opt.CA != "" {
+		connOpts = append(connOpts, nats.RootCAs(opt.CA))
+	}
 	if url == "" {
 		secret := make([]byte, 24)
 		rand.Read(secret)
@@ -110,7 +122,7 @@ func Start(ctx context.Context, opt Options) (*Bridge, error) {
 	defer cancel()
 	if _, err := b.js.CreateOrUpdateStream(cctx, jetstream.StreamConfig{
 		Name: Stream, Subjects: []string{Subject + ".>"}, Storage: jetstream.FileStorage,
-		Retention: jetstream.WorkQueuePolicy, MaxAge: 7 * 24 * time.Hour,
+		Retention: jetstream.WorkQueuePolicy, MaxAge: 7 * 24 * time.Hour, Replicas: opt.Replicas,
 	}); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("jetstream stream: %w", err)

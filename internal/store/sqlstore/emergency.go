@@ -65,6 +65,24 @@ func (s *Store) UpdateIncident(ctx context.Context, x *emergency.Incident) (err 
 	return nil
 }
 
+func (s *Store) AlertIncidents(ctx context.Context, alertID ids.ID) (_ []emergency.Incident, err error) {
+	defer errs.Wrap(&err, "sqlstore.AlertIncidents(%q)", alertID)
+	rows, err := s.db.Query(ctx, `SELECT `+incidentCols+` FROM emergency_incidents WHERE source_alert = ? ORDER BY declared_at, id`, alertID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []emergency.Incident
+	for rows.Next() {
+		x, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *x)
+	}
+	return out, rows.Err()
+}
+
 func (s *Store) Incidents(ctx context.Context, q emergency.Query) (_ []emergency.Incident, err error) {
 	defer errs.Wrap(&err, "sqlstore.Incidents")
 	cond, args := withinAny("region", q.Within)

@@ -269,6 +269,12 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 			args = append(args, id)
 		}
 	}
+	if q.Number != "" {
+		where, args = append(where, "number = ?"), append(args, q.Number)
+	}
+	if q.ExternalID != "" {
+		where, args = append(where, "external_id = ? AND source = ?"), append(args, q.ExternalID, q.Source)
+	}
 	if len(q.States) > 0 {
 		where = append(where, "state IN ("+marks(len(q.States))+")")
 		for _, st := range q.States {
@@ -349,7 +355,7 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {
 	defer errs.Wrap(&err, "sqlstore.ClaimOverdueEvents")
 	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE `+openCond+` AND deadline < ?
-		AND state IN ('dispatched', 'handling') AND (timer_at IS NULL OR timer_at < deadline)
+		AND (timer_at IS NULL OR timer_at < deadline)
 		ORDER BY deadline LIMIT ?`+s.db.SkipLocked(), now.UTC(), limit)
 }
 

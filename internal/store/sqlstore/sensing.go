@@ -22,19 +22,25 @@ func (s *Store) CreateStation(ctx context.Context, st *sensing.Station) (err err
 	if err != nil {
 		return err
 	}
-	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.CreatedAt.UTC()).Scan(&st.ID)
+	if st.ChangedAt.IsZero() {
+		st.ChangedAt = st.CreatedAt
+	}
+	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, metrics, created_at, changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.CreatedAt.UTC(),
+		st.ChangedAt.UTC()).Scan(&st.ID)
 	return conflict(err, "sensing.station")
 }
 
-const stationCols = `id, code, name, region, lat, lon, metrics, created_at`
+const stationCols = `id, code, name, region, lat, lon, metrics, created_at, changed_at`
 
 func scanStation(sc interface{ Scan(...any) error }) (*sensing.Station, error) {
 	var st sensing.Station
 	var metrics string
-	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &metrics, &st.CreatedAt); err != nil {
+	var changed sql.NullTime
+	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &metrics, &st.CreatedAt, &changed); err != nil {
 		return nil, err
 	}
+	st.ChangedAt = timeOf(changed)
 	if err := json.Unmarshal([]byte(metrics), &st.Metrics); err != nil {
 		return nil, err
 	}
