@@ -25,6 +25,7 @@ import (
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/knowledge"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
@@ -73,6 +74,7 @@ type App struct {
 	Market       *market.Service      // data products, orders, contracts, asset certificates (数据要素市场)
 	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
 	Open311      *open311.Service     // Open311 keys and media URLs
+	Knowledge    *knowledge.Service   // the 12345 hotline's knowledge base
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -138,6 +140,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Font: cfg.PDFFont, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
+	a.Knowledge = knowledge.NewService(knowledge.Deps{Store: st, Tx: d, Audit: au, Now: now})
 	a.Open311 = open311.NewService(open311.Deps{Store: st, Tx: d, Audit: au, Governance: a.Governance, CallerOf: id.CallerByUserID, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
 		Key: cryptox.SigningKey(key, "exchange message log"), Feeds: dataFeeds(st), Now: now})
@@ -145,6 +148,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		Keys: keys, Calendar: cal, Now: now})
 	a.Market = market.NewService(market.Deps{Store: st, Tx: d, Audit: au, Identity: id, Data: a.DataShare, Seals: a.Seals,
 		Notary: market.SealedPDFs{Docs: a.Documents}, Calendar: cal, Regions: regions, Themes: marketThemes(), Now: now})
+	if err := a.Knowledge.EnsureSeed(ctx); err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
 	if err := a.OpenData.EnsureThemes(ctx); err != nil {
 		return nil, fmt.Errorf("open data themes: %w", err)
 	}
@@ -241,6 +247,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Market:        a.Market,
 		Emergency:     a.Emergency,
 		Open311:       a.Open311,
+		Knowledge:     a.Knowledge,
 	})
 }
 

@@ -72,6 +72,7 @@ const (
 	PermMarketList     Permission = "market.list"     // list one's body's data products, decide their orders, sign and end contracts, ask for asset certificates
 	PermMarketCertify  Permission = "market.certify"  // issue data asset certificates (公共数据资产凭证); the market asks for a province-wide scope
 	PermMarketOrder    Permission = "market.order"    // order data products for one's enterprise (enterprise agents, acting for themselves)
+	PermKnowledgeEdit  Permission = "knowledge.edit"  // add, edit and retire the hotline's knowledge base entries
 )
 
 // rolePermissions is the policy: which permissions each staff role carries.
@@ -84,8 +85,8 @@ var rolePermissions = map[Role][]Permission{
 	RoleGridWorker:      {PermWorkbench, PermEventHandle, PermEventReport, PermEventVerify},
 	RoleDutyOfficer:     {PermWorkbench, PermCockpit, PermEventHandle, PermEventCommand, PermEventReport, PermEventDispatch, PermEventSupervise, PermSensingIngest, PermSensingManage},
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
-	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest},
-	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules},
+	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest, PermKnowledgeEdit},
+	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules, PermKnowledgeEdit},
 	RoleHotlineOperator: {PermWorkbench, PermEventReport, PermEventCallback},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
 	// Enterprise agents act for their own enterprise, through the one

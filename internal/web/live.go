@@ -63,7 +63,34 @@ type incidentsFunc func(ctx context.Context, by *identity.Caller, within region.
 type liveKey struct {
 	region region.Code
 	metric string
+	view   string // which of livePerms the members hold over region (viewOf)
 }
+
+// livePerms are the permissions that decide what a viewer of a region may
+// see on the stream: the indicators (cockpit.view, sensing.manage), the
+// events figures (the event permissions) and the incidents (event.command).
+var livePerms = []identity.Permission{identity.PermCockpit, identity.PermSensingManage, identity.PermEventReport,
+	identity.PermEventDispatch, identity.PermEventVerify, identity.PermEventSupervise, identity.PermEventCommand,
+	identity.PermEventHandle}
+
+// viewOf is the set of livePerms by holds over r, as a string of 0 and 1.
+// Members of one group share it, so the bytes computed for one member are
+// exactly what every member may see, and a new member can be given the
+// group's last update without computing it again.
+func viewOf(by *identity.Caller, r region.Code) string {
+	b := make([]byte, len(livePerms))
+	for i, p := range livePerms {
+		b[i] = '0'
+		if identity.Authorize(by, p, r) == nil {
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}
+
+// readsIndicators reports whether a view includes the indicators (the
+// sensing summary's own check: cockpit.view or sensing.manage).
+func readsIndicators(view string) bool { return len(view) > 1 && (view[0] == '1' || view[1] == '1') }
 
 type liveGroup struct {
 	by      *identity.Caller // a member, whose scope covers the region (checked when it joined)
@@ -106,16 +133,28 @@ func (h *liveHub) Changed(regions []region.Code) {
 	}
 }
 
-// update computes the figures of a group's region for by.
-func (h *liveHub) update(ctx context.Context, by *identity.Caller, k liveKey) ([]byte, error) {
+// liveCache holds, during one broadcast, the events figures of each
+// region: they do not depend on the metric, so the groups of one region
+// (one per metric and view) share one computation.
+type liveCache struct {
+	events map[region.Code]*CockpitEventFigures
+}
+
+// update computes the figures of a group's region for by; c (may be nil)
+// shares the events figures between groups.
+func (h *liveHub) update(ctx context.Context, by *identity.Caller, k liveKey, c *liveCache) ([]byte, error) {
 	sum, err := h.sensing.Summary(ctx, by, k.region, k.metric)
 	if err != nil {
 		return nil, err
 	}
 	u := liveUpdate{Sensing: sum}
 	if h.events != nil {
-		if u.Events, err = h.events(ctx, by, sum.Region); err != nil {
+		if f, ok := c.event(sum.Region); ok {
+			u.Events = f
+		} else if u.Events, err = h.events(ctx, by, sum.Region); err != nil {
 			return nil, err
+		} else if c != nil {
+			c.events[sum.Region] = u.Events
 		}
 	}
 	if h.incidents != nil {
@@ -130,13 +169,33 @@ func (h *liveHub) update(ctx context.Context, by *identity.Caller, k liveKey) ([
 	return json.Marshal(u)
 }
 
-// join adds a client to its group and returns the first message to send.
+func (c *liveCache) event(r region.Code) (*CockpitEventFigures, bool) {
+	if c == nil {
+		return nil, false
+	}
+	f, ok := c.events[r]
+	return f, ok
+}
+
+// join adds a client to its group and returns the first message to send:
+// the group's last update when the group exists (its members share the
+// client's view of the region, so it is what the client may see), else a
+// new computation, which is also the authorization check.
 func (h *liveHub) join(ctx context.Context, by *identity.Caller, k liveKey) (*liveClient, []byte, error) {
-	first, err := h.update(ctx, by, k) // also the authorization check
+	k.view = viewOf(by, k.region)
+	c := &liveClient{ch: make(chan []byte, 1)}
+	h.mu.Lock()
+	if g := h.groups[k]; g != nil && readsIndicators(k.view) {
+		g.clients[c] = struct{}{}
+		first := g.last
+		h.mu.Unlock()
+		return c, first, nil
+	}
+	h.mu.Unlock()
+	first, err := h.update(ctx, by, k, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &liveClient{ch: make(chan []byte, 1)}
 	h.mu.Lock()
 	g := h.groups[k]
 	if g == nil {
@@ -204,8 +263,9 @@ func (h *liveHub) broadcast() {
 	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	cache := &liveCache{events: map[region.Code]*CockpitEventFigures{}}
 	for _, j := range jobs {
-		b, err := h.update(ctx, j.g.by, j.k)
+		b, err := h.update(ctx, j.g.by, j.k, cache)
 		if err != nil {
 			h.log.Warn("cockpit live update", "region", j.k.region, "err", err)
 			continue
@@ -252,8 +312,9 @@ func (s *Server) handleCockpitLive(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		k = liveKey{sum.Region, sum.Metric}
+		k = liveKey{region: sum.Region, metric: sum.Metric}
 	}
+	k.view = viewOf(by, k.region)
 	c, first, err := s.live.join(r.Context(), by, k)
 	if err != nil {
 		return err

@@ -38,6 +38,13 @@ const (
 	open311MediaMaxAge = "public, max-age=3600"
 )
 
+// open311xRoutes registers the knowledge base pages and the Open311 key
+// page.
+func (s *Server) open311xRoutes(mux *http.ServeMux) {
+	s.knowledgeRoutes(mux)
+	s.open311KeyRoutes(mux)
+}
+
 // open311KeyPage is where people issue and revoke Open311 keys (the
 // discovery document's key_service).
 const open311KeyPage = "/account/open311-keys"

@@ -69,7 +69,7 @@ type reportPage struct {
 	Groups    []eventGroup
 	Urgencies []governance.Urgency
 	Picker    *picker
-	Knowledge []governance.Answer
+	Knowledge *hotlineKB // pages_knowledge.go
 	Tasks     []eventRow // grid: verification tasks; hotline: call-backs due
 	Page      int        // hotline: the page of call-backs due, from 1
 	More      bool       // hotline: a next page exists
@@ -108,7 +108,11 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, refused *e
 		}
 		d.Tasks = s.eventRows(list)
 	case "hotline":
-		d.Knowledge = governance.Knowledge
+		kb, err := s.hotlineKnowledge(r, by)
+		if err != nil {
+			return err
+		}
+		d.Knowledge = kb
 		if err := s.callbacksDue(r, by, d); err != nil { // pages_evflow.go
 			return err
 		}
@@ -199,8 +203,8 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 		in.Source = governance.SourceHotline
 		if f.Get("handling") == "answer" {
 			in.Answer = f.Get("answer")
-			if a, ok := governance.AnswerOf(f.Get("kb")); ok && strings.TrimSpace(in.Answer) == "" {
-				in.Answer = a.Text
+			if strings.TrimSpace(in.Answer) == "" {
+				in.Answer = s.knowledgeAnswer(r, by, f.Get("kb"))
 			}
 			if strings.TrimSpace(in.Answer) == "" {
 				return s.renderReport(w, r, errs.As(errs.Fields(map[string]string{"answer": "event.comment_required"})))

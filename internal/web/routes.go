@@ -58,6 +58,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.licenseRoutes(mux, api)
 	s.sealdocRoutes(mux, api)
 	s.governanceRoutes(mux, api)
+	s.open311xRoutes(mux) // open311x.go: knowledge base, Open311 keys
 	s.sensingRoutes(mux, api)
 	s.emergencyRoutes(mux, api)
 	s.eventsUIRoutes(mux, api)

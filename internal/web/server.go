@@ -23,6 +23,7 @@ import (
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/knowledge"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
@@ -69,6 +70,7 @@ type Deps struct {
 	Market        *market.Service    // data products, orders, contracts, asset certificates
 	Emergency     *emergency.Service // 突发事件应急指挥 and public CAP alerts
 	Open311       *open311.Service   // Open311 keys and media URLs (open311x.go)
+	Knowledge     *knowledge.Service // the hotline's knowledge base (pages_knowledge.go)
 }
 
 // Server is digigov's HTTP face.
@@ -107,6 +109,7 @@ type Server struct {
 	market        *market.Service
 	emergency     *emergency.Service
 	open311keys   *open311.Service
+	knowledge     *knowledge.Service
 }
 
 // NewServer builds the server and its routes.
@@ -140,6 +143,7 @@ func NewServer(d Deps) (*Server, error) {
 		market:       d.Market,
 		emergency:    d.Emergency,
 		open311keys:  d.Open311,
+		knowledge:    d.Knowledge,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}
