@@ -28,6 +28,7 @@ import (
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/open311"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/cryptox"
@@ -71,6 +72,7 @@ type App struct {
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
 	Market       *market.Service      // data products, orders, contracts, asset certificates (数据要素市场)
 	OpenData     *opendata.Service    // the open-data portal (公共数据开放)
+	Open311      *open311.Service     // Open311 keys and media URLs
 }
 
 // Open opens the database (creating and migrating it as needed), loads the
@@ -136,6 +138,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Font: cfg.PDFFont, Now: now})
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
+	a.Open311 = open311.NewService(open311.Deps{Store: st, Tx: d, Audit: au, Governance: a.Governance, CallerOf: id.CallerByUserID, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
 		Key: cryptox.SigningKey(key, "exchange message log"), Feeds: dataFeeds(st), Now: now})
 	a.OpenData = opendata.NewService(opendata.Deps{Store: st, Tx: d, Audit: au, Identity: id, DataShare: a.DataShare,
@@ -152,6 +155,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.handleDataRequestEvents() // datarequest_events.go
 	a.handleDecisionDocuments()
 	a.handleAlertEvents()
+	a.handleEventNotices() // events_notify.go
 	if err := a.buildSensing(ctx); err != nil {
 		return nil, err
 	}
@@ -236,6 +240,7 @@ func (a *App) Handler() (http.Handler, error) {
 		OpenData:      a.OpenData,
 		Market:        a.Market,
 		Emergency:     a.Emergency,
+		Open311:       a.Open311,
 	})
 }
 
@@ -267,6 +272,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go
 	stopSensing, err := a.startSensing(ctx)

@@ -26,6 +26,11 @@ import (
 // returned). An authority without an active seal gets no document
 // (logged), rather than holding the event back. Cases know nothing of
 // documents; the event is the link.
+//
+// This path is at most once: a crash between the dispatcher's commit and
+// the document's transaction loses the document. The decision sweep
+// (sealdoc_sweep.go) finds such cases at start-up and periodically and
+// issues what is missing.
 func (a *App) handleDecisionDocuments() {
 	a.Jobs.Handle("cases.complete", func(ctx context.Context, ev jobs.Event) error {
 		var p struct {
@@ -41,13 +46,7 @@ func (a *App) handleDecisionDocuments() {
 		if c.State != cases.Completed || c.Outcome == "" {
 			return nil
 		}
-		h := sealdoc.Holder{UserID: c.ApplicantID, EnterpriseID: c.EnterpriseID}
-		if c.EnterpriseID == "" {
-			h.PersonID = c.PersonID
-		}
-		dec := sealdoc.Decision{CaseID: c.ID, CaseNumber: c.Number, ItemName: c.ItemName,
-			Applicant: c.Applicant, AuthorityID: c.AuthorityID, Approved: c.Outcome == cases.Approved, Text: c.Decision,
-			SubmittedAt: c.SubmittedAt, Holder: h}
+		dec := decisionOf(c)
 		if _, err := a.Store.DocumentByKey(ctx, c.AuthorityID, sealdoc.DecisionKey(c.ID)); err == nil {
 			return nil // the event came twice
 		} else if !errs.Is(err, errs.NotFound) {
@@ -59,6 +58,19 @@ func (a *App) handleDecisionDocuments() {
 		})
 		return nil
 	})
+}
+
+// decisionOf is what a completed case's decision document states. The
+// applicant holds it: their account, and their enterprise when they
+// applied for one, else their person.
+func decisionOf(c *cases.Case) sealdoc.Decision {
+	h := sealdoc.Holder{UserID: c.ApplicantID, EnterpriseID: c.EnterpriseID}
+	if c.EnterpriseID == "" {
+		h.PersonID = c.PersonID
+	}
+	return sealdoc.Decision{CaseID: c.ID, CaseNumber: c.Number, ItemName: c.ItemName,
+		Applicant: c.Applicant, AuthorityID: c.AuthorityID, Approved: c.Outcome == cases.Approved, Text: c.Decision,
+		SubmittedAt: c.SubmittedAt, Holder: h}
 }
 
 // issueDecision issues a case's decision outside any transaction.

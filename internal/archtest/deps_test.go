@@ -13,7 +13,7 @@ const mod = "github.com/digigov/digigov/"
 // transactions (docs/architecture.md).
 var domains = []string{
 	"region", "audit", "identity", "seal", "sealdoc", "catalog", "cases", "appointment", "rating", "notify", "license",
-	"datashare", "opendata", "market", "governance", "sensing", "emergency", "office", "kpi", "federation",
+	"datashare", "opendata", "market", "governance", "open311", "sensing", "emergency", "office", "kpi", "federation",
 }
 
 // TestImportDirection reads every package's imports with go list and fails

@@ -7,11 +7,12 @@ import (
 	"github.com/digigov/digigov/internal/region"
 )
 
-// Overdue policy: what the timer does to a dispatched event past its
-// deadline, by the level handling it. Village, town and county events go
-// up one level (逐级上报), where the department's body there dispatches
-// them again; city and province events get a supervision notice (督办)
-// instead, once per deadline.
+// Overdue policy: what the timer does to an event whose acceptance,
+// dispatch or handling is past its deadline, by the level handling it.
+// Village, town and county events go up one level (逐级上报), where the
+// department's body there dispatches them again; city and province events
+// get a supervision notice (督办) instead, once per deadline. The other
+// steps' limits and what lateness there leads to are in timelimit.go.
 var escalateOverdue = map[region.Level]bool{
 	region.Village: true, region.Town: true, region.County: true,
 	region.City: false, region.Province: false,
@@ -40,14 +41,19 @@ func (s *Service) RunOverdue(ctx context.Context, limit int) (int, error) {
 			e := &list[i]
 			from := e.State
 			e.UpdatedAt, e.Version, e.TimerAt = now, e.Version+1, now
-			st := &Step{From: from, Detail: map[string]any{"deadline": e.Deadline, "automatic": true}}
-			if escalateOverdue[e.Level] && e.Level > region.Province {
-				st.Action, st.Comment = ActEscalate, "超过处置时限，自动上报上一级"
+			a := overdueAction(e)
+			note := overdueNote(a, from)
+			st := &Step{Action: a, From: from, Comment: overdueNotes[note],
+				Detail: map[string]any{"deadline": e.Deadline, "automatic": true, "note": note}}
+			switch a {
+			case ActEscalate:
 				if err := s.escalate(e, st); err != nil {
 					return err
 				}
-			} else {
-				st.Action, st.Comment = ActSupervise, "超过处置时限，自动督办"
+			case ActVerify:
+				e.State = Verified
+				e.Deadline = s.stageDeadline(e, now)
+			default:
 				e.Supervised++
 			}
 			if err := s.store.UpdateEvent(ctx, e); err != nil {

@@ -95,6 +95,9 @@ type Pending struct {
 	From   State  // the state to go back to if it is denied
 	Reason string
 	By     OrgRef // the department asking
+	// Deadline is the handling deadline before the request, given back
+	// if it is denied.
+	Deadline time.Time `json:",omitempty"`
 }
 
 // Event is one 事件.
@@ -118,7 +121,7 @@ type Event struct {
 	Department string       // department type handling it
 	Lead       OrgRef       // 主办
 	Assist     []OrgRef     // 协办
-	Deadline   time.Time    // set on dispatch; zero before
+	Deadline   time.Time    // end of the time limit of the step it waits for (timelimit.go)
 	Pending    *Pending
 	ParentID   ids.ID // the event this one was split from
 	MergedInto ids.ID // the event this one was merged into
@@ -165,7 +168,8 @@ func codeLen(l region.Level) int {
 	return 0
 }
 
-// Overdue reports whether the event is open, dispatched and past its deadline at now.
+// Overdue reports whether the event is open and the step it waits for is
+// past its deadline at now.
 func (e *Event) Overdue(now time.Time) bool {
 	return e.State.Open() && !e.Deadline.IsZero() && now.After(e.Deadline)
 }

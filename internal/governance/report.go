@@ -91,6 +91,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			return nil, nil, err
 		}
 	}
+	e.Deadline = now.Add(AcceptLimit(e.Urgency)) // acceptance and dispatch (timelimit.go)
 	var lead *identity.Organization
 	if r.Auto && len(out.Duplicates) == 0 && !in.OnSpot && answer == "" {
 		if o, err := s.dir.AuthorityFor(ctx, e.Department, e.Level, e.Region); err == nil {

@@ -37,11 +37,14 @@ type Store interface {
 	// NearbyEvents lists the open events q selects, newest first
 	// (candidates for a duplicate; the distance is judged by the caller).
 	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
-	// ClaimOverdueEvents returns up to limit open, dispatched events whose
-	// deadline passed before now and that were not escalated or supervised
-	// by the timer since their deadline. It must run in a transaction; on
+	// ClaimOverdueEvents returns up to limit open events whose deadline
+	// (of any step) passed before now and that the timer did not act on
+	// since that deadline. It must run in a transaction; on
 	// PostgreSQL rows another transaction holds are skipped.
 	ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) ([]Event, error)
+	// EventStaff lists the grants held at one of orgs or with one of
+	// scopes (exact codes): the people an event step may concern.
+	EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.Code) ([]StaffGrant, error)
 	// EventRules lists the routing rules; CreateEventRule and
 	// DeleteEventRule maintain them (errs.NotFound for an unknown rule).
 	EventRules(ctx context.Context) ([]Rule, error)
@@ -125,9 +128,9 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microse
 func (s *Service) Regions() *region.Tree { return s.regions }
 
 // Light is the traffic light of an event's deadline at now: on time,
-// warning (less than a quarter of its time left, or due within one
-// working day for day limits) or overdue. Events without a deadline are
-// on time; closed ones are judged at their closing.
+// warning (less than a quarter of its step's time left, or due within
+// one working day for limits in days) or overdue. Events without a
+// deadline are on time; closed ones are judged at their closing.
 func (s *Service) Light(e *Event) workday.Status {
 	if e.Deadline.IsZero() {
 		return workday.OnTime
@@ -139,11 +142,11 @@ func (s *Service) Light(e *Event) workday.Status {
 	if now.After(e.Deadline) {
 		return workday.Overdue
 	}
-	c, _ := CategoryOf(e.Category)
-	if c.Limit.Days > 0 {
+	d := stageLimit(e)
+	if d == 0 {
 		return s.cal.Status(e.Deadline, now, 1)
 	}
-	if e.Deadline.Sub(now) < time.Duration(c.Limit.Hours)*time.Hour/4 {
+	if e.Deadline.Sub(now) < d/4 {
 		return workday.Warning
 	}
 	return workday.OnTime

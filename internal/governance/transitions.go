@@ -89,7 +89,7 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	case ActSplit:
 		more, err = s.split(ctx, by, e, in, st)
 	case ActRequestReturn, ActRequestReassign:
-		p := &Pending{Action: in.Action, From: from, Reason: in.Comment, By: e.Lead}
+		p := &Pending{Action: in.Action, From: from, Reason: in.Comment, By: e.Lead, Deadline: e.Deadline}
 		if in.Action == ActRequestReassign && in.Lead != "" {
 			o, err := s.orgFor(ctx, e, in.Lead)
 			if err != nil {
@@ -101,7 +101,12 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	case ActApprove:
 		return s.approve(ctx, by, e, in, st)
 	case ActDeny:
+		restore := e.Pending.Deadline // the handling clock went on while the department asked
 		e.State, e.Pending = next(e, in.Action), nil
+		e.Deadline = restore
+		if restore.IsZero() {
+			e.Deadline = s.stageDeadline(e, e.UpdatedAt)
+		}
 	case ActReply:
 		e.State, e.Reply = Replied, in.Comment
 	case ActClose:
@@ -119,9 +124,6 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 		e.State, e.ClosedAt, e.Rating, e.RatedAt = Handling, zeroTime, 0, zeroTime
 		if e.Lead.ID == "" {
 			e.State = Accepted
-		} else {
-			c, _ := CategoryOf(e.Category)
-			e.Deadline = c.Limit.Deadline(s.cal, e.UpdatedAt).UTC()
 		}
 	case ActEscalate:
 		if err := s.escalate(e, st); err != nil {
@@ -134,6 +136,12 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	}
 	if err != nil {
 		return nil, err
+	}
+	// A new step brings its time limit; taking an event keeps the
+	// handling deadline of its dispatch, and the ends keep the last one
+	// (the traffic light judges them at their closing).
+	if e.State != from && e.State.Open() && in.Action != ActDeny && !(from == Dispatched && e.State == Handling) {
+		e.Deadline = s.stageDeadline(e, e.UpdatedAt)
 	}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateEvent(ctx, e); err != nil {
@@ -288,7 +296,8 @@ func (s *Service) approve(ctx context.Context, by *identity.Caller, e *Event, in
 		s.changed(e.Region)
 		return e, nil
 	}
-	e.State, e.Pending, e.Lead, e.Assist, e.Deadline = Accepted, nil, OrgRef{}, nil, zeroTime
+	e.State, e.Pending, e.Lead, e.Assist = Accepted, nil, OrgRef{}, nil
+	e.Deadline = s.stageDeadline(e, e.UpdatedAt)
 	st.Detail["approved"] = ActRequestReturn
 	err := s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateEvent(ctx, e); err != nil {
@@ -310,12 +319,23 @@ func (s *Service) escalate(e *Event, st *Step) error {
 		return errs.E(errs.Conflict, "event.top_level")
 	}
 	st.Detail["from_level"], st.Detail["to_level"] = int(e.Level), int(e.Level-1)
+	if e.Lead.ID != "" {
+		st.Detail["from_lead"] = e.Lead.ID
+	}
+	if len(e.Assist) > 0 {
+		from := make([]ids.ID, len(e.Assist))
+		for i, a := range e.Assist {
+			from[i] = a.ID
+		}
+		st.Detail["from_assist"] = from
+	}
 	e.Level--
 	e.Escalated++
-	e.Lead, e.Assist, e.Deadline, e.Pending = OrgRef{}, nil, zeroTime, nil
+	e.Lead, e.Assist, e.Pending = OrgRef{}, nil, nil
 	if e.State != Reported {
 		e.State = Accepted
 	}
+	e.Deadline = s.stageDeadline(e, e.UpdatedAt) // acceptance and dispatch at the level above
 	st.Detail["handling_region"] = e.HandlingRegion()
 	return nil
 }
@@ -352,6 +372,7 @@ func (s *Service) split(ctx context.Context, by *identity.Caller, e *Event, in A
 		ch := *e
 		ch.ID, ch.Version, ch.Category, ch.Description, ch.ParentID = ids.New(), 1, c.Code, d, e.ID
 		ch.State, ch.AcceptedAt, ch.CreatedAt, ch.Pending = Accepted, e.UpdatedAt, e.UpdatedAt, nil
+		ch.Deadline = s.stageDeadline(&ch, e.UpdatedAt)
 		r := s.route(ctx, c.Code, e.Region)
 		ch.Department = r.Department
 		children[i] = &ch

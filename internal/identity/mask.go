@@ -139,3 +139,200 @@ func (p *Phone) UnmarshalText(b []byte) error {
 	*p = v
 	return nil
 }
+
+// ScrubText masks the ID numbers and phone numbers people type into free
+// text (an event's description, a reply) before the text is shown to the
+// public: 18-character resident ID numbers (GB 11643: 17 digits and a digit
+// or X) keep their first 6 and last 4 characters like MaskIDNumber; mainland
+// mobile numbers (1[3-9] and 9 more digits, optionally after 86, 0086 or
+// +86) keep their first 3 and last 4 digits like MaskPhone; landlines (an
+// area code 0xx or 0xxx and a 7- or 8-digit number, in any of the usual
+// spellings "020-87654321", "(020)87654321", "0755 1234 5678") keep the area
+// code and the last 4 digits (3 of a 7-digit number), and a bare 7- or
+// 8-digit number counts as a landline when a word like 电话, 手机, 联系 or
+// "tel" comes just before it.
+//
+// Numbers may be split into groups by single spaces or hyphens, as people
+// write them; full-width digits (１３８…) are read as digits and come out as
+// ASCII. The scrubber keeps everything else as it is: dates, amounts, event
+// numbers (SJ…), region codes and the hotline number 12345 do not match. It
+// errs on the side of masking: any 18-character run of that shape is
+// treated as an ID number whether or not its check digit is right. It never
+// panics, on any input.
+func ScrubText(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
+		return s
+	}
+	s = scrubNormalize.Replace(s)
+	b := []byte(s)
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		groups, next := digitGroups(s, i)
+		maskGroups(b, s, groups)
+		i = next
+	}
+	return string(b)
+}
+
+// scrubNormalize turns full-width digits and number punctuation into ASCII.
+var scrubNormalize = strings.NewReplacer(
+	"０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9",
+	"－", "-", "（", "(", "）", ")", "＋", "+", "　", " ", "Ｘ", "X", "ｘ", "x")
+
+// digitGroup is a run of ASCII digits s[start:end], with x set when an X
+// (an ID number's check character) directly follows it.
+type digitGroup struct {
+	start, end int
+	x          bool
+}
+
+// digitGroups reads the groups of digits from s[i] on that single
+// separators (a space, a hyphen, a closing parenthesis with or without a
+// space after it) join, and returns them with the index after the last.
+func digitGroups(s string, i int) ([]digitGroup, int) {
+	var out []digitGroup
+	j := i
+	for {
+		g := digitGroup{start: j}
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		g.end = j
+		if j < len(s) && (s[j] == 'X' || s[j] == 'x') && (j+1 == len(s) || !isASCIIAlnum(s[j+1])) {
+			g.x = true
+			out = append(out, g)
+			return out, j + 1
+		}
+		out = append(out, g)
+		if j >= len(s) {
+			return out, j
+		}
+		k := j
+		switch {
+		case s[k] == ')' && k+1 < len(s) && (s[k+1] == ' ' || s[k+1] == '-'):
+			k += 2
+		case s[k] == ' ' || s[k] == '-' || s[k] == ')':
+			k++
+		default:
+			return out, j
+		}
+		if k >= len(s) || !isDigit(s[k]) {
+			return out, j
+		}
+		j = k
+	}
+}
+
+func isASCIIAlnum(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// Bounds of what maskGroups joins: no number it masks has more groups or
+// digits, and the bound keeps the scan linear.
+const (
+	scrubMaxGroups = 5
+	scrubMaxDigits = 20
+)
+
+// maskGroups finds, left to right, the longest sequences of consecutive
+// groups that spell a number to mask, and stars their hidden digits in b.
+func maskGroups(b []byte, s string, groups []digitGroup) {
+	for g := 0; g < len(groups); {
+		best, head, tail := -1, 0, 0
+		var d []byte
+		for h := g; h < len(groups) && h < g+scrubMaxGroups; h++ {
+			d = append(d, s[groups[h].start:groups[h].end]...)
+			if groups[h].x {
+				d = append(d, 'X')
+			}
+			if len(d) > scrubMaxDigits {
+				break
+			}
+			if hd, tl, ok := classifyNumber(d, groups[g:h+1], s); ok {
+				best, head, tail = h, hd, tl
+			}
+			if groups[h].x {
+				break
+			}
+		}
+		if best < 0 {
+			g++
+			continue
+		}
+		n := 0
+		for _, gr := range groups[g : best+1] {
+			n += gr.end - gr.start
+		}
+		if groups[best].x {
+			n++
+		}
+		k := 0
+		for _, gr := range groups[g : best+1] {
+			for p := gr.start; p < gr.end; p++ {
+				if k >= head && k < n-tail {
+					b[p] = '*'
+				}
+				k++
+			}
+		}
+		g = best + 1
+	}
+}
+
+// scrubContext are the words that make a bare 7- or 8-digit number a phone.
+var scrubContext = []string{"电话", "手机", "座机", "联系", "号码", "致电", "来电", "tel", "phone", "call"}
+
+// classifyNumber tells whether d (the digits of groups gs, with a trailing
+// X if the last has one) is a number to mask, and how many of its leading
+// and trailing characters stay visible.
+func classifyNumber(d []byte, gs []digitGroup, s string) (head, tail int, ok bool) {
+	n := len(d)
+	x := d[n-1] == 'X'
+	if n == 18 {
+		return 6, 4, true // an ID number, X or not
+	}
+	if x {
+		return 0, 0, false
+	}
+	// A mobile number, after an optional 86 or 0086.
+	for _, p := range []string{"", "86", "0086"} {
+		if n == len(p)+mobileLen && string(d[:len(p)]) == p && d[len(p)] == '1' && d[len(p)+1] >= '3' {
+			return len(p) + 3, 4, true
+		}
+	}
+	// A landline with its area code: 0 then 2 or 3 more digits, then 7 or 8.
+	if n >= 10 && n <= 12 && d[0] == '0' && d[1] != '0' {
+		area := 4
+		if d[1] == '1' || d[1] == '2' {
+			area = 3 // 010, 020–029
+		}
+		if len(gs) > 1 {
+			area = gs[0].end - gs[0].start
+		}
+		if sub := n - area; (area == 3 || area == 4) && (sub == 7 || sub == 8) {
+			return area, subscriberTail(sub), true
+		}
+	}
+	// A bare local number after a word that says it is one.
+	if n == 7 || n == 8 {
+		from := max(gs[0].start-24, 0)
+		before := strings.ToLower(s[from:gs[0].start])
+		for _, w := range scrubContext {
+			if strings.Contains(before, w) {
+				return 0, subscriberTail(n), true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// subscriberTail is how many digits of a local number stay visible.
+func subscriberTail(n int) int {
+	if n >= 8 {
+		return 4
+	}
+	return 3
+}

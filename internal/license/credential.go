@@ -125,14 +125,16 @@ func DecodeBitstring(s string) (Bitstring, error) {
 	return out, nil
 }
 
-// StatusListCredential builds the credential of a status list.
-func StatusListCredential(url string, issuer CredIssuer, purpose string, bits Bitstring, now time.Time, ttl time.Duration) Credential {
+// StatusListCredential builds the credential of a status list, valid from
+// now for validity; ttl is how long verifiers may cache it before they
+// fetch it again (the list's ttl, in milliseconds).
+func StatusListCredential(url string, issuer CredIssuer, purpose string, bits Bitstring, now time.Time, validity, ttl time.Duration) Credential {
 	return Credential{
 		Context:   []any{ContextV2},
 		ID:        url,
 		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
 		Issuer:    issuer,
-		ValidFrom: timeString(now), ValidUntil: timeString(now.Add(ttl)),
+		ValidFrom: timeString(now), ValidUntil: timeString(now.Add(validity)),
 		Subject: map[string]any{"id": url + "#list", "type": "BitstringStatusList",
 			"statusPurpose": purpose, "encodedList": bits.Encode(), "ttl": ttl.Milliseconds()},
 	}

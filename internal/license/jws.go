@@ -15,22 +15,24 @@ var b64 = base64.RawURLEncoding
 type Reason string
 
 const (
-	ReasonOK            Reason = ""
-	ReasonMalformed     Reason = "malformed"       // not a compact JWS: wrong shape, bad base64url or JSON
-	ReasonTruncated     Reason = "truncated"       // cut short: segments or signature bytes missing
-	ReasonWrongAlg      Reason = "wrong_alg"       // header alg absent, "none", unknown, or not the key's
-	ReasonUnknownKey    Reason = "unknown_key"     // kid names no key this verifier trusts
-	ReasonTampered      Reason = "tampered"        // the signature does not match the contents
-	ReasonNotLicense    Reason = "not_license"     // genuine, but not a licence credential or QR code
-	ReasonRevoked       Reason = "revoked"         // the issuer revoked the licence
-	ReasonSuspended     Reason = "suspended"       // the issuer suspended the licence
-	ReasonExpired       Reason = "expired"         // past validUntil
-	ReasonNotYetValid   Reason = "not_yet_valid"   // before validFrom
-	ReasonSealRevoked   Reason = "seal_revoked"    // signed with a revoked seal, and no proof it was signed before
-	ReasonQRExpired     Reason = "qr_expired"      // a 亮证 code past its minutes
-	ReasonStatusAbsent  Reason = "status_absent"   // the status list could not be had (offline verifier without it)
-	ReasonMalformedQR   Reason = "malformed_qr"    // a QR payload that is no licence and no 亮证 code
-	ReasonNotSocialCard Reason = "not_social_card" // at a point of use: a valid code, but not of a 社会保障卡
+	ReasonOK             Reason = ""
+	ReasonMalformed      Reason = "malformed"       // not a compact JWS: wrong shape, bad base64url or JSON
+	ReasonTruncated      Reason = "truncated"       // cut short: segments or signature bytes missing
+	ReasonWrongAlg       Reason = "wrong_alg"       // header alg absent, "none", unknown, or not the key's
+	ReasonUnknownKey     Reason = "unknown_key"     // kid names no key this verifier trusts
+	ReasonTampered       Reason = "tampered"        // the signature does not match the contents
+	ReasonNotLicense     Reason = "not_license"     // genuine, but not a licence credential or QR code
+	ReasonRevoked        Reason = "revoked"         // the issuer revoked the licence
+	ReasonSuspended      Reason = "suspended"       // the issuer suspended the licence
+	ReasonExpired        Reason = "expired"         // past validUntil
+	ReasonNotYetValid    Reason = "not_yet_valid"   // before validFrom
+	ReasonSealRevoked    Reason = "seal_revoked"    // signed with a revoked seal, and no proof it was signed before
+	ReasonQRExpired      Reason = "qr_expired"      // a 亮证 code past its minutes
+	ReasonStatusAbsent   Reason = "status_absent"   // the status list could not be had (offline verifier without it)
+	ReasonMalformedQR    Reason = "malformed_qr"    // a QR payload that is no licence and no 亮证 code
+	ReasonNotSocialCard  Reason = "not_social_card" // at a point of use: a valid code, but not of a 社会保障卡
+	ReasonIssuerMismatch Reason = "issuer_mismatch" // genuine, but the issuer it names is not the signing key's organisation
+	ReasonTrustWithdrawn Reason = "trust_withdrawn" // signed by a key of another node's trust list that is trusted no longer
 )
 
 // Header is the protected header of our JWS.

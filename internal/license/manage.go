@@ -88,8 +88,9 @@ const (
 
 // Act suspends (a valid licence), revokes (a valid or suspended one, for
 // ever) or reinstates (a suspended one) a licence, with a reason, and
-// publishes licenses.<action>. The status list shows it within a minute
-// (its cache lives 30 seconds); the online verifier at once.
+// publishes licenses.<action>. The status list published by this process
+// shows it at its next fetch, by other processes within StatusTTL, and
+// behind caches within a minute; the online verifier at once.
 //
 // Returns errs.NotFound unless by is an officer of the issuer, errs.Invalid
 // for a missing reason or unknown action, errs.Conflict
@@ -142,6 +143,7 @@ func (s *Service) Act(ctx context.Context, by *identity.Caller, id ids.ID, act A
 	if err != nil {
 		return nil, err
 	}
+	s.staleStatus(l.StatusList)
 	return l, nil
 }
 
@@ -301,11 +303,10 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 		if terr != nil {
 			return nil, terr
 		}
-		alg, pub, err := tk.JWK.Key()
+		ki, err := trustedKeyInfo(tk)
 		if err != nil {
 			return nil, err
 		}
-		ki := &KeyInfo{Alg: alg, Public: pub, Org: tk.JWK.Org, OrgUSCC: tk.JWK.OrgUSCC, Source: tk.Source}
 		k.cache.Store(kid, cachedKey{ki, now, gen})
 		return ki, nil
 	}
@@ -316,7 +317,7 @@ func (k nodeKeys) Key(ctx context.Context, kid string) (*KeyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	ki := &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt}
+	ki := &KeyInfo{Alg: alg, Public: pub, Org: se.OrgName, OrgUSCC: se.OrgUSCC, RevokedAt: key.RevokedAt, Issuer: k.s.IssuerURL(se.OrgID)}
 	k.cache.Store(kid, cachedKey{ki, now, gen})
 	return ki, nil
 }

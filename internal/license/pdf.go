@@ -2,6 +2,7 @@ package license
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/signintech/gopdf"
 	qrcode "github.com/skip2/go-qrcode"
@@ -9,15 +10,17 @@ import (
 	"github.com/digigov/digigov/internal/sealdoc"
 )
 
-// PDF renders a licence as an A4 page: the type's name, the holder, the
+// PDF renders a licence as A4 pages: the type's name, the holder, the
 // fields, the issuer with the seal drawn over it (the classic red seal, in
-// vector form), and a QR code of the credential itself (a compact JWS) for
-// any verifier to scan. fontFile is a TrueType font or collection with
-// the Chinese glyphs; "" is the font compiled in (see sealdoc.LoadFont).
+// vector form), and a QR code of ref, the licence's signed reference
+// (Service.Reference), for any verifier to scan. Fields that do not fit
+// the first page continue on further pages, each marked with the number;
+// nothing is cut. fontFile is a TrueType font or collection with the
+// Chinese glyphs; "" is the font compiled in (see sealdoc.LoadFont).
 //
 // Returns errs.Conflict ("sealdoc.no_font") when a fontFile given is
 // missing or no TrueType font.
-func PDF(l *License, sealOrg, sealName, fontFile string) ([]byte, error) {
+func PDF(l *License, ref, sealOrg, sealName, fontFile string) ([]byte, error) {
 	font, err := sealdoc.LoadFont(fontFile)
 	if err != nil {
 		return nil, err
@@ -32,19 +35,53 @@ func PDF(l *License, sealOrg, sealName, fontFile string) ([]byte, error) {
 		pdf.SetXY(x, y)
 		pdf.Text(s)
 	}
-	pdf.SetStrokeColor(180, 140, 60)
-	pdf.SetLineWidth(2)
-	pdf.Rectangle(30, 30, 565, 812, "D", 0, 0)
+	border := func() {
+		pdf.SetStrokeColor(180, 140, 60)
+		pdf.SetLineWidth(2)
+		pdf.Rectangle(30, 30, 565, 812, "D", 0, 0)
+		pdf.SetTextColor(20, 20, 20)
+	}
+	// The first page's foot first — the issuer, the seal over it and the
+	// reference's QR code — so the fields can run on to further pages.
+	border()
+	text(340, 700, 13, "发证机关："+clip(l.IssuerName, 18))
+	text(340, 722, 12, "签发日期："+l.IssuedAt.In(shanghai).Format("2006年01月02日"))
+	sealdoc.DrawSeal(pdf, 450, 690, 62, sealOrg, sealName)
+	png, err := qrcode.Encode(ref, qrcode.Medium, 512)
+	if err != nil {
+		return nil, err
+	}
+	img, err := gopdf.ImageHolderByBytes(png)
+	if err != nil {
+		return nil, err
+	}
+	if err := pdf.ImageByHolder(img, 55, 655, &gopdf.Rect{W: 140, H: 140}); err != nil {
+		return nil, err
+	}
+	pdf.SetTextColor(90, 90, 90)
+	text(55, 806, 8, "扫码或在核验页粘贴即可核验证照编号、持证人、发证机关、有效期和状态")
 	pdf.SetTextColor(20, 20, 20)
-	pdf.SetFont("cjk", "", 26)
 	w, _ := pdf.MeasureTextWidth(typ.Name)
 	text((595-w)/2, 90, 26, typ.Name)
 	text(60, 135, 11, "证照编号："+l.Number)
-	y := 180.0
+	y, bottom, page := 180.0, 640.0, 1
+	newPage := func() {
+		pdf.AddPage()
+		page++
+		border()
+		text(60, 70, 11, typ.Name+" "+l.Number+fmt.Sprintf("（续页 %d）", page))
+		y, bottom = 110, 800
+	}
 	row := func(label, value string) {
+		if y+22 > bottom {
+			newPage()
+		}
 		text(60, y, 13, label)
 		runes := []rune(value)
-		for len(runes) > 0 && y < 640 {
+		for len(runes) > 0 {
+			if y+22 > bottom {
+				newPage()
+			}
 			n := min(len(runes), 28)
 			text(190, y, 13, string(runes[:n]))
 			runes = runes[n:]
@@ -62,34 +99,21 @@ func PDF(l *License, sealOrg, sealName, fontFile string) ([]byte, error) {
 			row(f.Label, v)
 		}
 	}
-	for k, v := range l.Fields {
+	var extra []string
+	for k := range l.Fields {
 		if _, known := fieldOf(typ, k); !known {
-			row(extraLabel(k), v)
+			extra = append(extra, k)
 		}
+	}
+	sort.Strings(extra)
+	for _, k := range extra {
+		row(extraLabel(k), l.Fields[k])
 	}
 	until := "长期"
 	if !l.ValidUntil.IsZero() {
 		until = l.ValidUntil.In(shanghai).Format("2006年01月02日")
 	}
 	row("有效期限", l.ValidFrom.In(shanghai).Format("2006年01月02日")+" 至 "+until)
-	// The issuer and the seal over it, bottom right.
-	text(340, 700, 13, "发证机关："+l.IssuerName)
-	text(340, 722, 12, "签发日期："+l.IssuedAt.In(shanghai).Format("2006年01月02日"))
-	sealdoc.DrawSeal(pdf, 450, 690, 62, sealOrg, sealName)
-	// The credential as a QR code, bottom left.
-	png, err := qrcode.Encode(l.JWS, qrcode.Low, 512)
-	if err != nil {
-		return nil, err
-	}
-	img, err := gopdf.ImageHolderByBytes(png)
-	if err != nil {
-		return nil, err
-	}
-	if err := pdf.ImageByHolder(img, 55, 655, &gopdf.Rect{W: 140, H: 140}); err != nil {
-		return nil, err
-	}
-	pdf.SetTextColor(90, 90, 90)
-	text(55, 806, 8, "扫码或在核验页粘贴电子证照即可验真（W3C VC 2.0 / JWS）")
 	return pdf.GetBytesPdf(), nil
 }
 

@@ -42,8 +42,5 @@ func fromUnix(n int64) time.Time {
 func (p *Presentation) fill(r *Result) {
 	r.LicenseID, r.Number, r.Type, r.TypeName, r.HolderName, r.HolderRef = p.LicenseID, p.Number, p.Type, p.TypeName, p.HolderName, p.HolderRef
 	r.Issuer = p.Issuer
-	if p.IssuerName != "" {
-		r.IssuerName = p.IssuerName
-	}
 	r.ValidFrom, r.ValidUntil, r.ExpiresAt = fromUnix(p.ValidFrom), fromUnix(p.ValidUntil), fromUnix(p.Expires)
 }

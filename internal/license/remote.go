@@ -146,7 +146,7 @@ func (r *remoteStatuses) fetch(ctx context.Context, listURL, purpose string, now
 		return nil, "", 0, &statusError{StatusNotList}
 	}
 	tk, err := r.keys(ctx, c.Header.Kid)
-	if err != nil {
+	if err != nil || !tk.RemovedAt.IsZero() {
 		return nil, "", 0, &statusError{StatusBadSignature}
 	}
 	alg, pub, err := tk.JWK.Key()

@@ -69,7 +69,7 @@ func (n *remoteNode) list(sg seal.Signer, id, purpose string, ttl time.Duration,
 		bits.Set(i)
 	}
 	payload, _ := StatusListCredential(id, CredIssuer{ID: "https://gd.example/issuers/1", Name: "广东省政务服务和数据管理局"},
-		purpose, bits, n.now, ttl).marshal()
+		purpose, bits, n.now, ttl, ttl).marshal()
 	input, _ := SigningInput(Header{Alg: string(sg.Alg()), Kid: sg.KeyID(), Typ: TypStatusList}, payload)
 	sig, _ := sg.Sign([]byte(input))
 	return Assemble(input, sig)

@@ -36,6 +36,10 @@ type Store interface {
 	// StatusReservationHeld reports whether the reservation id is visible
 	// to ctx (committed, or made in ctx's own transaction).
 	StatusReservationHeld(ctx context.Context, id string) (bool, error)
+	// PruneStatusReservations deletes the reservations whose every entry
+	// went to a licence, and those made before before; it returns how
+	// many (see Service.PruneStatusReservations).
+	PruneStatusReservations(ctx context.Context, before time.Time) (int64, error)
 	// StatusListExists reports whether list has been started.
 	StatusListExists(ctx context.Context, list int64) (bool, error)
 	// CreateLicense inserts l; errs.Conflict ("license.exists") for a
@@ -47,6 +51,11 @@ type Store interface {
 	// stored state is still from (the one the change was decided on);
 	// errs.Conflict ("license.wrong_state") if someone changed it first.
 	SetLicenseState(ctx context.Context, l *License, from State) error
+	// LicenseRef returns the reference stored for a licence ("" if none);
+	// SetLicenseRef stores ref unless one is stored already and returns
+	// the one stored.
+	LicenseRef(ctx context.Context, id ids.ID) (string, error)
+	SetLicenseRef(ctx context.Context, id ids.ID, ref string) (string, error)
 	// HolderLicenses lists a holder's licences, newest first.
 	HolderLicenses(ctx context.Context, holderID ids.ID) ([]License, error)
 	// IssuerLicenses lists an issuer's licences, newest first.
@@ -75,6 +84,12 @@ type Store interface {
 	AddTrustedKey(ctx context.Context, k *TrustedKey) error
 	TrustedKey(ctx context.Context, kid string) (*TrustedKey, error)
 	TrustedKeys(ctx context.Context) ([]TrustedKey, error)
+	// WithdrawTrustedKeys marks withdrawn (at, by) the keys not yet
+	// withdrawn of a trust list source, found by its name or, when node is
+	// not "", its node URL, except those in keep; it returns how many.
+	// TrustedKey still finds a withdrawn key (RemovedAt set); TrustedKeys
+	// leaves them out; AddTrustedKey trusts one again.
+	WithdrawTrustedKeys(ctx context.Context, source, node string, keep []string, at time.Time, by string) (int, error)
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
 	// (the newest of each licence, revoked ones left out); LicenseGrant
 	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a
@@ -130,23 +145,24 @@ type Deps struct {
 
 // Service issues, manages and verifies licences.
 type Service struct {
-	store    Store
-	tx       Transactor
-	audit    *audit.Service
-	seals    *seal.Service
-	people   People
-	cases    CaseReader
-	items    Items
-	keys     *cryptox.Keyring
-	base     string
-	now      func() time.Time
-	lists    sync.Map      // list URL → *cachedList: signed status list credentials
-	keyCache sync.Map      // kid → cachedKey: the online verifier's parsed keys
-	states   sync.Map      // [list, index] → cachedState: the online verifier's licence states
-	entries  entryPool     // status entries reserved by this process
-	trustGen atomic.Uint64 // bumped by every trust list import here
-	font     string
-	remote   *remoteStatuses // other nodes' status lists
+	store     Store
+	tx        Transactor
+	audit     *audit.Service
+	seals     *seal.Service
+	people    People
+	cases     CaseReader
+	items     Items
+	keys      *cryptox.Keyring
+	base      string
+	now       func() time.Time
+	lists     sync.Map        // list URL → *cachedList: signed status list credentials
+	keyCache  sync.Map        // kid → cachedKey: the online verifier's parsed keys
+	states    sync.Map        // [list, index] → cachedState: the online verifier's licence states
+	entries   entryPool       // status entries reserved by this process
+	trustGen  atomic.Uint64   // bumped by every trust list import or removal here
+	trustList cachedTrustList // the node's own signed trust list
+	font      string
+	remote    *remoteStatuses // other nodes' status lists
 }
 
 // NewService returns a Service.

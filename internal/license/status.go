@@ -2,6 +2,8 @@ package license
 
 import (
 	"context"
+	"crypto/sha256"
+	"strconv"
 	"sync"
 	"time"
 
@@ -9,23 +11,36 @@ import (
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
-// StatusTTL is how long a signed status list is reused: by this node's
-// cache and, through Cache-Control, by verifiers'. A revocation shows in
-// the published list within two of them, under a minute.
+// StatusTTL is how often a status list's bits are read again, and how
+// long caches may keep the list (its Cache-Control max-age). A revocation
+// shows in the published list within two of them, under a minute; one
+// made in this process is read at the next fetch.
 const StatusTTL = 25 * time.Second
 
-// cachedList is a signed status list credential and when it was made.
+// StatusValidity is how long a signed status list is valid (validUntil).
+// The node signs a list again only when its bits change or when half of
+// this has passed, so fetching lists costs no signature — nor a seal use
+// and an audit entry each — while nothing changes.
+const StatusValidity = 24 * time.Hour
+
+// cachedList is a signed status list credential, what it was signed over
+// and when its bits were last compared.
 type cachedList struct {
-	mu   sync.Mutex
-	jws  string
-	made time.Time
+	mu      sync.Mutex
+	jws     string
+	made    time.Time // signed
+	bits    [sha256.Size]byte
+	checked time.Time // bits last read
 }
 
 // StatusList returns the signed credential of a status list ("3-revocation"):
 // a BitstringStatusListCredential of ListSize entries, GZIP and base64url,
-// as a compact JWS by the 公章 of the node's highest organisation. It is
-// rebuilt from the licences' states when older than StatusTTL; building
-// it signs, so it is recorded in that seal's use log like any signature.
+// as a compact JWS by the 公章 of the node's highest organisation, valid
+// StatusValidity. Its bits are read from the licences' states at most
+// every StatusTTL (at once after a change in this process); it is signed
+// again only when they changed or the signed list is past half its
+// validity. Signing is recorded in that seal's use log like any signature.
+// The time returned is when the list was signed.
 //
 // Returns errs.NotFound ("license.status_unknown") for a list that does
 // not exist.
@@ -39,7 +54,7 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := s.clock()
-	if c.jws != "" && now.Sub(c.made) < StatusTTL {
+	if c.jws != "" && now.Sub(c.checked) < StatusTTL {
 		return c.jws, c.made, nil
 	}
 	exists, err := s.store.StatusListExists(ctx, list)
@@ -61,6 +76,11 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 	for _, i := range idx {
 		bits.Set(i)
 	}
+	sum := sha256.Sum256(bits)
+	if c.jws != "" && sum == c.bits && now.Sub(c.made) < StatusValidity/2 {
+		c.checked = now
+		return c.jws, c.made, nil
+	}
 	orgID, err := s.store.StatusSealOrg(ctx)
 	if errs.Is(err, errs.NotFound) {
 		return "", time.Time{}, errs.E(errs.Conflict, "seal.none_active")
@@ -81,7 +101,7 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 		return "", time.Time{}, err
 	}
 	url := s.StatusURL(list, purpose)
-	cred := StatusListCredential(url, CredIssuer{ID: s.IssuerURL(org.ID), Name: org.Name, USCC: string(org.USCC)}, purpose, bits, now, 2*StatusTTL)
+	cred := StatusListCredential(url, CredIssuer{ID: s.IssuerURL(org.ID), Name: org.Name, USCC: string(org.USCC)}, purpose, bits, now, StatusValidity, StatusTTL)
 	payload, err := cred.marshal()
 	if err != nil {
 		return "", time.Time{}, err
@@ -94,6 +114,19 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	c.jws, c.made = Assemble(input, sig.Sig), now
+	c.jws, c.made, c.bits, c.checked = Assemble(input, sig.Sig), now, sum, now
 	return c.jws, now, nil
+}
+
+// staleStatus makes the next fetch of a licence's status lists read their
+// bits again (a change made in this process).
+func (s *Service) staleStatus(list int64) {
+	for _, purpose := range []string{PurposeRevocation, PurposeSuspension} {
+		if v, ok := s.lists.Load(strconv.FormatInt(list, 10) + "-" + purpose); ok {
+			c := v.(*cachedList)
+			c.mu.Lock()
+			c.checked = time.Time{}
+			c.mu.Unlock()
+		}
+	}
 }

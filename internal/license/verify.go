@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -32,6 +33,13 @@ type KeyInfo struct {
 	OrgUSCC   string
 	Source    string    // "" for this node's seals, else the trust list it came from
 	RevokedAt time.Time // non-zero: the key's seal was revoked then (only this node knows)
+	// Issuer is the issuer ID (URL) of the key's organisation when the
+	// verifier knows it (this node's seals); IssuerBase the node URL under
+	// which a trust-listed key's issuer IDs must lie ("" if unknown).
+	Issuer, IssuerBase string
+	// Withdrawn is when trust in a trust-listed key was withdrawn (its
+	// source removed, or left out of a newer list); zero while trusted.
+	Withdrawn time.Time
 }
 
 // Keys finds verification keys by kid. It returns errs.NotFound for a
@@ -89,11 +97,42 @@ type Result struct {
 	ExpiresAt                      time.Time // of a 亮证 code
 	StatusUnchecked                bool      // a trust-listed issuer's status lists were out of reach
 	StatusError                    string    // why (StatusUnreachable, StatusBadSignature, …)
+	ClaimedIssuer                  string    // with ReasonIssuerMismatch: the issuer name the payload claims
 }
 
 func fail(r *Result, reason Reason) *Result {
 	r.Verdict, r.Reason = Invalid, reason
 	return r
+}
+
+// names reports whether what a payload says of its issuer (ID, name,
+// USCC; each may be absent) is the key's own organisation. The payload is
+// only the signer's claim: a key may sign for its organisation and no
+// other, so a key from another province's trust list cannot issue in the
+// name of a body here, nor one seal of this node in another's.
+func (k *KeyInfo) names(id, name, uscc string) bool {
+	if k.Issuer != "" { // this node's seal: its organisation's own issuer ID
+		return id == k.Issuer && (uscc == "" || k.OrgUSCC == "" || uscc == k.OrgUSCC)
+	}
+	if k.IssuerBase != "" && !strings.HasPrefix(id, strings.TrimRight(k.IssuerBase, "/")+"/issuers/") {
+		return false
+	}
+	switch {
+	case uscc != "" && k.OrgUSCC != "":
+		return uscc == k.OrgUSCC // the code outlives a renaming
+	case name != "":
+		return name == k.Org
+	}
+	return uscc == "" || k.OrgUSCC != "" // naming no body at all, the payload claims nothing
+}
+
+// mismatch fails r with ReasonIssuerMismatch: genuine (the key signed it)
+// but naming an issuer that is not the key's. The result shows the key's
+// organisation as the issuer (as every result does: the payload's name is
+// never shown as the issuer) and the claimed name apart.
+func mismatch(r *Result, k *KeyInfo, claimed string) *Result {
+	r.ClaimedIssuer = claimed
+	return fail(r, ReasonIssuerMismatch)
 }
 
 // Verify checks a compact JWS: a licence credential or a 亮证 code. qr
@@ -126,6 +165,9 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 		return fail(r, ReasonTampered)
 	}
 	r.Genuine = true
+	if !k.Withdrawn.IsZero() {
+		return fail(r, ReasonTrustWithdrawn)
+	}
 	var entries []StatusEntry
 	switch c.Header.Typ {
 	case TypCredential:
@@ -137,6 +179,9 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 		if !fillFromCredential(r, &cred) {
 			return fail(r, ReasonNotLicense)
 		}
+		if !k.names(cred.Issuer.ID, cred.Issuer.Name, cred.Issuer.USCC) {
+			return mismatch(r, k, cred.Issuer.Name)
+		}
 		entries = cred.CredentialStatus
 	case TypPresent:
 		var p Presentation
@@ -145,7 +190,24 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 		}
 		r.Kind = "present"
 		p.fill(r)
+		if !k.names(p.Issuer, p.IssuerName, "") {
+			return mismatch(r, k, p.IssuerName)
+		}
 		entries = p.Status
+	case TypReference:
+		var p Reference
+		if json.Unmarshal(c.Payload, &p) != nil || p.LicenseID == "" || p.Number == "" {
+			return fail(r, ReasonNotLicense)
+		}
+		r.Kind = "reference"
+		p.fill(r)
+		if !k.names(p.Issuer, p.IssuerName, "") {
+			return mismatch(r, k, p.IssuerName)
+		}
+		var ok bool
+		if entries, ok = p.entries(); !ok {
+			return fail(r, ReasonNotLicense)
+		}
 	default:
 		return fail(r, ReasonNotLicense)
 	}
@@ -257,9 +319,6 @@ func fillFromCredential(r *Result, c *licenseCred) bool {
 		return false
 	}
 	r.Issuer, r.LicenseID, r.TypeName = c.Issuer.ID, c.ID, c.Name
-	if c.Issuer.Name != "" {
-		r.IssuerName = c.Issuer.Name
-	}
 	r.Fields = make(map[string]string, len(c.Subject))
 	for k, v := range c.Subject {
 		switch k {

@@ -249,6 +249,7 @@ func FuzzParseCompact(f *testing.F) {
 func FuzzVerifyQR(f *testing.F) {
 	fx := newFixture(f)
 	f.Add(fx.sign(f, seal.EdDSA, TypPresent, Presentation{LicenseID: "x", Expires: t0.Unix() + 60}))
+	f.Add(fx.sign(f, seal.EdDSA, TypReference, Reference{LicenseID: "x", Number: "1", StatusList: "https://node.example/credentials/status/1", StatusIndex: 3}))
 	f.Add("DGV1:garbage")
 	f.Add("eyJ.eyJ.")
 	f.Fuzz(func(t *testing.T, s string) {

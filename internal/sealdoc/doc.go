@@ -20,7 +20,10 @@
 // the file in hand. The signing input's SHA-256 goes to the seal's use log
 // (用印记录), whose audit entry proves the signing time; so a document
 // sealed before its seal was revoked still verifies ("signed while the
-// seal was valid").
+// seal was valid"). A signature by a key this node does not hold is
+// checked against the keys imported with other nodes' trust lists (证照互认):
+// such a document is genuine "issued by another province's trusted
+// issuer" (Verdict.KeySource names the list).
 //
 // The Go API, for other domains (a data asset's certificate, say):
 //

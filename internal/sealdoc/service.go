@@ -37,6 +37,9 @@ type Store interface {
 	DocumentByKey(ctx context.Context, issuerID ids.ID, key string) (*Signed, error)
 	// RefDocuments lists the documents about ref, newest first.
 	RefDocuments(ctx context.Context, ref Ref) ([]Signed, error)
+	// ImportedKey finds a key imported from another node's trust list;
+	// errs.NotFound if there is none.
+	ImportedKey(ctx context.Context, kid string) (*ImportedKey, error)
 }
 
 // Transactor runs fn in a transaction.

@@ -22,9 +22,10 @@ const (
 	ReasonMalformed       Reason = "malformed"        // the signature is no compact JWS
 	ReasonNotDocument     Reason = "not_document"     // a JWS, but not a document's signature
 	ReasonWrongAlg        Reason = "wrong_alg"        // alg unknown or not the key's
-	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node
+	ReasonUnknownKey      Reason = "unknown_key"      // kid names no key of this node nor of a trust list imported here
 	ReasonTampered        Reason = "tampered"         // the signature does not match the statement
 	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
+	ReasonChanged         Reason = "changed"          // no signature given; the PDF names a document of this node, but is not its PDF: changed after signing
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
 )
@@ -45,6 +46,11 @@ type Verdict struct {
 	Alg                       seal.Alg
 	SignedAt                  time.Time
 	PDFSHA256                 string
+	// KeySource is set when the key is another node's, imported here with
+	// its trust list: it names the list's issuer (the other province's
+	// organisation), and IssuerName the key's organisation as the list
+	// gives it. SealState is then unknown ("").
+	KeySource string
 	// SignedWhileSealValid: the seal is revoked now, but the audit chain
 	// proves the signature older than the revocation.
 	SignedWhileSealValid bool
@@ -58,7 +64,8 @@ func fail(v *Verdict, r Reason) *Verdict {
 
 // Verify checks a PDF against its detached signature. Without a
 // signature, the node looks the PDF up by its SHA-256 among the documents
-// it issued. It never returns an error: every failure is a verdict with a
+// it issued and, failing that, by the number the file names: a changed
+// copy of a document of the node answers ReasonChanged. It never returns an error: every failure is a verdict with a
 // reason (only ctx's cancellation or a database failure gives
 // ReasonUnavailable).
 func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Verdict {
@@ -71,7 +78,7 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 	if strings.TrimSpace(signature) == "" {
 		d, err := s.store.DocumentByHash(ctx, v.PDFSHA256)
 		if errs.Is(err, errs.NotFound) {
-			return fail(v, ReasonUnknownDocument)
+			return s.changed(ctx, v, pdf)
 		}
 		if err != nil {
 			return fail(v, ReasonUnavailable)
@@ -79,6 +86,34 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 		signature = d.JWS
 	}
 	return s.check(ctx, v, signature)
+}
+
+// changed answers for a PDF this node did not issue, given without a
+// signature: if the file names a document number of this node (in its
+// document information, as every sealed PDF does), it is that document
+// changed after signing — the verdict says so and names the document the
+// file claims to be (its signature and seal checked as Lookup does);
+// otherwise the node knows nothing of it.
+func (s *Service) changed(ctx context.Context, v *Verdict, pdf []byte) *Verdict {
+	n := claimedNumber(pdf)
+	if n == "" {
+		return fail(v, ReasonUnknownDocument)
+	}
+	d, err := s.store.DocumentByNumber(ctx, n)
+	if errs.Is(err, errs.NotFound) {
+		return fail(v, ReasonUnknownDocument)
+	}
+	if err != nil {
+		return fail(v, ReasonUnavailable)
+	}
+	// The registered document's signature, checked against this file's
+	// hash: it cannot match (the hash is not the document's), so the
+	// verdict is hash_mismatch unless the signature itself no longer holds.
+	v = s.check(ctx, v, d.JWS)
+	if v.Reason == ReasonHashMismatch {
+		v.Reason = ReasonChanged
+	}
+	return v
 }
 
 // Lookup answers for a number read from a document's QR code: whether
@@ -113,7 +148,7 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	v.KID, v.Alg = p.header.Kid, seal.Alg(p.header.Alg)
 	k, se, err := s.seals.KeyInfo(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
-		return fail(v, ReasonUnknownKey)
+		return s.checkImported(ctx, v, p) // another province's, perhaps
 	}
 	if err != nil {
 		return fail(v, ReasonUnavailable)
@@ -126,18 +161,16 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	if !seal.Verify(alg, pub, []byte(p.input), p.sig) {
 		return fail(v, ReasonTampered)
 	}
-	v.Number, v.Title, v.Kind = p.st.Number, p.st.Title, p.st.Kind
-	v.SignedAt = time.Unix(p.st.IssuedAt, 0).UTC()
-	if p.st.IssuerName != "" {
-		v.IssuerName = p.st.IssuerName
-	}
-	if v.PDFSHA256 != "" && !strings.EqualFold(p.st.SHA256, v.PDFSHA256) {
+	if !fillStatement(v, p) {
 		return fail(v, ReasonHashMismatch)
 	}
 	if k.State == seal.KeyRevoked || se.State == seal.Revoked {
 		v.SealRevokedAt = k.RevokedAt
 		sum := sha256.Sum256([]byte(p.input))
 		at, err := s.seals.ProveSigned(ctx, p.header.Kid, hex.EncodeToString(sum[:]))
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return fail(v, ReasonUnavailable) // the proof may exist: say so, not "revoked"
+		}
 		if err != nil || (!k.RevokedAt.IsZero() && !at.Before(k.RevokedAt)) {
 			return fail(v, ReasonSealRevoked)
 		}

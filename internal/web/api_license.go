@@ -39,11 +39,12 @@ type licenseBody struct {
 type licenseVerifyBody struct {
 	Genuine              bool              `json:"genuine" doc:"signed by a known seal key and unaltered"`
 	Verdict              string            `json:"verdict" enum:"valid,suspended,revoked,expired,not_yet_valid,invalid"`
-	Reason               string            `json:"reason,omitempty" doc:"why it is not valid: malformed, truncated, wrong_alg, unknown_key, tampered, not_license, revoked, suspended, expired, not_yet_valid, seal_revoked, qr_expired, status_absent, malformed_qr"`
+	Reason               string            `json:"reason,omitempty" doc:"why it is not valid: malformed, truncated, wrong_alg, unknown_key, tampered, not_license, revoked, suspended, expired, not_yet_valid, seal_revoked, qr_expired, status_absent, malformed_qr, issuer_mismatch, source_removed"`
 	Message              string            `json:"message" doc:"the verdict and reason in a sentence, in the caller's language"`
-	Kind                 string            `json:"kind,omitempty" enum:"license,present,"`
+	Kind                 string            `json:"kind,omitempty" enum:"license,present,reference," doc:"license: the credential; present: a 亮证 code; reference: the signed reference a licence's PDF carries in its QR code"`
 	Issuer               string            `json:"issuer,omitempty"`
-	IssuerName           string            `json:"issuer_name,omitempty"`
+	IssuerName           string            `json:"issuer_name,omitempty" doc:"the signing key's organisation (never the payload's claim)"`
+	ClaimedIssuer        string            `json:"claimed_issuer,omitempty" doc:"with issuer_mismatch: the issuer name the payload claims"`
 	IssuerUSCC           string            `json:"issuer_uscc,omitempty"`
 	KID                  string            `json:"kid,omitempty"`
 	Alg                  string            `json:"alg,omitempty"`
@@ -82,7 +83,7 @@ func (s *Server) licenseVerifyBodyOf(lang string, r *license.Result) licenseVeri
 		KID: r.KID, Alg: r.Alg, Type: r.Type, TypeName: r.TypeName, Number: r.Number, Holder: r.HolderName,
 		ValidFrom: timePtr(r.ValidFrom), ValidUntil: timePtr(r.ValidUntil), ExpiresAt: timePtr(r.ExpiresAt), Fields: r.Fields,
 		SignedWhileSealValid: r.SignedWhileSealValid, KeySource: r.KeySource, StatusUnchecked: r.StatusUnchecked,
-		StatusError: r.StatusError}
+		StatusError: r.StatusError, ClaimedIssuer: r.ClaimedIssuer}
 }
 
 // verdictSentence says a verification's outcome in a sentence.

@@ -15,13 +15,14 @@ import (
 
 type sealdocVerdictBody struct {
 	Genuine              bool      `json:"genuine" doc:"the PDF is the one the seal signed, and the signature counts"`
-	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, seal_revoked, unavailable"`
+	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, changed, seal_revoked, unavailable"`
 	Message              string    `json:"message" doc:"the verdict in words, in the request's language"`
 	Registered           bool      `json:"registered,omitempty" doc:"a number lookup: the node issued this number"`
 	Number               string    `json:"number,omitempty"`
 	Kind                 string    `json:"kind,omitempty"`
 	Title                string    `json:"title,omitempty"`
 	Issuer               string    `json:"issuer,omitempty"`
+	KeySource            string    `json:"key_source,omitempty" doc:"set when the seal is another province's, recognised through its trust list imported here: the list's issuer"`
 	Seal                 string    `json:"seal,omitempty"`
 	SealState            string    `json:"seal_state,omitempty" enum:"active,suspended,revoked,"`
 	KID                  string    `json:"kid,omitempty"`
@@ -52,11 +53,14 @@ type sealdocBody struct {
 
 func (s *Server) sealdocVerdictOf(ctx context.Context, v *sealdoc.Verdict) sealdocVerdictBody {
 	msg := "sealdoc.verdict_genuine"
+	if v.KeySource != "" {
+		msg = "sealdoc.verdict_genuine_trusted"
+	}
 	if !v.Genuine {
 		msg = "sealdoc.reason." + string(v.Reason)
 	}
 	return sealdocVerdictBody{Genuine: v.Genuine, Reason: string(v.Reason), Message: s.rd.msgs.T(state(ctx).Lang, msg),
-		Registered: v.Registered, Number: v.Number, Kind: string(v.Kind), Title: v.Title, Issuer: v.IssuerName, Seal: v.SealTitle,
+		Registered: v.Registered, Number: v.Number, Kind: string(v.Kind), Title: v.Title, Issuer: v.IssuerName, KeySource: v.KeySource, Seal: v.SealTitle,
 		SealState: string(v.SealState), KID: v.KID, Alg: string(v.Alg), SignedAt: v.SignedAt,
 		SignedWhileSealValid: v.SignedWhileSealValid, PDFSHA256: v.PDFSHA256}
 }

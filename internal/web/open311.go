@@ -28,10 +28,17 @@ import (
 //
 // Our richer states map onto open and closed, with status_notes saying
 // where the event stands. Lists are public, as the spec intends, so they
-// carry no personal data (no reporter, no phone) and leave out private
-// categories (social security). Service requests are created in real
-// time; a token is the request's ID, so tokens/{id} answers for any
-// request.
+// carry no personal data and leave out private categories (social
+// security): no reporter, no phone; free text (description, the reply in
+// status_notes, address) goes through identity.ScrubText, which masks the
+// ID and phone numbers people type into it; coordinates are rounded to
+// open311GeoDecimals places (0.001° is about 110 m north–south and 100 m
+// east–west in Guangdong: the street and the block, not the door); and a
+// 12345 hotline ticket, which an operator wrote down from a caller's own
+// words, shows its category instead of its description and no address.
+// The reporter and staff see everything behind sign-in, on the event pages
+// and the JSON API. Service requests are created in real time; a token is
+// the request's ID, so tokens/{id} answers for any request.
 
 // open311Routes registers the Open311 methods.
 func (s *Server) open311Routes(mux *http.ServeMux) {
@@ -57,6 +64,7 @@ func (s *Server) open311Routes(mux *http.ServeMux) {
 	mux.Handle("GET /open311/v2/services/{code}", s.open311(s.handleOpen311Definition))
 	mux.Handle("GET /open311/v2/requests/{id}", s.open311(s.handleOpen311Request))
 	mux.Handle("GET /open311/v2/tokens/{id}", s.open311(s.handleOpen311Token))
+	mux.Handle("GET /open311/v2/media/{file}", s.errorPage(s.handleOpen311Media)) // open311x.go
 	mux.Handle("/open311/", s.open311(func(w http.ResponseWriter, r *http.Request, f string) error {
 		return open311Err(http.StatusNotFound, "open311.no_method")
 	}))
@@ -190,6 +198,15 @@ func writeOpen311(w http.ResponseWriter, f string, status int, v, x any) {
 
 // --- discovery and services
 
+// open311Base is this node's scheme and host as the client reached it.
+func open311Base(r *http.Request) string {
+	scheme := "https"
+	if r.TLS == nil {
+		scheme = "http"
+	}
+	return scheme + "://" + r.Host
+}
+
 func (s *Server) handleOpen311Discovery(w http.ResponseWriter, r *http.Request, f string) error {
 	type endpoint struct {
 		XMLName       xml.Name `json:"-" xml:"endpoint"`
@@ -206,12 +223,8 @@ func (s *Server) handleOpen311Discovery(w http.ResponseWriter, r *http.Request, 
 		KeyServ   string     `json:"key_service" xml:"key_service"`
 		Endpoints []endpoint `json:"endpoints" xml:"endpoints>endpoint"`
 	}
-	scheme := "https"
-	if r.TLS == nil {
-		scheme = "http"
-	}
-	d := discovery{Changeset: "2026-11-26T00:00:00Z", Contact: "12345", KeyServ: "digigov user token",
-		Endpoints: []endpoint{{Specification: "http://wiki.open311.org/GeoReport_v2", URL: scheme + "://" + r.Host + "/open311/v2",
+	d := discovery{Changeset: "2026-11-26T00:00:00Z", Contact: "12345", KeyServ: open311Base(r) + open311KeyPage,
+		Endpoints: []endpoint{{Specification: "http://wiki.open311.org/GeoReport_v2", URL: open311Base(r) + "/open311/v2",
 			Changeset: "2026-11-26T00:00:00Z", Type: "production", Formats: []string{"text/xml", "application/json"}}}}
 	writeOpen311(w, f, http.StatusOK, d, d)
 	return nil
@@ -329,6 +342,7 @@ type open311Request struct {
 	AddressID         string   `json:"address_id" xml:"address_id"`
 	Lat               *float64 `json:"lat,omitempty" xml:"lat,omitempty"`
 	Long              *float64 `json:"long,omitempty" xml:"long,omitempty"`
+	MediaURL          string   `json:"media_url" xml:"media_url"`
 }
 
 // w3 formats a time the spec's way, in China Standard Time.
@@ -346,28 +360,45 @@ func (s *Server) open311Status(lang string, e *governance.Event) (string, string
 	case e.State == governance.Merged:
 		note += s.msgs.T(lang, "open311.note_merged", string(e.MergedInto))
 	case e.State == governance.Closed && e.Reply != "":
-		note += "：" + e.Reply
+		note += "：" + identity.ScrubText(e.Reply)
 	case e.Lead.Name != "" && e.State.Open():
 		note += " · " + e.Lead.Name
 	}
 	return status, note
 }
 
-func (s *Server) open311RequestOf(lang string, e *governance.Event) open311Request {
+func (s *Server) open311RequestOf(lang, base string, e *governance.Event, media map[ids.ID]string) open311Request {
 	c, _ := governance.CategoryOf(e.Category)
 	status, note := s.open311Status(lang, e)
 	out := open311Request{ServiceRequestID: string(e.ID), Status: status, StatusNotes: note, ServiceName: open311Name(lang, c),
-		ServiceCode: e.Category, Description: e.Description, AgencyResponsible: e.Lead.Name,
+		ServiceCode: e.Category, Description: identity.ScrubText(e.Description), AgencyResponsible: e.Lead.Name,
 		ServiceNotice: s.msgs.T(lang, "open311.notice", e.Number, s.limitText(lang, c)), RequestedDatetime: w3(e.CreatedAt),
-		UpdatedDatetime: w3(e.UpdatedAt), Address: e.Address, AddressID: string(e.Region)}
-	if !e.Deadline.IsZero() {
-		out.ExpectedDatetime = w3(e.Deadline)
+		UpdatedDatetime: w3(e.UpdatedAt), Address: identity.ScrubText(e.Address), AddressID: string(e.Region)}
+	if p := open311MediaPath(e); p != "" {
+		out.MediaURL = base + p
+	} else {
+		out.MediaURL = media[e.ID]
+	}
+	if e.Source == governance.SourceHotline {
+		out.Description, out.Address = s.msgs.T(lang, "open311x.hotline_description", open311Name(lang, c)), ""
+	}
+	if !e.Deadline.IsZero() && (e.State == governance.Dispatched || e.State == governance.Handling) {
+		out.ExpectedDatetime = w3(e.Deadline) // the handling deadline, not another step's
 	}
 	if e.HasGeo {
-		lat, lng := e.Lat, e.Lng
+		lat, lng := roundCoord(e.Lat), roundCoord(e.Lng)
 		out.Lat, out.Long = &lat, &lng
 	}
 	return out
+}
+
+// open311GeoDecimals is how many decimal places of a degree the public
+// coordinates keep: 3, about 110 m.
+const open311GeoDecimals = 3
+
+func roundCoord(v float64) float64 {
+	const f = 1e3 // 10^open311GeoDecimals
+	return math.Round(v*f) / f
 }
 
 type open311RequestsXML struct {
@@ -405,7 +436,7 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 	if key == "" {
 		return open311Err(http.StatusForbidden, "open311.api_key_missing")
 	}
-	by, err := s.id.CallerByAPIToken(r.Context(), key)
+	by, err := s.open311Caller(r, key)
 	if err != nil {
 		if errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.NotFound) {
 			return open311Err(http.StatusForbidden, "open311.api_key_invalid")
@@ -452,7 +483,7 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 	if !by.Anonymous() && by.Kind != identity.KindPerson && by.Kind != identity.KindEnterprise {
 		in.Source = governance.SourceOpen311
 	}
-	e, _, err := s.governance.Report(r.Context(), by, in)
+	e, err := s.open311keys.Report(r.Context(), by, in, form.Get("media_url"))
 	if err != nil {
 		return err
 	}
@@ -497,13 +528,13 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 			}
 		}
 		if len(gq.IDs) == 0 {
-			return s.writeOpen311Requests(w, f, lang, nil)
+			return s.writeOpen311Requests(w, r, f, lang, nil)
 		}
 		list, err := s.governance.Public(r.Context(), gq)
 		if err != nil {
 			return err
 		}
-		return s.writeOpen311Requests(w, f, lang, list)
+		return s.writeOpen311Requests(w, r, f, lang, list)
 	}
 	if v := q.Get("service_code"); v != "" {
 		for _, c := range strings.Split(v, ",") {
@@ -520,8 +551,18 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 	if !ok1 || !ok2 {
 		return open311Err(http.StatusBadRequest, "open311.date_format")
 	}
+	upd := q.Get("updated_after")
+	if upd == "" {
+		upd = q.Get("updated_datetime")
+	}
+	after, ok := parseW3(upd)
+	if !ok {
+		return open311Err(http.StatusBadRequest, "open311.date_format")
+	}
 	now := time.Now()
 	switch {
+	case start.IsZero() && end.IsZero() && !after.IsZero():
+		// Following changes: every request changed since, however old.
 	case start.IsZero() && end.IsZero():
 		start = now.Add(-open311Window)
 	case start.IsZero():
@@ -531,10 +572,10 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 			end = start.Add(open311Window)
 		}
 	}
-	if !end.IsZero() && end.Before(start) {
+	if !end.IsZero() && !start.IsZero() && end.Before(start) {
 		return open311Err(http.StatusBadRequest, "open311.date_order")
 	}
-	if !end.IsZero() && end.Sub(start) > open311Window {
+	if !end.IsZero() && !start.IsZero() && end.Sub(start) > open311Window {
 		return open311Err(http.StatusBadRequest, "open311.date_span")
 	}
 	gq.CreatedFrom, gq.CreatedTo = start, end
@@ -549,14 +590,6 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 				return open311Err(http.StatusBadRequest, "open311.status")
 			}
 		}
-	}
-	upd := q.Get("updated_after")
-	if upd == "" {
-		upd = q.Get("updated_datetime")
-	}
-	after, ok := parseW3(upd)
-	if !ok {
-		return open311Err(http.StatusBadRequest, "open311.date_format")
 	}
 	if !after.IsZero() {
 		gq.UpdatedAfter, gq.Order = after, governance.ByUpdated
@@ -583,13 +616,24 @@ func (s *Server) handleOpen311Requests(w http.ResponseWriter, r *http.Request, f
 	if err != nil {
 		return err
 	}
-	return s.writeOpen311Requests(w, f, lang, list)
+	return s.writeOpen311Requests(w, r, f, lang, list)
 }
 
-func (s *Server) writeOpen311Requests(w http.ResponseWriter, f, lang string, list []governance.Event) error {
+func (s *Server) writeOpen311Requests(w http.ResponseWriter, r *http.Request, f, lang string, list []governance.Event) error {
+	var bare []ids.ID // events without a photo: the client's media_url, if it gave one
+	for i := range list {
+		if open311MediaPath(&list[i]) == "" {
+			bare = append(bare, list[i].ID)
+		}
+	}
+	media, err := s.open311keys.MediaURLs(r.Context(), bare)
+	if err != nil {
+		return err
+	}
+	base := open311Base(r)
 	out := make([]open311Request, len(list))
 	for i := range list {
-		out[i] = s.open311RequestOf(lang, &list[i])
+		out[i] = s.open311RequestOf(lang, base, &list[i], media)
 	}
 	writeOpen311(w, f, http.StatusOK, out, open311RequestsXML{Requests: out})
 	return nil
@@ -604,7 +648,7 @@ func (s *Server) handleOpen311Request(w http.ResponseWriter, r *http.Request, f 
 	if err != nil {
 		return err
 	}
-	return s.writeOpen311Requests(w, f, state(r.Context()).Lang, []governance.Event{*e})
+	return s.writeOpen311Requests(w, r, f, state(r.Context()).Lang, []governance.Event{*e})
 }
 
 // handleOpen311Token answers for a token: requests are created in real

@@ -130,6 +130,7 @@ type o311Request struct {
 	Lat         *float64 `json:"lat" xml:"lat"`
 	Token       string   `json:"token" xml:"token"`
 	Phone       string   `json:"phone" xml:"phone"`
+	Media       string   `json:"media_url" xml:"media_url"`
 }
 
 func requestsOf(t *testing.T, b []byte, xmlBody bool) []o311Request {

@@ -84,20 +84,36 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	text := strings.TrimSpace(r.PostForm.Get("text"))
+	qr := r.PostForm.Get("qr") == "1"
 	p := &page{Title: "verify.title", Form: r.PostForm}
+	if text == "" {
+		// No text: a photo or screenshot of the QR code instead.
+		scanned, bad := scannedCode(r, "image")
+		if bad != "" {
+			p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"image": bad}
+			p.Data = map[string]any{}
+			return s.rd.render(w, r, "license_verify", p)
+		}
+		if link, ok := documentLink(scanned); ok {
+			http.Redirect(w, r, link, http.StatusSeeOther)
+			return nil
+		}
+		text, qr = scanned, qr || scanned != ""
+	}
 	if text == "" {
 		p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"text": "form.required"}
 		p.Data = map[string]any{}
 		return s.rd.render(w, r, "license_verify", p)
 	}
-	res := s.licenses.Verify(r.Context(), text, r.PostForm.Get("qr") == "1")
+	res := s.licenses.Verify(r.Context(), text, qr)
 	p.Data = map[string]any{"Result": res, "Sentence": s.verdictSentence(state(r.Context()).Lang, res)}
 	return s.rd.render(w, r, "license_verify", p)
 }
 
 // handleStatusList serves a signed status list credential. Caches may keep
-// it StatusTTL: with the node's own cache, a revocation shows within a
-// minute.
+// it StatusTTL; the node reads its bits at most StatusTTL apart: a
+// revocation shows within a minute. Last-Modified is when it was signed,
+// which changes only with its bits (or its renewal).
 func (s *Server) handleStatusList(w http.ResponseWriter, r *http.Request) error {
 	jws, made, err := s.licenses.StatusList(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -283,7 +299,7 @@ func (s *Server) handleLicenseAction(w http.ResponseWriter, r *http.Request) err
 }
 
 // handleLicensePDF downloads a licence as a PDF with its seal and the QR
-// code of the credential.
+// code of its signed reference.
 func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.licenses.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
@@ -293,7 +309,11 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := license.PDF(l, se.OrgName, se.Name, s.licenses.FontFile())
+	ref, err := s.licenses.Reference(r.Context(), caller(r), l.ID)
+	if err != nil {
+		return err
+	}
+	b, err := license.PDF(l, ref, se.OrgName, se.Name, s.licenses.FontFile())
 	if err != nil {
 		return err
 	}
@@ -305,10 +325,11 @@ func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error 
 
 // handleTrustList serves this node's signed trust list (证照互认).
 func (s *Server) handleTrustList(w http.ResponseWriter, r *http.Request) error {
-	jws, err := s.licenses.TrustListJWS(r.Context())
+	jws, issued, err := s.licenses.TrustList(r.Context())
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Last-Modified", issued.UTC().Format(http.TimeFormat))
 	w.Header().Set("Content-Type", "application/jose")
 	w.Header().Set("Content-Disposition", `attachment; filename="trust-list.jws"`)
 	w.Header().Set("Cache-Control", "public, max-age=300")
@@ -322,12 +343,36 @@ func (s *Server) handleTrustedKeys(w http.ResponseWriter, r *http.Request) error
 	return s.renderTrustedKeys(w, r, nil, -1)
 }
 
+// handleRemoveTrustSource withdraws trust from one imported source.
+func (s *Server) handleRemoveTrustSource(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	n, err := s.licenses.RemoveTrustSource(r.Context(), caller(r), r.PostForm.Get("source"))
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.NotFound {
+		return s.renderTrustedKeys(w, r, err, -1)
+	}
+	if err != nil {
+		return err
+	}
+	ctx := context.WithValue(r.Context(), trustRemovedKey{}, n)
+	return s.renderTrustedKeys(w, r.WithContext(ctx), nil, -1)
+}
+
+// trustRemovedKey carries the number of keys just withdrawn to the page.
+type trustRemovedKey struct{}
+
 func (s *Server) renderTrustedKeys(w http.ResponseWriter, r *http.Request, err error, imported int) error {
-	keys, kerr := s.licenses.TrustedKeys(r.Context(), caller(r))
+	sources, kerr := s.licenses.TrustSources(r.Context(), caller(r))
 	if kerr != nil {
 		return kerr
 	}
-	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Imported": imported}}
+	var keys []license.TrustedKey
+	for _, src := range sources {
+		keys = append(keys, src.Keys...)
+	}
+	p := &page{Title: "trust.title", Face: identity.FaceWorkbench, Data: map[string]any{"Keys": keys, "Sources": sources,
+		"Imported": imported, "Removed": r.Context().Value(trustRemovedKey{})}}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
 		if len(e.Fields) == 0 {
@@ -399,8 +444,18 @@ func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	f := r.PostForm
-	res, err := s.licenses.PointOfUse(r.Context(), caller(r), f.Get("code"), f.Get("scenario"), f.Get("place"))
 	p := &page{Title: "socialcard.title", Face: identity.FaceWorkbench, Form: f, Data: map[string]any{"Scenarios": license.Scenarios}}
+	code := f.Get("code")
+	if strings.TrimSpace(code) == "" {
+		// The holder's code scanned with the counter's camera.
+		scanned, bad := scannedCode(r, "image")
+		if bad != "" {
+			p.Status, p.Errors = http.StatusUnprocessableEntity, map[string]string{"image": bad}
+			return s.rd.render(w, r, "social_card", p)
+		}
+		code = scanned
+	}
+	res, err := s.licenses.PointOfUse(r.Context(), caller(r), code, f.Get("scenario"), f.Get("place"))
 	if e := errs.As(err); e != nil && e.Code == errs.Invalid {
 		p.Status, p.Errors, p.Args = status(e), errorsOf(e), e.Args
 		return s.rd.render(w, r, "social_card", p)

@@ -32,6 +32,10 @@ type bundleView struct {
 	Picker    *picker
 	Licenses  []cases.LicenseRef // the applicant's licences some material accepts (免提交)
 	Chosen    map[ids.ID]bool    // the licences ticked
+	// At a counter (窗口代办, pages_bundle_counter.go): the materials the
+	// applicant's e-licences may satisfy, with their consent.
+	Counter         bool
+	CounterLicenses []licenseChoiceView
 }
 
 type bundleItemView struct {
@@ -73,6 +77,9 @@ func (s *Server) handleBundleApplyForm(w http.ResponseWriter, r *http.Request) e
 	v, err := s.bundleView(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
+	}
+	if r.URL.Query().Get("counter") == "1" {
+		return s.bundleCounterForm(w, r, v)
 	}
 	vals := url.Values{}
 	decideIn := ""
@@ -121,6 +128,9 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 	}
 	if err := parseForm(r); err != nil {
 		return err
+	}
+	if r.PostFormValue("counter") == "1" {
+		return s.bundleCounterApply(w, r, v)
 	}
 	decideIn := pickedRegion(r.PostForm, "decide_in")
 	form, byField, bad, badArgs, err := s.collectForm(r, c, v.Fields)

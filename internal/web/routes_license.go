@@ -29,6 +29,7 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /.well-known/trust-list.jws", s.errorPage(s.handleTrustList))
 	mux.Handle("GET /workbench/trust-lists", s.errorPage(s.handleTrustedKeys))
 	mux.Handle("POST /workbench/trust-lists", s.errorPage(s.handleImportTrustList))
+	mux.Handle("POST /workbench/trust-lists/remove", s.errorPage(s.handleRemoveTrustSource))
 	// 电子社保卡 at its point of use.
 	mux.Handle("GET /workbench/social-card", s.errorPage(s.handlePointOfUseForm))
 	mux.Handle("POST /workbench/social-card", s.errorPage(s.handlePointOfUse))

@@ -26,6 +26,7 @@ import (
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/market"
 	"github.com/digigov/digigov/internal/notify"
+	"github.com/digigov/digigov/internal/open311"
 	"github.com/digigov/digigov/internal/opendata"
 	"github.com/digigov/digigov/internal/platform/blob"
 	"github.com/digigov/digigov/internal/platform/i18n"
@@ -67,6 +68,7 @@ type Deps struct {
 	OpenData      *opendata.Service  // open-data portal, CKAN and DCAT
 	Market        *market.Service    // data products, orders, contracts, asset certificates
 	Emergency     *emergency.Service // 突发事件应急指挥 and public CAP alerts
+	Open311       *open311.Service   // Open311 keys and media URLs (open311x.go)
 }
 
 // Server is digigov's HTTP face.
@@ -104,6 +106,7 @@ type Server struct {
 	opendata      *opendata.Service
 	market        *market.Service
 	emergency     *emergency.Service
+	open311keys   *open311.Service
 }
 
 // NewServer builds the server and its routes.
@@ -136,6 +139,7 @@ func NewServer(d Deps) (*Server, error) {
 		opendata:     d.OpenData,
 		market:       d.Market,
 		emergency:    d.Emergency,
+		open311keys:  d.Open311,
 
 		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
 	}

@@ -38,6 +38,10 @@ type batcher struct {
 	reqs chan *txRequest
 	quit chan struct{}
 	done chan struct{}
+
+	// savepoint, rollbackTo and release are prepared on the writer once
+	// (used only by the batcher's goroutine).
+	savepoint, rollbackTo, release *sql.Stmt
 }
 
 func newBatcher(d *DB) *batcher {
@@ -66,6 +70,11 @@ func (b *batcher) do(ctx context.Context, fn func(ctx context.Context) error) er
 func (b *batcher) close() {
 	close(b.quit)
 	<-b.done
+	for _, st := range []*sql.Stmt{b.savepoint, b.rollbackTo, b.release} {
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 func (b *batcher) run() {
@@ -100,6 +109,12 @@ func (b *batcher) exec(batch []*txRequest) {
 		b.execOne(ctx, batch[0])
 		return
 	}
+	if err := b.prepareSavepoints(ctx); err != nil {
+		for _, r := range batch {
+			r.done <- txResult{err: err}
+		}
+		return
+	}
 	results := make([]txResult, len(batch))
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
@@ -108,38 +123,49 @@ func (b *batcher) exec(batch []*txRequest) {
 		}
 		return
 	}
+	st := &txState{}
+	// fail gives up on the whole transaction: every request not already
+	// failed hears err.
+	fail := func(err error) {
+		tx.Rollback()
+		for j, r := range batch {
+			if results[j].err == nil && results[j].panic == nil {
+				results[j].err = err
+			}
+			r.done <- results[j]
+		}
+	}
 	committed := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = err
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT batch_item"); err != nil {
+		if _, err := tx.StmtContext(ctx, b.savepoint).ExecContext(ctx); err != nil {
 			results[i].err = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		results[i] = runSafely(r, tx)
+		mark := st.mark()
+		results[i] = runSafely(r, tx, st)
 		if results[i].err != nil || results[i].panic != nil {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO batch_item"); err != nil {
+			st.undo(mark)
+			if _, err := tx.StmtContext(ctx, b.rollbackTo).ExecContext(ctx); err != nil {
 				// The transaction is in an unknown state: give up on all.
-				tx.Rollback()
-				for j, r := range batch {
-					if results[j].err == nil && results[j].panic == nil {
-						results[j].err = fmt.Errorf("rollback to savepoint: %w", err)
-					}
-					r.done <- results[j]
-				}
+				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
 		} else {
 			committed++
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE batch_item"); err != nil {
+		if _, err := tx.StmtContext(ctx, b.release).ExecContext(ctx); err != nil {
 			results[i].err = fmt.Errorf("release savepoint: %w", err)
 		}
 	}
 	if committed == 0 {
 		tx.Rollback()
+	} else if err := st.flush(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		fail(fmt.Errorf("deferred write: %w", err))
+		return
 	} else if err := tx.Commit(); err != nil {
 		for i := range results {
 			if results[i].err == nil && results[i].panic == nil {
@@ -150,6 +176,38 @@ func (b *batcher) exec(batch []*txRequest) {
 	for i, r := range batch {
 		r.done <- results[i]
 	}
+}
+
+// prepareSavepoints prepares, once, the three statements that bracket
+// each request of a batch: SQLite parses a statement anew each time it is
+// run unprepared, which cost the writer as much as the savepoints
+// themselves. It runs while the writer's connection is free.
+func (b *batcher) prepareSavepoints(ctx context.Context) error {
+	if b.savepoint != nil {
+		return nil
+	}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		if st, err = b.d.W.PrepareContext(ctx, q); err != nil {
+			err = fmt.Errorf("prepare %s: %w", q, err)
+		}
+		return st
+	}
+	sp, rb, rel := prep("SAVEPOINT batch_item"), prep("ROLLBACK TO batch_item"), prep("RELEASE batch_item")
+	if err != nil {
+		for _, st := range []*sql.Stmt{sp, rb, rel} {
+			if st != nil {
+				st.Close()
+			}
+		}
+		return err
+	}
+	b.savepoint, b.rollbackTo, b.release = sp, rb, rel
+	return nil
 }
 
 // execOne runs a lone request in its own transaction, without the
@@ -166,20 +224,24 @@ func (b *batcher) execOne(ctx context.Context, r *txRequest) {
 		r.done <- txResult{err: fmt.Errorf("begin: %w", err)}
 		return
 	}
-	res := runSafely(r, tx)
+	st := &txState{}
+	res := runSafely(r, tx, st)
 	if res.err != nil || res.panic != nil {
 		tx.Rollback()
+	} else if err := st.flush(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		tx.Rollback()
+		res.err = fmt.Errorf("deferred write: %w", err)
 	} else if err := tx.Commit(); err != nil {
 		res.err = fmt.Errorf("commit: %w", err)
 	}
 	r.done <- res
 }
 
-func runSafely(r *txRequest, tx *sql.Tx) (res txResult) {
+func runSafely(r *txRequest, tx *sql.Tx, st *txState) (res txResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = txResult{panic: p}
 		}
 	}()
-	return txResult{err: r.fn(context.WithValue(r.ctx, txKey{}, tx))}
+	return txResult{err: r.fn(withTx(r.ctx, tx, st))}
 }

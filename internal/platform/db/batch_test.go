@@ -119,3 +119,84 @@ func TestGroupCommitConstraintViolation(t *testing.T) {
 		t.Errorf("cancelled context: %v", err)
 	}
 }
+
+// TestDeferredWriteOncePerCommit: concurrent transactions keep a running
+// count (a chain's head) with Defer, each reading the latest value the
+// transactions committed with it left. The count written at each commit
+// is the number of rows of the transactions that committed: a failed
+// transaction's value is undone with its savepoint, and the others build
+// on the value before it.
+func TestDeferredWriteOncePerCommit(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	if _, err := d.Exec(ctx, `CREATE TABLE head (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, writes INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, `INSERT INTO head VALUES (1, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	type headKey struct{}
+	write := func(ctx context.Context, v any) error {
+		_, err := d.Exec(ctx, `UPDATE head SET n = ?, writes = writes + 1 WHERE id = 1`, v.(int))
+		return err
+	}
+	if err := Defer(ctx, headKey{}, 1, write); !errors.Is(err, ErrNoTx) {
+		t.Errorf("Defer outside a transaction: %v, want ErrNoTx", err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 300)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.Transact(ctx, func(ctx context.Context) error {
+				n := 0
+				if v, ok := Deferred(ctx, headKey{}); ok {
+					n = v.(int)
+				} else if err := d.QueryRow(ctx, `SELECT n FROM head WHERE id = 1`).Scan(&n); err != nil {
+					return err
+				}
+				if _, err := d.Exec(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(n+1)); err != nil {
+					return err
+				}
+				if err := Defer(ctx, headKey{}, n+1, write); err != nil {
+					return err
+				}
+				if i%4 == 1 {
+					return fmt.Errorf("fail %d", i)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if (i%4 == 1) != (err != nil) {
+			t.Errorf("transaction %d: %v", i, err)
+		}
+		if err == nil {
+			ok++
+		}
+	}
+	var n, writes int
+	if err := d.QueryRow(ctx, `SELECT n, writes FROM head WHERE id = 1`).Scan(&n, &writes); err != nil {
+		t.Fatal(err)
+	}
+	if n != ok || count(t, d) != ok {
+		t.Errorf("head %d, %d rows, want both %d (one per committed transaction)", n, count(t, d), ok)
+	}
+	// The rows are numbered 1…ok with none missing or twice: each
+	// transaction built on the value the ones before it committed.
+	var distinct, top int
+	if err := d.QueryRow(ctx, `SELECT COUNT(DISTINCT k), MAX(CAST(k AS INTEGER)) FROM t`).Scan(&distinct, &top); err != nil {
+		t.Fatal(err)
+	}
+	if distinct != ok || top != ok {
+		t.Errorf("rows numbered up to %d, %d distinct, want 1…%d", top, distinct, ok)
+	}
+	if writes > ok || writes == 0 {
+		t.Errorf("%d head writes for %d transactions", writes, ok)
+	}
+	t.Logf("%d transactions committed with %d head writes", ok, writes)
+}

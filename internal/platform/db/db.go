@@ -197,13 +197,22 @@ func (d *DB) Transact(ctx context.Context, fn func(ctx context.Context) error) (
 			tx.Rollback()
 		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	st := &txState{}
+	if err = fn(withTx(ctx, tx, st)); err != nil {
 		return err
+	}
+	if err = st.flush(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return fmt.Errorf("deferred write: %w", err)
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// withTx is ctx carrying tx and its state.
+func withTx(ctx context.Context, tx *sql.Tx, st *txState) context.Context {
+	return context.WithValue(context.WithValue(ctx, txKey{}, tx), txStateKey{}, st)
 }
 
 // InTx reports whether ctx carries a transaction.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
@@ -42,7 +43,41 @@ func chain(es []*audit.Entry, seq int64, hash string) {
 	}
 }
 
+// auditHeadKey keys the chain's head deferred in a SQLite transaction.
+type auditHeadKey struct{}
+
+// appendAuditsDeferred appends es on SQLite inside a transaction, which
+// holds the database's single write lock: the head is read once per
+// transaction (or taken from what an earlier append in it deferred) and
+// written once, just before the commit, however many appends the
+// transaction (a group commit of many requests) makes.
+func (s *Store) appendAuditsDeferred(ctx context.Context, es []*audit.Entry) error {
+	var seq int64
+	var hash string
+	if v, ok := db.Deferred(ctx, auditHeadKey{}); ok {
+		h := v.(auditHead)
+		seq, hash = h.seq, h.hash
+	} else if err := s.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return err
+	}
+	chain(es, seq, hash)
+	if err := s.insertAudits(ctx, es); err != nil {
+		return err
+	}
+	last := es[len(es)-1]
+	return db.Defer(ctx, auditHeadKey{}, auditHead{seq: last.Seq, hash: last.Hash}, s.writeAuditHead)
+}
+
+func (s *Store) writeAuditHead(ctx context.Context, v any) error {
+	h := v.(auditHead)
+	_, err := s.db.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, h.seq, h.hash)
+	return err
+}
+
 func (s *Store) appendAudits(ctx context.Context, es []*audit.Entry) error {
+	if s.db.Dialect == db.SQLite && db.InTx(ctx) {
+		return s.appendAuditsDeferred(ctx, es)
+	}
 	last := es[len(es)-1]
 	// The head this Store wrote last is most likely still the head: move it
 	// only if it is (same sequence and hash), which saves reading it. The
@@ -147,6 +182,10 @@ func (s *Store) AuditChain(ctx context.Context, fn func(*audit.Entry) error) (er
 
 func (s *Store) AuditHead(ctx context.Context) (seq int64, hash string, err error) {
 	defer errs.Wrap(&err, "sqlstore.AuditHead")
+	if v, ok := db.Deferred(ctx, auditHeadKey{}); ok { // appended in this transaction, written at its commit
+		h := v.(auditHead)
+		return h.seq, h.hash, nil
+	}
 	err = s.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
 	return seq, hash, err
 }

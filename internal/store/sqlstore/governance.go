@@ -355,7 +355,7 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {
 	defer errs.Wrap(&err, "sqlstore.ClaimOverdueEvents")
 	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE `+openCond+` AND deadline < ?
-		AND state IN ('dispatched', 'handling') AND (timer_at IS NULL OR timer_at < deadline)
+		AND (timer_at IS NULL OR timer_at < deadline)
 		ORDER BY deadline LIMIT ?`+s.db.SkipLocked(), now.UTC(), limit)
 }
 

@@ -252,18 +252,49 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
+	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
-		imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-		k.KID, string(jwk), k.JWK.Org, k.Source, k.ImportedAt.UTC(), k.ImportedBy)
+		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = ''`,
+		k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy)
 	return err
+}
+
+const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by`
+
+// WithdrawTrustedKeys marks the trusted keys of a source (by its name, or
+// by its node URL when node is not "") withdrawn, but for those in keep.
+func (s *Store) WithdrawTrustedKeys(ctx context.Context, source, node string, keep []string, at time.Time, by string) (_ int, err error) {
+	defer errs.Wrap(&err, "sqlstore.WithdrawTrustedKeys(%q)", source)
+	q := `UPDATE trusted_keys SET removed_at = ?, removed_by = ? WHERE removed_at IS NULL AND (source = ?`
+	args := []any{at.UTC(), by, source}
+	if node != "" {
+		q += ` OR node = ?`
+		args = append(args, node)
+	}
+	q += `)`
+	if len(keep) > 0 {
+		q += ` AND kid NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(keep)), ", ") + `)`
+		for _, k := range keep {
+			args = append(args, k)
+		}
+	}
+	res, err := s.db.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
 	var k license.TrustedKey
 	var jwk, org string
-	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.ImportedAt, &k.ImportedBy); err != nil {
+	var removed sql.NullTime
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy); err != nil {
 		return nil, err
+	}
+	if removed.Valid {
+		k.RemovedAt = utc(removed.Time)
 	}
 	if err := json.Unmarshal([]byte(jwk), &k.JWK); err != nil {
 		return nil, err
@@ -274,7 +305,7 @@ func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, er
 
 func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedKey, err error) {
 	defer errs.Wrap(&err, "sqlstore.TrustedKey(%q)", kid)
-	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys WHERE kid = ?`, kid))
+	k, err := scanTrustedKey(s.db.QueryRow(ctx, `SELECT `+trustedKeyCols+` FROM trusted_keys WHERE kid = ?`, kid))
 	if err != nil {
 		return nil, notFoundKey(err, "verify.unknown_key")
 	}
@@ -283,7 +314,8 @@ func (s *Store) TrustedKey(ctx context.Context, kid string) (_ *license.TrustedK
 
 func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err error) {
 	defer errs.Wrap(&err, "sqlstore.TrustedKeys")
-	rows, err := s.db.Query(ctx, `SELECT kid, jwk, org_name, source, imported_at, imported_by FROM trusted_keys ORDER BY source, org_name, kid`)
+	rows, err := s.db.Query(ctx, `SELECT `+trustedKeyCols+` FROM trusted_keys
+		WHERE removed_at IS NULL ORDER BY source, org_name, kid`)
 	if err != nil {
 		return nil, err
 	}
@@ -466,4 +498,21 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+func (s *Store) LicenseRef(ctx context.Context, id ids.ID) (_ string, err error) {
+	defer errs.Wrap(&err, "sqlstore.LicenseRef(%q)", id)
+	var ref string
+	if err := s.db.QueryRow(ctx, `SELECT ref_jws FROM licenses WHERE id = ?`, id).Scan(&ref); err != nil {
+		return "", notFoundKey(err, "license.not_found")
+	}
+	return ref, nil
+}
+
+func (s *Store) SetLicenseRef(ctx context.Context, id ids.ID, ref string) (_ string, err error) {
+	defer errs.Wrap(&err, "sqlstore.SetLicenseRef(%q)", id)
+	if _, err := s.db.Exec(ctx, `UPDATE licenses SET ref_jws = ? WHERE id = ? AND ref_jws = ''`, ref, id); err != nil {
+		return "", err
+	}
+	return s.LicenseRef(ctx, id)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/platform/db"
@@ -21,14 +23,31 @@ var _ jobs.Store = (*Store)(nil)
 var errNoTx = errors.New("must run inside a transaction")
 
 // topicIn is the condition "topic starts with one of prefixes", with its
-// arguments. substr/length count characters on both engines (and, unlike
-// LIKE on SQLite, compare case-sensitively).
-func topicIn(prefixes []string) (string, []any) {
+// arguments, for pending rows. Each prefix is a range of topics (from the
+// prefix to prefixEnd), which the index outbox_due (topic first, pending
+// rows only) seeks: rows of topics no handler asked for (events.* has none
+// yet, and they stay pending) are never read. Each range repeats the
+// index's predicate: without it SQLite scans the whole index rather than
+// seek one range per prefix. The ranges compare bytes: SQLite's BINARY
+// collation does, and on PostgreSQL both the condition and the index say
+// COLLATE "C" whatever the database's collation is. substr/length then
+// check the prefix exactly (counting characters on both engines and,
+// unlike LIKE on SQLite, case-sensitively).
+func (s *Store) topicIn(prefixes []string) (string, []any) {
+	col := "topic"
+	if s.db.Dialect == db.Postgres {
+		col = `topic COLLATE "C"`
+	}
 	conds := make([]string, len(prefixes))
-	args := make([]any, 0, 2*len(prefixes))
+	args := make([]any, 0, 4*len(prefixes))
 	for i, p := range prefixes {
-		conds[i] = `substr(topic, 1, length(?)) = ?`
-		args = append(args, p, p)
+		if upper, ok := prefixEnd(p); ok {
+			conds[i] = `(` + pending + ` AND ` + col + ` >= ? AND ` + col + ` < ? AND substr(topic, 1, length(?)) = ?)`
+			args = append(args, p, upper, p, p)
+		} else {
+			conds[i] = `(` + pending + ` AND ` + col + ` >= ? AND substr(topic, 1, length(?)) = ?)`
+			args = append(args, p, p, p)
+		}
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
@@ -56,7 +75,7 @@ func (s *Store) SettleUnhandledOutbox(ctx context.Context, prefixes []string, at
 	defer errs.Wrap(&err, "sqlstore.SettleUnhandledOutbox")
 	q, args := `UPDATE outbox SET processed_at = ? WHERE `+pending, []any{at.UTC()}
 	if len(prefixes) > 0 {
-		cond, cargs := topicIn(prefixes)
+		cond, cargs := s.topicIn(prefixes)
 		q += ` AND NOT ` + cond
 		args = append(args, cargs...)
 	}
@@ -65,6 +84,27 @@ func (s *Store) SettleUnhandledOutbox(ctx context.Context, prefixes []string, at
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// prefixEnd is a string above every string that starts with p and below
+// every other string above them, bytewise: p with its last character
+// raised by one (UTF-8 keeps the order of code points bytewise, and no
+// character's encoding begins another's). The characters after one that
+// cannot be raised are dropped; false if none can (then the range has no
+// upper end).
+func prefixEnd(p string) (string, bool) {
+	r := []rune(p)
+	for i := len(r) - 1; i >= 0; i-- {
+		next := r[i] + 1
+		if next >= 0xD800 && next <= 0xDFFF { // surrogates are not characters
+			next = 0xE000
+		}
+		if next <= unicode.MaxRune && utf8.ValidRune(next) {
+			r[i] = next
+			return string(r[:i+1]), true
+		}
+	}
+	return "", false
 }
 
 // pending selects unprocessed events that have not been given up; the
@@ -79,7 +119,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, prefixes []string, now time.Tim
 	if len(prefixes) == 0 {
 		return nil, nil
 	}
-	cond, args := topicIn(prefixes)
+	cond, args := s.topicIn(prefixes)
 	args = append([]any{now.UTC()}, args...)
 	args = append(args, limit)
 	rows, err := s.db.Query(ctx, `SELECT id, topic, payload, created_at, attempts FROM outbox
@@ -106,7 +146,7 @@ func (s *Store) OutboxDue(ctx context.Context, prefixes []string, now time.Time)
 	if len(prefixes) == 0 {
 		return false, nil
 	}
-	cond, args := topicIn(prefixes)
+	cond, args := s.topicIn(prefixes)
 	var one int
 	err = s.db.QueryRow(ctx, `SELECT 1 FROM outbox WHERE `+pending+` AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND `+cond+`
 		LIMIT 1`, append([]any{now.UTC()}, args...)...).Scan(&one)
@@ -166,7 +206,7 @@ func (s *Store) OutboxStats(ctx context.Context, prefixes []string) (st jobs.Sta
 	if len(prefixes) == 0 {
 		return st, nil
 	}
-	cond, args := topicIn(prefixes)
+	cond, args := s.topicIn(prefixes)
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE `+pending+` AND `+cond, args...).Scan(&st.Pending); err != nil {
 		return st, err
 	}

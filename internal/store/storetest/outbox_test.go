@@ -121,6 +121,20 @@ func TestOutbox(t *testing.T) {
 			if s, _ := st.OutboxStats(ctx, cases); s.Pending != 0 || !s.OldestPending.IsZero() {
 				t.Errorf("stats when drained %+v", s)
 			}
+
+			// Prefixes are ranges of topics in the index: the topics just
+			// outside a range stay out, characters beyond ASCII included.
+			for i, topic := range []string{"cases/next", "cases", "casesx", "cases.事件", "事件/其他", "事件.上报", "事件"} {
+				if err := st.AddOutbox(ctx, topic, nil, at(30+i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := topics(claim(t, d, st, []string{"cases.", "事件."}, at(40), 10)); got != "cases.事件 事件.上报 " {
+				t.Errorf("claimed %q: want cases.事件 and 事件.上报 only", got)
+			}
+			if s, _ := st.OutboxStats(ctx, []string{"事件"}); s.Pending != 3 || !s.OldestPending.Equal(at(34)) {
+				t.Errorf("stats of 事件 %+v: want 3 pending from minute 34", s)
+			}
 		})
 	}
 }

@@ -35,7 +35,7 @@ type sealFixture struct {
 	now   *time.Time
 }
 
-func newSealFixture(t *testing.T, e storetest.Engine) *sealFixture {
+func newSealFixture(t testing.TB, e storetest.Engine) *sealFixture {
 	t.Helper()
 	d := storetest.Open(t, e)
 	s := sqlstore.New(d)

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+
+	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/jobs"
+	"github.com/digigov/digigov/internal/notify"
+)
+
+// handleEventNotices tells people about the steps of events that concern
+// them (governance/notice.go says whom and what): the departments an
+// event is dispatched to, whoever a supervision notice (督办) or an
+// escalation is for, the reporter when a reply waits for confirmation.
+// Only those exact topics are subscribed, not "events.": the outbox keeps
+// no rows of topics nobody handles, so a report stays one insert lighter.
+// Each handler writes one inbox row per person, in the dispatcher's
+// transaction; the sender runs after it commits.
+func (a *App) handleEventNotices() {
+	for _, topic := range governance.NoticeTopics {
+		a.Jobs.Handle(topic, a.eventNotice)
+	}
+}
+
+func (a *App) eventNotice(ctx context.Context, ev jobs.Event) error {
+	// Handle matches prefixes; an exact topic is wanted.
+	known := false
+	for _, t := range governance.NoticeTopics {
+		known = known || t == ev.Topic
+	}
+	if !known {
+		return nil
+	}
+	notices, err := a.Governance.NoticeOf(ctx, ev.Topic, ev.Payload)
+	if err != nil {
+		return err
+	}
+	var sent []notify.Notification
+	e := notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}
+	for _, n := range notices {
+		if len(n.Users) == 0 {
+			continue
+		}
+		list, err := a.Notify.Tell(ctx, e, n.Users, notify.Notice{Stem: n.Stem, Args: n.Args, Link: n.Link})
+		if err != nil {
+			return err
+		}
+		sent = append(sent, list...)
+	}
+	if len(sent) > 0 {
+		jobs.AfterCommit(ctx, func(ctx context.Context) { a.Notify.Deliver(ctx, sent) })
+	}
+	return nil
+}
