@@ -27,7 +27,7 @@ func TestCallbacksDue(t *testing.T) {
 			}
 			a, b := answered("13900001111"), answered("")
 			grid, _ := v.report("grid", noiseReport()) // closed later: not a hotline ticket
-			v.run(grid.ID, []step{{by: "dispatch", act: act(governance.ActReject, "不属于职责范围"), state: governance.Rejected}})
+			v.run(grid.ID, []step{{by: "dispatch", act: governance.Act{Action: governance.ActReject, Reason: governance.ReasonNotOurs, Comment: "不属于职责范围"}, state: governance.Rejected}})
 			due := func() []governance.Event {
 				list, err := v.gov.List(v.ctx, hot, governance.Query{CallbacksDue: true, Order: governance.ByClosed, Limit: 100})
 				if err != nil {

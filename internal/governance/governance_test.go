@@ -212,7 +212,8 @@ func TestEventFlow(t *testing.T) {
 				}},
 				{"reject needs a reason", []step{
 					{by: "dispatch", act: act(governance.ActReject, ""), err: errs.Invalid},
-					{by: "dispatch", act: act(governance.ActReject, "不属于政府职责范围，属物业管理事项"), state: governance.Rejected},
+					{by: "dispatch", act: act(governance.ActReject, "不属于政府职责范围，属物业管理事项"), err: errs.Invalid}, // no reason code
+					{by: "dispatch", act: governance.Act{Action: governance.ActReject, Reason: governance.ReasonNotOurs, Comment: "属物业管理事项"}, state: governance.Rejected},
 					{by: "dispatch", act: act(governance.ActAccept, ""), err: errs.Conflict},
 				}, nil},
 				{"return (退单) with approval, then dispatch again", []step{

@@ -21,6 +21,7 @@ type Act struct {
 	Assist  []ids.ID   // dispatch
 	Target  ids.ID     // merge: the event to merge into
 	Rating  int        // callback: 1–5, the reporter's satisfaction
+	Reason  string     // reject: one of RejectReasons (ReasonDuplicate merges into Target)
 	Parts   []Part     // split
 }
 
@@ -53,6 +54,9 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	if !canSee(by, e) {
 		return nil, errs.E(errs.NotFound, "event.not_found")
 	}
+	if in.Action == ActReject && in.Reason == ReasonDuplicate {
+		in.Action = ActMerge // a duplicate is merged (并单), not rejected
+	}
 	r, ok := rules[in.Action]
 	if !ok {
 		return nil, errs.Fields(map[string]string{"action": "event.action_unknown"})
@@ -71,6 +75,9 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	if utf8.RuneCountInString(in.Comment) > MaxComment {
 		fe["comment"] = "form.too_long"
 	}
+	if in.Action == ActReject && !validReason(in.Reason) {
+		fe["reason"] = "event.reject_reason_required"
+	}
 	photos := s.photoHashes(by, in.Photos, fe)
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
@@ -78,6 +85,9 @@ func (s *Service) Do(ctx context.Context, by *identity.Caller, id ids.ID, in Act
 	from := e.State
 	e.UpdatedAt, e.Version = s.clock(), e.Version+1
 	st := &Step{Action: in.Action, From: from, Comment: in.Comment, Photos: photos, Detail: map[string]any{}}
+	if in.Reason != "" && (in.Action == ActReject || in.Action == ActMerge) && validReason(in.Reason) {
+		st.Detail["reason"] = in.Reason
+	}
 	var more func(ctx context.Context) error // writes beyond the event itself
 	switch in.Action {
 	case ActAccept:

@@ -341,6 +341,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 			Assist  []string           `json:"assist,omitempty" maxItems:"10" doc:"dispatch: assisting (协办) organisations"`
 			Target  string             `json:"target,omitempty" maxLength:"36" doc:"merge: the event to merge into"`
 			Rating  int                `json:"rating,omitempty" minimum:"0" maximum:"5" doc:"callback: satisfaction 1–5"`
+			Reason  string             `json:"reason,omitempty" enum:"not_ours,duplicate,outside_area,insufficient," doc:"reject: the reason (with the comment); duplicate merges into target (并单)"`
 			Parts   []govEventPartBody `json:"parts,omitempty" maxItems:"10" doc:"split: the new events"`
 		}
 	}
@@ -357,7 +358,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		b := in.Body
 		a := governance.Act{Action: governance.Action(b.Action), Version: b.Version, Comment: b.Comment, Photos: photoRefs(b.Photos),
-			Lead: ids.ID(b.Lead), Target: ids.ID(b.Target), Rating: b.Rating}
+			Lead: ids.ID(b.Lead), Target: ids.ID(b.Target), Rating: b.Rating, Reason: b.Reason}
 		for _, x := range b.Assist {
 			a.Assist = append(a.Assist, ids.ID(x))
 		}

@@ -236,6 +236,7 @@ type eventPage struct {
 	New        bool
 	Parts      []int           // the split form's rows
 	Ratings    []int           // the call-back's choices, best first
+	Reasons    []string        // reject: the reason codes
 	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 	CanReveal  bool            // the viewer may reveal the phone for a call-back (pages_evflow.go)
 	Revealed   string          // the phone in full, once, after an audited reveal
@@ -263,7 +264,7 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 	}
 	d := &eventPage{Row: s.eventRows([]governance.Event{*e})[0], Steps: steps, Allowed: s.governance.Allowed(by, e),
 		Groups: eventGroups(), Staff: by.Kind == identity.KindStaff, New: r.URL.Query().Get("new") == "1",
-		Parts: []int{1, 2, 3}, Ratings: []int{5, 4, 3, 2, 1}}
+		Parts: []int{1, 2, 3}, Ratings: []int{5, 4, 3, 2, 1}, Reasons: governance.RejectReasons}
 	d.Row.Phone = e.Phone
 	for _, st := range steps {
 		if list, ok := st.Detail["duplicates"].([]any); ok {
@@ -315,7 +316,7 @@ func (s *Server) handleEventAct(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.Atoi(f.Get("version"))
 	rating, _ := strconv.Atoi(f.Get("rating"))
 	a := governance.Act{Action: governance.Action(f.Get("action")), Version: version, Comment: f.Get("comment"),
-		Lead: ids.ID(f.Get("lead")), Target: ids.ID(strings.TrimSpace(f.Get("target"))), Rating: rating}
+		Lead: ids.ID(f.Get("lead")), Target: ids.ID(strings.TrimSpace(f.Get("target"))), Rating: rating, Reason: f.Get("reason")}
 	for _, x := range f["assist"] {
 		if x != "" {
 			a.Assist = append(a.Assist, ids.ID(x))
