@@ -153,6 +153,16 @@ type govEventPartBody struct {
 	Description string `json:"description" maxLength:"4000"`
 }
 
+type govEventReportOutput struct {
+	Status int
+	Body   struct {
+		Event      govEventBody `json:"event"`
+		Existing   bool         `json:"existing,omitempty" doc:"a retry: this source already reported external_id; the event is returned as it is now (status 200)"`
+		AutoRouted bool         `json:"auto_routed" doc:"the routing rule accepted and dispatched it"`
+		Duplicates []string     `json:"duplicates,omitempty" doc:"IDs of open events of the same category nearby (并单 candidates)"`
+	}
+}
+
 func (s *Server) registerEventAPI(api huma.API) {
 	tags := []string{"events"}
 	huma.Register(api, huma.Operation{
@@ -173,46 +183,19 @@ func (s *Server) registerEventAPI(api huma.API) {
 		return &struct{ Body []eventCategoryBody }{out}, nil
 	})
 
-	type govEventReportInput struct {
-		Body struct {
-			Source      string          `json:"source,omitempty" enum:"grid,hotline,sensor,api,open311," doc:"citizens always report as portal"`
-			ExternalID  string          `json:"external_id,omitempty" maxLength:"100" doc:"the sending system's own ID"`
-			Category    string          `json:"category" maxLength:"4" doc:"a subcategory code, e.g. 0101"`
-			Description string          `json:"description" maxLength:"4000"`
-			Region      string          `json:"region" maxLength:"12" doc:"region code of the place (2–12 digits)"`
-			Address     string          `json:"address,omitempty" maxLength:"400"`
-			Lat         *float64        `json:"lat,omitempty"`
-			Lng         *float64        `json:"long,omitempty"`
-			Urgency     string          `json:"urgency,omitempty" enum:"normal,urgent,critical,"`
-			Reporter    string          `json:"reporter_name,omitempty" maxLength:"100" doc:"the citizen's name (hotline, grid)"`
-			Phone       string          `json:"phone,omitempty" maxLength:"20" doc:"the citizen's phone; stored encrypted, shown masked"`
-			Photos      []EventPhotoRef `json:"photos,omitempty" maxItems:"9" doc:"photos uploaded by the same account with POST /api/v1/event-photos, each with its receipt"`
-			OnSpot      bool            `json:"on_spot,omitempty" doc:"grid workers: fixed on patrol, close at once"`
-			OnSpotNote  string          `json:"on_spot_note,omitempty" maxLength:"2000"`
-		}
-	}
-	type govEventReportOutput struct {
-		Status int
-		Body   struct {
-			Event      govEventBody `json:"event"`
-			Existing   bool         `json:"existing,omitempty" doc:"a retry: this source already reported external_id; the event is returned as it is now (status 200)"`
-			AutoRouted bool         `json:"auto_routed" doc:"the routing rule accepted and dispatched it"`
-			Duplicates []string     `json:"duplicates,omitempty" doc:"IDs of open events of the same category nearby (并单 candidates)"`
-		}
-	}
-	huma.Register(api, huma.Operation{
+	huma.Register(api, eventReportOperation(api, huma.Operation{
 		OperationID: "report-event", Method: http.MethodPost, Path: "/api/v1/events", DefaultStatus: http.StatusCreated,
 		Summary: "Report an event (上报)", Tags: tags, Security: bearer,
 		Description: "Citizens report for themselves; staff and systems need event.report over the region. The routing rule may " +
 			"accept and dispatch it at once; reports near an open event of the same category list it in `duplicates` instead. " +
 			"422 with every invalid field. Idempotent per source and `external_id`: a retry of a report that arrived answers 200 " +
 			"with the existing event and `existing: true` (201 means created); an external_id another account's event holds is 422.",
-	}, func(ctx context.Context, in *govEventReportInput) (*govEventReportOutput, error) {
+	}), func(ctx context.Context, in *govEventReportInput) (*govEventReportOutput, error) {
 		by, err := s.apiCaller(ctx)
 		if err != nil {
 			return nil, err
 		}
-		b := in.Body
+		b := in.body
 		src := governance.Source(b.Source)
 		if src == "" {
 			src = governance.SourceAPI
@@ -233,6 +216,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		return out, nil
 	})
+	fixEventReportDoc(api, "/api/v1/events")
 
 	type govEventPhotoInput struct {
 		RawBody huma.MultipartFormFiles[struct {
