@@ -32,4 +32,14 @@
 // 亮证: the holder shows a QR code holding a short-lived compact JWS
 // (Presentation, typ "digigov-present+jwt", valid five minutes) by the
 // issuer's seal, with the licence's status entries; it verifies offline.
+// A licence's PDF carries a Reference (typ "digigov-ref+jwt") in its QR
+// code instead: the same particulars without the fields, no expiry,
+// signed once and stored.
+//
+// Whatever a payload says of its issuer is the signer's claim: the
+// verifier accepts it only when it is the signing key's organisation
+// (ReasonIssuerMismatch otherwise). Keys imported from other nodes' trust
+// lists can be withdrawn — by a newer list of the same source, or by
+// removing the source — after which what they signed answers
+// ReasonTrustWithdrawn.
 package license

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -19,7 +20,8 @@ var Scenarios = []string{"medical", "pharmacy", "pension", "subsidy", "transport
 // be staff (workbench.use) — the operator at the point of use.
 //
 // The result says why not when the code is not a valid social security
-// card code (the use is then not recorded). Returns errs.Invalid for an
+// card code (the use is then not recorded). The use and its audit entry
+// are written together. Returns errs.Invalid for an
 // unknown scenario or a missing place or code.
 func (s *Service) PointOfUse(ctx context.Context, by *identity.Caller, code, scenario, place string) (*Result, error) {
 	if err := identity.Authorize(by, identity.PermWorkbench, ""); err != nil {
@@ -63,7 +65,21 @@ func (s *Service) PointOfUse(ctx context.Context, by *identity.Caller, code, sce
 	if o, err := s.people.Organization(ctx, by.OrgID); err == nil {
 		org = o.Name
 	}
-	err = s.store.AddLicenseUse(ctx, &Use{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, UserID: string(by.UserID),
-		UserName: by.Name, OrgName: org, Purpose: "point_of_use", Scenario: scenario, Place: place, At: s.clock()})
-	return r, err
+	u := &Use{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, UserID: string(by.UserID),
+		UserName: by.Name, OrgName: org, Purpose: "point_of_use", Scenario: scenario, Place: place, At: s.clock()}
+	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		if err := s.store.AddLicenseUse(ctx, u); err != nil {
+			return err
+		}
+		subject := ""
+		if l.HolderKind == HolderPerson {
+			subject = string(l.HolderID)
+		}
+		return s.audit.Record(ctx, by, "license.used_at_point", audit.Target{Type: "license", ID: string(l.ID),
+			Region: string(l.Region), Subject: subject}, map[string]any{"number": l.Number, "scenario": scenario, "place": place, "org": org})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }

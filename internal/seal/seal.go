@@ -95,6 +95,7 @@ type Use struct {
 	Purpose   string // "license", "trust_list", …
 	Ref       string // what the document is (a licence ID)
 	At        time.Time
+	SealTitle string // filled when listing across seals (UsesPage)
 }
 
 // NewSeal is what an administrator gives to create a seal.

@@ -49,6 +49,10 @@ type Store interface {
 	AddSealUse(ctx context.Context, u *Use) error
 	// SealUses lists a seal's uses, newest first.
 	SealUses(ctx context.Context, sealID ids.ID, limit int) ([]Use, error)
+	// SealUsesPage lists up to q.Limit+1 uses matching q, newest first
+	// (by time, then ID): of q.SealID, or of the seals whose region lies
+	// within one of within when q.SealID is "", with SealTitle filled.
+	SealUsesPage(ctx context.Context, within []region.Code, q UseQuery) ([]Use, error)
 	// SealUseOf returns the use of key kid on the document with hash
 	// docHash; errs.NotFound if there is none.
 	SealUseOf(ctx context.Context, kid, docHash string) (*Use, error)

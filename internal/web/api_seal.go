@@ -33,6 +33,8 @@ type sealBody struct {
 
 type sealUseBody struct {
 	At      time.Time `json:"at"`
+	SealID  string    `json:"seal_id"`
+	Seal    string    `json:"seal,omitempty" doc:"the seal's name, across seals"`
 	KID     string    `json:"kid"`
 	Actor   string    `json:"actor"`
 	DocHash string    `json:"doc_sha256" doc:"SHA-256 (hex) of the bytes signed"`
@@ -142,33 +144,68 @@ func (s *Server) registerSealAPI(api huma.API) {
 		return &sealOutput{Body: sealBodyOf(se)}, nil
 	})
 
-	type sealUsesInput struct {
-		ID    string `path:"id" maxLength:"36"`
-		Limit int    `query:"limit" minimum:"1" maximum:"1000" default:"200"`
-	}
-	type sealUsesOutput struct {
-		Body struct {
-			Items []sealUseBody `json:"items"`
-		}
-	}
 	huma.Register(api, huma.Operation{
 		OperationID: "seal-uses", Method: http.MethodGet, Path: "/api/v1/seals/{id}/uses",
 		Summary: "A seal's use log (用印记录)", Tags: []string{"seals"}, Security: bearer,
-		Description: "Every signature made with the seal, newest first: when, with which key, by whom, over what (SHA-256).",
+		Description: "Every signature made with the seal, newest first: when, with which key, by whom, over what (SHA-256). " +
+			"Filter by period (days in Asia/Shanghai, both included) and purpose; page with next_cursor.",
 	}, func(ctx context.Context, in *sealUsesInput) (*sealUsesOutput, error) {
-		by, err := s.apiCaller(ctx)
-		if err != nil {
-			return nil, err
-		}
-		list, err := s.seals.Uses(ctx, by, ids.ID(in.ID), in.Limit)
-		if err != nil {
-			return nil, s.problem(ctx, err)
-		}
-		out := &sealUsesOutput{}
-		out.Body.Items = make([]sealUseBody, len(list))
-		for i, u := range list {
-			out.Body.Items[i] = sealUseBody{At: u.At, KID: u.KID, Actor: u.ActorName, DocHash: u.DocHash, Purpose: u.Purpose, Ref: u.Ref}
-		}
-		return out, nil
+		return s.sealUses(ctx, ids.ID(in.ID), sealUsesQuery{From: in.From, To: in.To, Purpose: in.Purpose, Cursor: in.Cursor, Limit: in.Limit})
 	})
+	huma.Register(api, huma.Operation{
+		OperationID: "all-seal-uses", Method: http.MethodGet, Path: "/api/v1/seal-uses",
+		Summary: "Every use of every seal within the caller's scope (用印记录)", Tags: []string{"seals"}, Security: bearer,
+		Description: "For administrators (seal.manage): the use log of every seal whose organisation lies within their scope, " +
+			"newest first, with the seal's name; the same filters and paging as a seal's use log.",
+	}, func(ctx context.Context, in *sealUsesQuery) (*sealUsesOutput, error) {
+		return s.sealUses(ctx, "", *in)
+	})
+}
+
+// sealUsesQuery is the use log's filter and page in the API.
+type sealUsesQuery struct {
+	From    string `query:"from" maxLength:"10" doc:"first day (YYYY-MM-DD, Asia/Shanghai)"`
+	To      string `query:"to" maxLength:"10" doc:"last day, included"`
+	Purpose string `query:"purpose" maxLength:"40" doc:"license, license_ref, present, status_list, trust_list, document, data_asset_certificate"`
+	Cursor  string `query:"cursor" maxLength:"80" doc:"next_cursor of the previous page"`
+	Limit   int    `query:"limit" minimum:"1" maximum:"1000" default:"200"`
+}
+
+type sealUsesInput struct {
+	ID      string `path:"id" maxLength:"36"`
+	From    string `query:"from" maxLength:"10" doc:"first day (YYYY-MM-DD, Asia/Shanghai)"`
+	To      string `query:"to" maxLength:"10" doc:"last day, included"`
+	Purpose string `query:"purpose" maxLength:"40" doc:"license, license_ref, present, status_list, trust_list, document, data_asset_certificate"`
+	Cursor  string `query:"cursor" maxLength:"80" doc:"next_cursor of the previous page"`
+	Limit   int    `query:"limit" minimum:"1" maximum:"1000" default:"200"`
+}
+
+type sealUsesOutput struct {
+	Body struct {
+		Items      []sealUseBody `json:"items"`
+		NextCursor string        `json:"next_cursor,omitempty" doc:"absent on the last page"`
+	}
+}
+
+func (s *Server) sealUses(ctx context.Context, sealID ids.ID, in sealUsesQuery) (*sealUsesOutput, error) {
+	by, err := s.apiCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q, err := sealUseFilter{From: in.From, To: in.To, Purpose: in.Purpose, After: in.Cursor}.query(sealID, in.Limit)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	p, err := s.seals.UsesPage(ctx, by, q)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &sealUsesOutput{}
+	out.Body.Items = make([]sealUseBody, len(p.Uses))
+	for i, u := range p.Uses {
+		out.Body.Items[i] = sealUseBody{At: u.At, SealID: string(u.SealID), Seal: u.SealTitle, KID: u.KID, Actor: u.ActorName,
+			DocHash: u.DocHash, Purpose: u.Purpose, Ref: u.Ref}
+	}
+	out.Body.NextCursor = p.Next.String()
+	return out, nil
 }

@@ -91,12 +91,15 @@ func (s *Server) renderSeal(w http.ResponseWriter, r *http.Request, id ids.ID, e
 	if kerr != nil {
 		return kerr
 	}
-	uses, uerr := s.seals.Uses(r.Context(), caller(r), id, 200)
+	data := map[string]any{"Seal": se, "Keys": keys}
+	fe, uerr := s.sealUsesPage(r, id, data)
 	if uerr != nil {
 		return uerr
 	}
-	p := &page{Title: "seal.detail_title", Face: identity.FaceWorkbench, Data: map[string]any{
-		"Seal": se, "Keys": keys, "Uses": uses}}
+	p := &page{Title: "seal.detail_title", Face: identity.FaceWorkbench, Data: data}
+	if len(fe) > 0 {
+		p.Status, p.Errors = http.StatusUnprocessableEntity, fe
+	}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args, p.Form = status(e), errorsOf(e), e.Args, r.PostForm
 	}

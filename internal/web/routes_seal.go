@@ -14,6 +14,8 @@ func (s *Server) sealRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("POST /workbench/seals", s.errorPage(s.handleCreateSeal))
 	mux.Handle("GET /workbench/seals/{id}", s.errorPage(s.handleSeal))
 	mux.Handle("POST /workbench/seals/{id}/act", s.errorPage(s.handleSealAction))
+	// Every use of every seal within the administrator's scope.
+	mux.Handle("GET /workbench/seal-uses", s.errorPage(s.handleSealUses))
 	// A seal's image is public: it is printed on every document it seals.
 	mux.Handle("GET /seals/{id}/image.svg", s.errorPage(s.handleSealImage))
 	// Every active and retired key of the node, for verifiers.

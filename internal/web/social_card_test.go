@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/digigov/digigov/internal/app"
+	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -40,6 +42,11 @@ func TestSocialCardPointOfUse(t *testing.T) {
 	uses := cit.Get("/wallet/uses").Doc.Find("#uses").Text()
 	if !strings.Contains(uses, "药店购药") || !strings.Contains(uses, "天河区大参林药店") || !strings.Contains(uses, "黄志强") {
 		t.Errorf("holder's use log: %q", uses)
+	}
+	// The recorded use is audited (once: the ID card's code recorded nothing).
+	if es, err := n.App.Audit.Entries(context.Background(), audit.Filter{Action: "license.used_at_point", Limit: 10}); err != nil ||
+		len(es) != 1 || !strings.Contains(es[0].Detail, "天河区大参林药店") || es[0].ActorName != "黄志强" {
+		t.Errorf("point-of-use audit: %v %+v", err, es)
 	}
 	if r := cit.Get("/workbench/social-card"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("citizen at the point of use page: %d", r.StatusCode)
