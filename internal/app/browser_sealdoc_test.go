@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -201,6 +203,53 @@ func (b *tab) verifyUpload(pdf, sig string) string {
 	return b.text("#doc-verdict-sentence")
 }
 
+// sealAndQR looks at the last page of a PDF as a reader sees it (rendered
+// with poppler's pdftoppm): how many pixels are seal red, and what the QR
+// code on it says (read with zbarimg). Without the tools it says so and
+// returns red < 0 (scripts/testenv.sh installs poppler-utils and
+// zbar-tools).
+func sealAndQR(t *testing.T, pdf []byte) (red int, qr string) {
+	t.Helper()
+	for _, tool := range []string{"pdftoppm", "zbarimg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Logf("%s not installed: the seal and the QR code on the PDF are not looked at", tool)
+			return -1, ""
+		}
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "d.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-r", "100", "-singlefile", "-png", f, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	page := filepath.Join(dir, "page.png")
+	r, err := os.Open(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(r)
+	r.Close()
+	if err != nil {
+		t.Fatalf("the rendered page: %v", err)
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if cr>>8 > 170 && cg>>8 < 90 && cb>>8 < 90 {
+				red++
+			}
+		}
+	}
+	out, err := exec.Command("zbarimg", "-q", "--raw", page).Output()
+	if err != nil {
+		t.Fatalf("zbarimg finds no QR code on the decision: %v", err)
+	}
+	return red, strings.TrimSpace(string(out))
+}
+
 // TestBrowserJourneySealedDecision is the approval: 张明's case completes
 // with 准予, and its 准予办理决定书, sealed by 广州市人社局, appears on his case
 // page. He downloads the PDF and its signature, opens the verifier from
@@ -231,6 +280,17 @@ func TestBrowserJourneySealedDecision(t *testing.T) {
 	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf[len(pdf)-64:], []byte("%%EOF")) {
 		t.Fatalf("the download is not a PDF: %q…", pdf[:min(len(pdf), 16)])
+	}
+	// As a reader sees it: the red seal, and the QR code of the node's
+	// verifier for this number.
+	if red, qr := sealAndQR(t, pdf); red >= 0 {
+		if red < 1000 {
+			t.Errorf("the decision's last page has %d seal-red pixels at 100 dpi: no seal", red)
+		}
+		if !strings.HasSuffix(qr, "/documents/verify?n="+docNumber) {
+			t.Errorf("the decision's QR code says %q, want the verifier for %s", qr, docNumber)
+		}
+		t.Logf("decision %s: %d seal-red pixels, QR %s", docNumber, red, qr)
 	}
 	sigName, sig := b.download(dir, dl, "#case-documents a.doc-sig")
 	if sigName != docNumber+".pdf.jws" || strings.Count(string(sig), ".") != 2 {
@@ -323,6 +383,19 @@ func TestBrowserJourneyRefusalDecision(t *testing.T) {
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	// What he reads in it: the refusal, its reason and his remedies.
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		out, err := exec.Command("pdftotext", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		text := strings.Join(strings.Fields(string(out)), "")
+		for _, want := range []string{"不予办理决定书", "张明", reason, "行政复议", "行政诉讼", gzHRSS} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the refusal's PDF does not say %q:\n%s", want, out)
+			}
+		}
 	}
 	if got := b.verifyUpload(path, ""); !strings.HasPrefix(got, "文书真实有效") {
 		t.Fatalf("the refusal's PDF: the verifier says %q", got)

@@ -74,8 +74,10 @@ func (a *App) seedDemoMarket(ctx context.Context, orgs map[string]*identity.Orga
 	if err != nil {
 		return err
 	}
-	ent := &identity.Caller{UserID: u.ID, Username: u.Username, Name: u.DisplayName, Kind: identity.KindEnterprise,
-		PersonID: u.PersonID, EnterpriseID: u.EnterpriseID}
+	ent, err := a.Identity.CallerOf(ctx, u.ID) // the agent, with its grant
+	if err != nil {
+		return err
+	}
 	o, err := a.Market.Order(ctx, ent, market.OrderInput{ProductID: products[0].ID, Purpose: "供应链尽职调查",
 		PurposeDetail: "核验本公司供应商的登记状态与注册资本，用于供应商准入审核。"})
 	if err != nil {

@@ -78,6 +78,26 @@ func TestStationEditReachesOtherInstance(t *testing.T) {
 				slices.Contains(got.Rollup, region.Code("440106")) {
 				t.Errorf("B's station after: %+v %v, want it in 440104", got, err)
 			}
+
+			// Disabled on A: A refuses its readings at once, B within the bound.
+			if _, err := a.App.Sensing.UpdateStation(ctx, a.Caller(t, "duty"), st.Code, sensing.NewStation{Name: st.Name,
+				Region: "440104", Lat: st.Lat, Lon: st.Lon, Metrics: got.Metrics, Disabled: true}); err != nil {
+				t.Fatal(err)
+			}
+			disabled := time.Now()
+			if rep := read(a, "aqi", 41); rep.Accepted != 0 || rep.Rejected[0].Reason != "sensing.station_disabled" {
+				t.Errorf("A after disabling: %+v", rep)
+			}
+			for {
+				rep := read(b, "aqi", 41)
+				if rep.Accepted == 0 && rep.Rejected[0].Reason == "sensing.station_disabled" {
+					break
+				}
+				if time.Since(disabled) > bound {
+					t.Fatalf("B still takes the disabled station's readings %s after", time.Since(disabled).Round(time.Millisecond))
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
 		})
 	}
 }

@@ -15,7 +15,10 @@ import (
 // event is opened a moment after the alert is raised (through the outbox),
 // and only when the alert reaches orange, so the duty officer may declare
 // before it exists. Declare links the event if it is there; LinkAlertEvent
-// links the incidents when the event is opened.
+// links the incidents when the event is opened. Both look for the other
+// side after writing their audit entry, which holds the audit chain's head
+// row until commit: of two at the same instant, the second waits for the
+// first and sees its rows, so neither link is missed.
 
 // linkAlertEvent links inc, declared from an alert by actor, to the event
 // the alert opened, if there is one, in the transaction in ctx.

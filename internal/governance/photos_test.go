@@ -65,9 +65,15 @@ func TestPhotoReceipts(t *testing.T) {
 				t.Fatalf("report photos: %v", e.Photos)
 			}
 
-			// On the spot: the closure step shows the worker's photo.
-			spot := v.upload("grid", 3)
+			// On the spot: a photo is the proof it was fixed, and the
+			// closure step shows it.
 			in := noiseReport()
+			in.Source, in.OnSpot, in.OnSpotNote = governance.SourceGrid, true, "已现场清理"
+			_, _, err := v.gov.Report(v.ctx, v.as("grid"), in)
+			if e := errs.As(err); e == nil || e.Fields["photos"] != "event.on_spot_photo_required" {
+				t.Fatalf("closing on the spot without a photo: %v", err)
+			}
+			spot := v.upload("grid", 3)
 			in.Photos, in.OnSpot, in.OnSpotNote = []governance.PhotoRef{spot}, true, "已现场清理"
 			closed, _ := v.report("grid", in)
 			_, steps, err := v.gov.Get(v.ctx, v.as("grid"), closed.ID)

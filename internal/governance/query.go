@@ -17,6 +17,7 @@ const (
 	ByDeadline Order = "deadline" // earliest deadline first, undispatched last; the work queue
 	ByCreated  Order = "created"  // newest first
 	ByUpdated  Order = "updated"  // oldest change first (for feeds that follow changes)
+	ByClosed   Order = "closed"   // closed longest ago first (call-backs due)
 )
 
 // Query selects events. Reach conditions (Within, Reporter, Orgs) are ORed:
@@ -39,6 +40,10 @@ type Query struct {
 	CreatedTo    time.Time
 	UpdatedAfter time.Time
 	OverdueAt    time.Time // only open events past their deadline at this time
+	// CallbacksDue selects the hotline's call-backs due (回访): hotline
+	// tickets closed and not yet called back (no rating), through an index
+	// of those alone; with ByClosed, the longest waiting first.
+	CallbacksDue bool
 	Order        Order
 	Limit        int
 	Offset       int

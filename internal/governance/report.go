@@ -53,6 +53,7 @@ type Input struct {
 type Outcome struct {
 	Duplicates []Event // open events of the same category nearby: candidates for 并单
 	AutoRouted bool    // the routing rule accepted and dispatched it
+	Existing   bool    // a retry: the event of this source and external ID was reported before, and is returned as it is now
 }
 
 // Report records a new event from any source, routes it, and publishes
@@ -142,6 +143,9 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		return nil
 	})
 	if err != nil {
+		if e.ExternalID != "" && errs.Is(err, errs.Conflict) {
+			return s.retried(ctx, by, e, err) // external.go
+		}
 		return nil, nil, err
 	}
 	s.changed(e.Region)
@@ -237,6 +241,9 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 		e.Phone = ph
 	}
 	e.Photos = s.photoHashes(by, in.Photos, fe)
+	if in.OnSpot && len(in.Photos) == 0 {
+		fe["photos"] = "event.on_spot_photo_required" // the photo is the proof it was fixed
+	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(fe)
 	}

@@ -42,6 +42,9 @@ type Store interface {
 	// since that deadline. It must run in a transaction; on
 	// PostgreSQL rows another transaction holds are skipped.
 	ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) ([]Event, error)
+	// EventByExternalID returns the event a source reported with an
+	// external ID; errs.NotFound if there is none.
+	EventByExternalID(ctx context.Context, source Source, externalID string) (*Event, error)
 	// EventStaff lists the grants held at one of orgs or with one of
 	// scopes (exact codes): the people an event step may concern.
 	EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.Code) ([]StaffGrant, error)

@@ -16,8 +16,10 @@ const (
 	KindSystem     Kind = "system"     // another system, through an API token
 )
 
-// Grant gives a staff account a role in an organisation over a region scope:
-// the scope's region and everything below it.
+// Grant gives an account a role over a region scope: the scope's region
+// and everything below it. Staff hold grants in an organisation (stored,
+// given by administrators); an enterprise agent holds one grant, built
+// with the caller (AgentGrant): 企业经办人 over its enterprise's region.
 type Grant struct {
 	Role  Role
 	OrgID ids.ID
@@ -94,18 +96,20 @@ func (c *Caller) Face() Face {
 	return FaceWorkbench
 }
 
-// Scopes returns the region scopes in which the caller holds p. An
-// enterprise agent holds its role's permissions (market.order) with the
-// empty scope: Authorize passes them for actions not tied to a region, and
-// the service checks that the enterprise is the caller's own.
+// AgentGrant is the grant of an enterprise's agent: the role
+// RoleEnterpriseAgent (market.order: acting for the enterprise) over the
+// enterprise's registered region ("" if it has none). Actions for one's
+// own enterprise are not tied to a region — the market authorizes them
+// with the empty target, and the service checks that the enterprise is the
+// caller's own — so the scope only says where the enterprise is.
+func AgentGrant(e *Enterprise) Grant {
+	return Grant{Role: RoleEnterpriseAgent, Scope: e.Region}
+}
+
+// Scopes returns the region scopes in which the caller holds p: those of
+// its grants whose role carries p.
 func (c *Caller) Scopes(p Permission) []region.Code {
 	if c.Anonymous() {
-		return nil
-	}
-	if c.Kind == KindEnterprise {
-		if c.EnterpriseID != "" && RoleEnterpriseAgent.Allows(p) {
-			return []region.Code{""}
-		}
 		return nil
 	}
 	var out []region.Code

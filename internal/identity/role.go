@@ -62,6 +62,7 @@ const (
 	PermEventVerify    Permission = "event.verify"    // verify (核查) that an event was handled
 	PermEventSupervise Permission = "event.supervise" // send supervision notices (督办)
 	PermEventRules     Permission = "event.rules"     // maintain event routing rules
+	PermEventCallback  Permission = "event.callback"  // call reporters back after closure (回访): see their full phone, audited
 	PermSealManage     Permission = "seal.manage"     // create, suspend, revoke, rotate seals; read their use log
 	PermLicenseIssue   Permission = "license.issue"   // issue, suspend, revoke, reinstate licences as one's organisation
 	PermSensingIngest  Permission = "sensing.ingest"  // send indicator readings (sensor gateways' tokens)
@@ -86,10 +87,10 @@ var rolePermissions = map[Role][]Permission{
 	RoleLeader:          {PermCockpit, PermWorkbench, PermAuditRead, PermEventSupervise},
 	RoleSysAdmin:        {PermWorkbench, PermUserManage, PermOrgManage, PermAuditRead, PermRegionImport, PermCatalogManage, PermSealManage, PermSensingIngest, PermKnowledgeEdit},
 	RoleDispatcher:      {PermWorkbench, PermEventReport, PermEventDispatch, PermEventRules, PermKnowledgeEdit},
-	RoleHotlineOperator: {PermWorkbench, PermEventReport},
+	RoleHotlineOperator: {PermWorkbench, PermEventReport, PermEventCallback},
 	RoleEventOfficer:    {PermWorkbench, PermEventHandle},
-	// Enterprise agents act for their own enterprise, not through grants:
-	// they hold these with no region scope (see Caller.Scopes).
+	// Enterprise agents act for their own enterprise, through the one
+	// grant built with their caller (AgentGrant).
 	RoleEnterpriseAgent: {PermMarketOrder},
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/platform/cryptox"
+	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -136,12 +137,29 @@ func (s *Service) loadCaller(ctx context.Context, u *User) (*Caller, error) {
 		PersonID: u.PersonID, EnterpriseID: u.EnterpriseID, OrgID: u.OrgID,
 		Locale: u.Locale, Elderly: u.Elderly,
 	}
-	if u.Kind == KindStaff || u.Kind == KindSystem {
+	switch {
+	case u.Kind == KindStaff || u.Kind == KindSystem:
 		g, err := s.store.Grants(ctx, u.ID)
 		if err != nil {
 			return nil, err
 		}
 		c.Grants = g
+	case u.Kind == KindEnterprise && u.EnterpriseID != "":
+		// The agent acts for its enterprise: one grant, over its region.
+		e, err := s.store.Enterprise(ctx, u.EnterpriseID)
+		switch {
+		case err == nil:
+			c.Grants = []Grant{AgentGrant(e)}
+		case !errs.Is(err, errs.NotFound):
+			return nil, err
+		}
 	}
 	return c, nil
+}
+
+// CallerOf returns the Caller of account id as signing in builds it (its
+// grants included), for trusted code acting as that account: demo data,
+// tests. A disabled or unknown account is errs.Unauthenticated.
+func (s *Service) CallerOf(ctx context.Context, id ids.ID) (*Caller, error) {
+	return s.callerOf(ctx, id)
 }

@@ -5,9 +5,10 @@
 // such as 行政审批专用章). Each seal has a key pair in one of three
 // algorithms: SM2 with SM3 (the default, GM/T 0003 with the default user
 // ID 1234567812345678), Ed25519 and ECDSA P-256 for verifiers abroad.
-// Private keys are encrypted at rest under the node key (cryptox.Keyring)
-// and used through the Signer interface, so a hardware security module can
-// take their place later without changing callers.
+// Private keys live in a Vault: by default (SoftwareVault) encrypted at
+// rest under the node key (cryptox.Keyring); a hardware security module
+// implements Vault and keeps them inside it. Either way they are used
+// through the Signer interface, so callers never change.
 //
 // A seal's life: created active; suspended (signs nothing, what it signed
 // stays valid) and resumed; rotated (a new key signs from now on; the old

@@ -86,7 +86,10 @@ type Deps struct {
 	Tx    Transactor
 	Audit *audit.Service
 	Orgs  Organizations
-	Keys  *cryptox.Keyring // encrypts private keys at rest
+	Keys  *cryptox.Keyring // encrypts private keys at rest (the default Vault's)
+	// Vault keeps the private keys; nil means SoftwareVault{Keys}. A
+	// hardware security module plugs in here.
+	Vault Vault
 	Now   func() time.Time
 }
 
@@ -96,7 +99,7 @@ type Service struct {
 	tx      Transactor
 	audit   *audit.Service
 	orgs    Organizations
-	keys    *cryptox.Keyring
+	vault   Vault
 	now     func() time.Time
 	signers sync.Map      // kid → Signer: decrypted keys, so that signing does not open one per use
 	gen     atomic.Uint64 // bumped by every lifecycle change in this process (Generation)
@@ -109,14 +112,16 @@ func (s *Service) Generation() uint64 { return s.gen.Load() }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, orgs: d.Orgs, keys: d.Keys, now: d.Now}
+	v := d.Vault
+	if v == nil {
+		v = SoftwareVault{Keys: d.Keys}
+	}
+	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, orgs: d.Orgs, vault: v, now: d.Now}
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // keyAD is the associated data binding an encrypted secret to its key.
-func keyAD(kid string) []byte { return []byte("seal_key|" + kid) }
-
 func target(se *Seal) audit.Target {
 	return audit.Target{Type: "seal", ID: string(se.ID), Region: string(se.Region)}
 }
@@ -188,9 +193,9 @@ func (s *Service) create(ctx context.Context, actor audit.Actor, org *identity.O
 	return se, nil
 }
 
-// newKey generates a key for se and seals its secret.
+// newKey generates a key for se in the vault.
 func (s *Service) newKey(se *Seal, now time.Time) (*Key, error) {
-	sg, secret, err := GenerateKey(se.Alg)
+	sg, blob, err := s.vault.Generate(se.Alg)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +205,7 @@ func (s *Service) newKey(se *Seal, now time.Time) (*Key, error) {
 	}
 	jwk.Kid = sg.KeyID()
 	s.signers.Store(sg.KeyID(), sg)
-	return &Key{KID: sg.KeyID(), SealID: se.ID, Alg: se.Alg, Public: jwk, PrivateEnc: s.keys.Seal(secret, keyAD(sg.KeyID())),
+	return &Key{KID: sg.KeyID(), SealID: se.ID, Alg: se.Alg, Public: jwk, PrivateEnc: blob,
 		State: KeyActive, CreatedAt: now}, nil
 }
 
@@ -419,16 +424,12 @@ func (s *Service) signer(ctx context.Context, kid string) (Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := s.keys.Open(k.PrivateEnc, keyAD(kid))
+	sg, err := s.vault.Open(k.Alg, kid, k.PrivateEnc)
 	if err != nil {
 		return nil, err
 	}
-	sg, err := LoadKey(k.Alg, secret)
-	if err != nil {
+	if err := checkOpened(sg, kid); err != nil {
 		return nil, err
-	}
-	if sg.KeyID() != kid {
-		return nil, errs.Errorf(errs.Internal, "seal: key %s opens as %s", kid, sg.KeyID())
 	}
 	s.signers.Store(kid, sg)
 	return sg, nil

@@ -16,12 +16,19 @@ import (
 type ImportedKey struct {
 	JWK    seal.JWK // the key, with its organisation and seal as the list names them
 	Source string   // the trust list's issuer: the other province's organisation
+	// WithdrawnAt is set when trust in the key was withdrawn here: a
+	// newer list of its source no longer carried it (its seal was revoked
+	// there), or an administrator removed the source.
+	WithdrawnAt time.Time
 }
 
 // checkImported verifies a signature whose key is not this node's
 // against the keys imported from other nodes' trust lists. Nothing here
 // knows the other node's seal states: its trust list leaves revoked
-// seals' keys out, and re-importing it is how their revocation arrives.
+// seals' keys out, and re-importing it is how their revocation arrives —
+// the key is then withdrawn, and what it signed answers trust_withdrawn,
+// as licences do (this node cannot prove a signature older than the
+// revocation: the proof is in the other node's audit chain).
 func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed) *Verdict {
 	k, err := s.store.ImportedKey(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
@@ -46,6 +53,10 @@ func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed) *Ver
 	}
 	if strings.TrimSpace(issuer) != "" {
 		v.IssuerName = issuer
+	}
+	if !k.WithdrawnAt.IsZero() {
+		v.SealRevokedAt = k.WithdrawnAt
+		return fail(v, ReasonTrustWithdrawn)
 	}
 	v.Genuine = true
 	return v

@@ -27,6 +27,7 @@ const (
 	ReasonHashMismatch    Reason = "hash_mismatch"    // genuine signature, but of another PDF: the file was changed
 	ReasonChanged         Reason = "changed"          // no signature given; the PDF names a document of this node, but is not its PDF: changed after signing
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
+	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
 )
 
@@ -65,9 +66,9 @@ func fail(v *Verdict, r Reason) *Verdict {
 // Verify checks a PDF against its detached signature. Without a
 // signature, the node looks the PDF up by its SHA-256 among the documents
 // it issued and, failing that, by the number the file names: a changed
-// copy of a document of the node answers ReasonChanged. It never returns an error: every failure is a verdict with a
-// reason (only ctx's cancellation or a database failure gives
-// ReasonUnavailable).
+// copy of a document of the node answers ReasonChanged. It never returns
+// an error: every failure is a verdict with a reason (only ctx's
+// cancellation or a database failure gives ReasonUnavailable).
 func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Verdict {
 	v := &Verdict{}
 	if len(pdf) == 0 {

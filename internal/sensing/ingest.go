@@ -101,6 +101,8 @@ func (s *Service) ingest(ctx context.Context, actor audit.Actor, in []Input, bad
 		switch v := *x.Value; {
 		case st == nil || !allowed(st.Region):
 			reason = "sensing.station_unknown"
+		case st.Disabled:
+			reason = "sensing.station_disabled"
 		case !mok:
 			reason = "sensing.metric_unknown"
 		case len(st.Metrics) > 0 && !slices.Contains(st.Metrics, m.Code):

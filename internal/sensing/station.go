@@ -18,7 +18,8 @@ type Station struct {
 	Region    region.Code `json:"region"`
 	Lat       float64     `json:"lat"` // WGS-84
 	Lon       float64     `json:"lon"`
-	Metrics   []string    `json:"metrics"` // the metric codes it measures; empty: not declared
+	Metrics   []string    `json:"metrics"`  // the metric codes it measures; empty: not declared
+	Disabled  bool        `json:"disabled"` // 停用: its new readings are refused, the stored ones kept
 	CreatedAt time.Time   `json:"created_at"`
 	ChangedAt time.Time   `json:"-"` // when it was created or last changed: caches compare it
 
@@ -30,12 +31,13 @@ type Station struct {
 
 // NewStation is a station to create.
 type NewStation struct {
-	Code    string
-	Name    string
-	Region  string
-	Lat     float64
-	Lon     float64
-	Metrics []string // metric codes; each known, no repeats
+	Code     string
+	Name     string
+	Region   string
+	Lat      float64
+	Lon      float64
+	Metrics  []string // metric codes; each known, no repeats
+	Disabled bool     // 停用: refuse its readings
 }
 
 // validCode reports whether s may be a station code: 1–64 letters, digits,
@@ -57,7 +59,7 @@ func validCode(s string) bool {
 // check validates in against the region tree and returns the station.
 func (in NewStation) check(t *region.Tree) (*Station, error) {
 	f := map[string]string{}
-	st := &Station{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), Lat: in.Lat, Lon: in.Lon}
+	st := &Station{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), Lat: in.Lat, Lon: in.Lon, Disabled: in.Disabled}
 	if !validCode(st.Code) {
 		f["code"] = "sensing.station_code_invalid"
 	}

@@ -8,8 +8,9 @@ import (
 	"github.com/digigov/digigov/internal/platform/errs"
 )
 
-// UpdateStation changes a station's name, region, coordinates and metrics
-// (its code, which sensors send, stays). Needs sensing.manage over the
+// UpdateStation changes a station's name, region, coordinates, metrics and
+// whether it is disabled (停用: its readings refused as
+// "sensing.station_disabled"); its code, which sensors send, stays. Needs sensing.manage over the
 // station's region and over the new one; audited with before and after.
 //
 // Readings keep the regions they were rolled up into; this instance uses
@@ -54,7 +55,7 @@ func (s *Service) UpdateStation(ctx context.Context, by *identity.Caller, code s
 }
 
 func stationDetail(st *Station) map[string]any {
-	return map[string]any{"name": st.Name, "region": st.Region, "lat": st.Lat, "lon": st.Lon, "metrics": st.Metrics}
+	return map[string]any{"name": st.Name, "region": st.Region, "lat": st.Lat, "lon": st.Lon, "metrics": st.Metrics, "disabled": st.Disabled}
 }
 
 // ManagedRules lists the alert rules by may change: those whose scope lies

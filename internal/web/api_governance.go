@@ -192,8 +192,10 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 	}
 	type govEventReportOutput struct {
-		Body struct {
+		Status int
+		Body   struct {
 			Event      govEventBody `json:"event"`
+			Existing   bool         `json:"existing,omitempty" doc:"a retry: this source already reported external_id; the event is returned as it is now (status 200)"`
 			AutoRouted bool         `json:"auto_routed" doc:"the routing rule accepted and dispatched it"`
 			Duplicates []string     `json:"duplicates,omitempty" doc:"IDs of open events of the same category nearby (并单 candidates)"`
 		}
@@ -203,7 +205,8 @@ func (s *Server) registerEventAPI(api huma.API) {
 		Summary: "Report an event (上报)", Tags: tags, Security: bearer,
 		Description: "Citizens report for themselves; staff and systems need event.report over the region. The routing rule may " +
 			"accept and dispatch it at once; reports near an open event of the same category list it in `duplicates` instead. " +
-			"422 with every invalid field.",
+			"422 with every invalid field. Idempotent per source and `external_id`: a retry of a report that arrived answers 200 " +
+			"with the existing event and `existing: true` (201 means created); an external_id another account's event holds is 422.",
 	}, func(ctx context.Context, in *govEventReportInput) (*govEventReportOutput, error) {
 		by, err := s.apiCaller(ctx)
 		if err != nil {
@@ -220,7 +223,10 @@ func (s *Server) registerEventAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		out := &govEventReportOutput{}
+		out := &govEventReportOutput{Status: http.StatusCreated}
+		if oc.Existing {
+			out.Status, out.Body.Existing = http.StatusOK, true
+		}
 		out.Body.Event, out.Body.AutoRouted = s.eventBodyOf(by, e, nil), oc.AutoRouted
 		for _, d := range oc.Duplicates {
 			out.Body.Duplicates = append(out.Body.Duplicates, string(d.ID))

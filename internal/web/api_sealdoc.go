@@ -15,7 +15,7 @@ import (
 
 type sealdocVerdictBody struct {
 	Genuine              bool      `json:"genuine" doc:"the PDF is the one the seal signed, and the signature counts"`
-	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, changed, seal_revoked, unavailable"`
+	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, changed, seal_revoked, trust_withdrawn, unavailable"`
 	Message              string    `json:"message" doc:"the verdict in words, in the request's language"`
 	Registered           bool      `json:"registered,omitempty" doc:"a number lookup: the node issued this number"`
 	Number               string    `json:"number,omitempty"`

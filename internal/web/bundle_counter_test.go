@@ -130,6 +130,9 @@ func TestCounterBundleWithLicences(t *testing.T) {
 	}
 	granted := map[ids.ID]map[ids.ID]bool{}
 	for _, g := range gs {
+		if !strings.Contains(g.Purpose, "窗口代办，申请人同意：本人到场书面同意") {
+			t.Errorf("grant %s rests on %q, want the consent recorded at the counter", g.ID, g.Purpose)
+		}
 		if granted[g.CaseID] == nil {
 			granted[g.CaseID] = map[ids.ID]bool{}
 		}
@@ -153,8 +156,18 @@ func TestCounterBundleWithLicences(t *testing.T) {
 			t.Errorf("case %s grants %d licences, want none (no material of it was ticked)", cs.ItemCode, len(granted[cs.ID]))
 		}
 	}
-	// The staff see the case they were sent to, naming the licence.
+	// The staff land on the first case; the 丧葬补助金 case's submission
+	// names the consent and the licences.
 	if r := c.Get(r.Header.Get("Location")); r.StatusCode != http.StatusOK {
 		t.Errorf("the counter opens the first case: %d", r.StatusCode)
+	}
+	for _, cs := range mine {
+		if cs.ItemCode != "HRSS-0009" {
+			continue
+		}
+		tl := c.Get("/cases/" + string(cs.ID)).Doc.Find("#timeline").Text()
+		if !strings.Contains(tl, "代办：本人到场书面同意") || !strings.Contains(tl, "免提交，使用电子证照") {
+			t.Errorf("the case's timeline = %q, want the consent and the e-licences", tl)
+		}
 	}
 }

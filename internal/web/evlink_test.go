@@ -303,3 +303,44 @@ func TestIncidentEventsAPI(t *testing.T) {
 		t.Errorf("the leader's list: %d %s", code, body)
 	}
 }
+
+// A duty officer disables a station on its edit page: the list marks it,
+// its readings are refused with the reason, the stored ones stay; the
+// edit page shows the box ticked, and unticking enables it again.
+func TestStationDisablePage(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	d := signedIn(t, n, "duty")
+	edit := d.Get("/workbench/sensing/stations/GZ-TH-AQ-01")
+	if edit.StatusCode != 200 || edit.Doc.Find("#f-disabled").Length() != 1 || edit.Doc.Find("#f-disabled[checked]").Length() != 0 {
+		t.Fatalf("edit page: %d, disable box %d", edit.StatusCode, edit.Doc.Find("#f-disabled").Length())
+	}
+	form := url.Values{"name": {"天河体育中心空气监测站"}, "region": {"440106"}, "lat": {"23.137"}, "lon": {"113.324"},
+		"metrics": {"aqi", "pm25"}, "disabled": {"1"}}
+	if r := d.Post("/workbench/sensing/stations/GZ-TH-AQ-01", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %d %q", r.StatusCode, r.Doc.Find(".field-error").Text())
+	}
+	list := d.Get("/workbench/sensing/stations")
+	if list.Doc.Find(`tr[data-station="GZ-TH-AQ-01"] [data-disabled]`).Length() != 1 ||
+		list.Doc.Find(`tr[data-station="GZ-TH-RAIN-01"] [data-disabled]`).Length() != 0 {
+		t.Errorf("the list does not mark the disabled station alone")
+	}
+	v := 50.0
+	rep, err := n.App.Sensing.Ingest(context.Background(), n.Caller(t, "duty"), []sensing.Input{{Line: 1, Station: "GZ-TH-AQ-01",
+		Metric: "aqi", Time: sensing.Time(time.Now().Unix()), Value: &v}}, nil)
+	if err != nil || rep.Accepted != 0 || len(rep.Rejected) != 1 || rep.Rejected[0].Reason != "sensing.station_disabled" {
+		t.Errorf("a reading of the disabled station: %+v %v", rep, err)
+	}
+	if d.Get("/workbench/sensing/stations/GZ-TH-AQ-01").Doc.Find("#f-disabled[checked]").Length() != 1 {
+		t.Error("the edit page does not show the station disabled")
+	}
+	form.Del("disabled")
+	d.Get("/workbench/sensing/stations/GZ-TH-AQ-01")
+	if r := d.Post("/workbench/sensing/stations/GZ-TH-AQ-01", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("enable: %d", r.StatusCode)
+	}
+	rep, err = n.App.Sensing.Ingest(context.Background(), n.Caller(t, "duty"), []sensing.Input{{Line: 1, Station: "GZ-TH-AQ-01",
+		Metric: "aqi", Time: sensing.Time(time.Now().Unix()), Value: &v}}, nil)
+	if err != nil || rep.Accepted != 1 {
+		t.Errorf("a reading after enabling: %+v %v", rep, err)
+	}
+}

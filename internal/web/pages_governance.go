@@ -71,6 +71,8 @@ type reportPage struct {
 	Picker    *picker
 	Knowledge *hotlineKB // pages_knowledge.go
 	Tasks     []eventRow // grid: verification tasks; hotline: call-backs due
+	Page      int        // hotline: the page of call-backs due, from 1
+	More      bool       // hotline: a next page exists
 	Mine      []eventRow
 }
 
@@ -111,17 +113,9 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, refused *e
 			return err
 		}
 		d.Knowledge = kb
-		list, err := s.governance.List(ctx, by, governance.Query{States: []governance.State{governance.Closed}, Order: governance.ByCreated, Limit: 50})
-		if err != nil {
+		if err := s.callbacksDue(r, by, d); err != nil { // pages_evflow.go
 			return err
 		}
-		var due []governance.Event
-		for _, e := range list {
-			if e.Rating == 0 && e.Source == governance.SourceHotline {
-				due = append(due, e)
-			}
-		}
-		d.Tasks = s.eventRows(due)
 	}
 	if mode != "hotline" {
 		mine, err := s.governance.Mine(ctx, by, 20)
@@ -243,6 +237,8 @@ type eventPage struct {
 	Parts      []int           // the split form's rows
 	Ratings    []int           // the call-back's choices, best first
 	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
+	CanReveal  bool            // the viewer may reveal the phone for a call-back (pages_evflow.go)
+	Revealed   string          // the phone in full, once, after an audited reveal
 }
 
 // Can reports whether the viewer may take action a.
@@ -259,7 +255,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) error {
 	return s.renderEvent(w, r, ids.ID(r.PathValue("id")), nil)
 }
 
-func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, refused *errs.Error) error {
+func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, refused *errs.Error, opts ...func(*eventPage)) error {
 	by := caller(r)
 	e, steps, err := s.governance.Get(r.Context(), by, id)
 	if err != nil {
@@ -292,6 +288,10 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 	}
 	if d.Incidents, err = s.eventIncidentsOf(r, e); err != nil {
 		return err
+	}
+	d.CanReveal = s.governance.CanRevealPhone(by, e)
+	for _, o := range opts {
+		o(d)
 	}
 	face := identity.FaceWorkbench
 	if !d.Staff {

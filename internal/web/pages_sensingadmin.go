@@ -56,6 +56,9 @@ func (s *Server) renderSensingStations(w http.ResponseWriter, r *http.Request, e
 	if edit != nil && refused == nil {
 		def = edit.Region
 		p.Form = url.Values{"name": {edit.Name}, "lat": {fmt.Sprint(edit.Lat)}, "lon": {fmt.Sprint(edit.Lon)}, "metrics": edit.Metrics}
+		if edit.Disabled {
+			p.Form.Set("disabled", "1")
+		}
 	}
 	if refused != nil {
 		def = region.Code(pickedRegion(r.PostForm, "region"))
@@ -79,7 +82,7 @@ func stationInput(r *http.Request) sensing.NewStation {
 		lat, lon = 0, 0
 	}
 	return sensing.NewStation{Code: f.Get("code"), Name: f.Get("name"), Region: pickedRegion(f, "region"), Lat: lat, Lon: lon,
-		Metrics: f["metrics"]}
+		Metrics: f["metrics"], Disabled: f.Get("disabled") == "1"}
 }
 
 // refusal turns a form error into what the form shows: field errors as

@@ -22,6 +22,7 @@ func (s *Server) governanceRoutes(mux *http.ServeMux, api huma.API) {
 	// The dispatcher's and departments' queue, the supervisor's overdue view.
 	mux.Handle("GET /workbench/events", s.errorPage(s.handleEventQueue))
 	mux.Handle("GET /workbench/events/overdue", s.errorPage(s.handleEventOverdue))
+	s.evflowRoutes(mux) // pages_evflow.go
 	s.open311Routes(mux)
 	s.registerEventAPI(api)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -48,7 +49,8 @@ type goqueryPage struct {
 // "unknown key" at node B until B imports A's trust list; from then on B
 // answers genuine, names A's organisation as the issuer and says it is
 // another province's trusted issuer, and still tells a changed PDF and a
-// changed signature apart.
+// changed signature apart. When A revokes the seal and B imports A's next
+// list, B answers "trust withdrawn" for the document, as for A's licence.
 func TestDocumentVerifiesAtOtherProvince(t *testing.T) {
 	e := storetest.Engines(t)[0]
 	a := &licenseNode{Node: apptest.StartPublic(t, e), t: t, tok: map[string]string{}}
@@ -68,6 +70,12 @@ func TestDocumentVerifiesAtOtherProvince(t *testing.T) {
 	}
 	if v := a.verifyDoc(d.PDF, d.JWS); !v.Genuine || v.Issuer != d.IssuerName {
 		t.Fatalf("at A: %+v", v)
+	}
+
+	var lic issued
+	body := `{"type":"social_security_card","holder":"` + citizenID + `","fields":{"card_number":"D44010600888","issue_place":"广州市"}}`
+	if code := a.api(http.MethodPost, "/api/v1/licenses", "officer", body, &lic); code != http.StatusCreated {
+		t.Fatalf("issue at A: %d", code)
 	}
 
 	if v := b.verifyDoc(d.PDF, d.JWS); v.Genuine || v.Reason != "unknown_key" {
@@ -115,6 +123,45 @@ func TestDocumentVerifiesAtOtherProvince(t *testing.T) {
 	sig[7] ^= 0x40
 	if v := b.verifyDoc(d.PDF, parts[0]+"."+parts[1]+"."+base64.RawURLEncoding.EncodeToString(sig)); v.Genuine || v.Reason != "tampered" {
 		t.Errorf("changed signature at B: %+v", v)
+	}
+	if v := b.verify(lic.JWS, false); v.Verdict != "valid" {
+		t.Fatalf("A's licence at B: %+v", v)
+	}
+
+	// A revokes the seals that sealed the decision and the licence; its
+	// next trust list leaves their keys out. Once B imports it, B answers
+	// "seal revoked" for both (B cannot prove they were signed before),
+	// and its trust list page shows the keys withdrawn.
+	adminA := a.Caller(t, "admin")
+	revoked := map[string]bool{}
+	for _, kid := range []string{d.KID, lic.KID} {
+		_, se, err := a.App.Seals.KeyInfo(ctx, kid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !revoked[string(se.ID)] {
+			revoked[string(se.ID)] = true
+			if _, err := a.App.Seals.Act(ctx, adminA, se.ID, seal.ActRevoke, "印章遗失"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if v := b.verifyDoc(d.PDF, d.JWS); !v.Genuine {
+		t.Errorf("before B imports A's new list it still trusts the key: %+v", v)
+	}
+	list = a.c.Get("/.well-known/trust-list.jws").Body
+	if _, err := b.App.Licenses.ImportTrustList(ctx, b.Caller(t, "admin"), list); err != nil {
+		t.Fatal(err)
+	}
+	if v := b.verifyDocTrusted(d.PDF, d.JWS); v.Genuine || v.Reason != "trust_withdrawn" || v.KeySource != source ||
+		!strings.Contains(v.Message, "撤回") {
+		t.Errorf("A's document at B after A revoked its seal: %+v", v)
+	}
+	if v := b.verify(lic.JWS, false); v.Verdict != "invalid" || v.Reason != "trust_withdrawn" {
+		t.Errorf("A's licence at B after A revoked its seal: %+v", v)
+	}
+	if p := uploadDoc(t, b, d.PDF, d.JWS); !strings.Contains(p.sentence, "撤回") {
+		t.Errorf("B's page after the withdrawal says %q", p.sentence)
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
@@ -134,11 +136,43 @@ func (s *Store) CaseEvents(ctx context.Context, id ids.ID) (_ []cases.Event, err
 	return out, rows.Err()
 }
 
+// caseNumber is a series' last number of a day, deferred in a SQLite
+// transaction.
+type caseNumber struct {
+	series, day string
+	last        int
+}
+
+type caseNumberKey struct{ series, day string }
+
 func (s *Store) NextCaseNumber(ctx context.Context, series, day string) (n int, err error) {
 	defer errs.Wrap(&err, "sqlstore.NextCaseNumber")
+	if s.db.Dialect == db.SQLite && db.InTx(ctx) {
+		// The transaction holds SQLite's single write lock: the counter is
+		// read once per transaction (a group commit of many submissions or
+		// reports), counted on in memory and written once before the
+		// commit. A request rolled back to its savepoint gives its numbers
+		// back, as the upsert did.
+		key := caseNumberKey{series, day}
+		last := 0
+		if v, ok := db.Deferred(ctx, key); ok {
+			last = v.(caseNumber).last
+		} else if err := s.db.QueryRow(ctx, `SELECT last FROM case_numbers WHERE series = ? AND day = ?`, series, day).
+			Scan(&last); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+		return last + 1, db.Defer(ctx, key, caseNumber{series, day, last + 1}, s.writeCaseNumber)
+	}
 	err = s.db.QueryRow(ctx, `INSERT INTO case_numbers (series, day, last) VALUES (?, ?, 1)
 		ON CONFLICT (series, day) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`, series, day).Scan(&n)
 	return n, err
+}
+
+func (s *Store) writeCaseNumber(ctx context.Context, v any) error {
+	c := v.(caseNumber)
+	_, err := s.db.Exec(ctx, `INSERT INTO case_numbers (series, day, last) VALUES (?, ?, ?)
+		ON CONFLICT (series, day) DO UPDATE SET last = excluded.last`, c.series, c.day, c.last)
+	return err
 }
 
 func (s *Store) CasesOf(ctx context.Context, applicantID ids.ID, limit int) (_ []cases.Case, err error) {

@@ -97,8 +97,8 @@ func (s *Store) UpdateStation(ctx context.Context, st *sensing.Station) (err err
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Exec(ctx, `UPDATE sensing_stations SET name = ?, region = ?, lat = ?, lon = ?, metrics = ?, changed_at = ? WHERE code = ?`,
-		st.Name, st.Region, st.Lat, st.Lon, string(metrics), nullTime(st.ChangedAt), st.Code)
+	res, err := s.db.Exec(ctx, `UPDATE sensing_stations SET name = ?, region = ?, lat = ?, lon = ?, metrics = ?, changed_at = ?, disabled = ?
+		WHERE code = ?`, st.Name, st.Region, st.Lat, st.Lon, string(metrics), nullTime(st.ChangedAt), st.Disabled, st.Code)
 	if err != nil {
 		return err
 	}

@@ -299,6 +299,10 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 	if !q.OverdueAt.IsZero() {
 		where, args = append(where, openCond+" AND deadline < ?"), append(args, q.OverdueAt.UTC())
 	}
+	if q.CallbacksDue {
+		// Word for word the predicate of the partial index gov_events_callbacks.
+		where = append(where, callbacksDueCond)
+	}
 	query := `SELECT ` + eventCols + ` FROM gov_events`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
@@ -308,6 +312,8 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 		query += ` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, created_at, id`
 	case governance.ByUpdated:
 		query += ` ORDER BY updated_at, id`
+	case governance.ByClosed:
+		query += ` ORDER BY closed_at, id`
 	default:
 		query += ` ORDER BY created_at DESC, id DESC`
 	}

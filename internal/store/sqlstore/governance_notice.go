@@ -50,3 +50,18 @@ func (s *Store) EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.C
 	}
 	return out, rows.Err()
 }
+
+// callbacksDueCond selects the hotline's call-backs due; it is the
+// predicate of the partial index gov_events_callbacks (migration 00032),
+// written the same so that both engines use it.
+const callbacksDueCond = `state = 'closed' AND source = 'hotline' AND rated_at IS NULL`
+
+func (s *Store) EventByExternalID(ctx context.Context, source governance.Source, externalID string) (_ *governance.Event, err error) {
+	defer errs.Wrap(&err, "sqlstore.EventByExternalID(%s, %q)", source, externalID)
+	e, err := scanEvent(s.db.QueryRow(ctx, `SELECT `+eventCols+` FROM gov_events WHERE source = ? AND external_id = ? AND external_id <> ''`,
+		source, externalID))
+	if err != nil {
+		return nil, notFound(err, "event")
+	}
+	return e, nil
+}

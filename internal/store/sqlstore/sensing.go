@@ -25,19 +25,19 @@ func (s *Store) CreateStation(ctx context.Context, st *sensing.Station) (err err
 	if st.ChangedAt.IsZero() {
 		st.ChangedAt = st.CreatedAt
 	}
-	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, metrics, created_at, changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.CreatedAt.UTC(),
-		st.ChangedAt.UTC()).Scan(&st.ID)
+	err = s.db.QueryRow(ctx, `INSERT INTO sensing_stations (code, name, region, lat, lon, metrics, created_at, changed_at, disabled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, st.Code, st.Name, st.Region, st.Lat, st.Lon, string(metrics), st.CreatedAt.UTC(),
+		st.ChangedAt.UTC(), st.Disabled).Scan(&st.ID)
 	return conflict(err, "sensing.station")
 }
 
-const stationCols = `id, code, name, region, lat, lon, metrics, created_at, changed_at`
+const stationCols = `id, code, name, region, lat, lon, metrics, created_at, changed_at, disabled`
 
 func scanStation(sc interface{ Scan(...any) error }) (*sensing.Station, error) {
 	var st sensing.Station
 	var metrics string
 	var changed sql.NullTime
-	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &metrics, &st.CreatedAt, &changed); err != nil {
+	if err := sc.Scan(&st.ID, &st.Code, &st.Name, &st.Region, &st.Lat, &st.Lon, &metrics, &st.CreatedAt, &changed, &st.Disabled); err != nil {
 		return nil, err
 	}
 	st.ChangedAt = timeOf(changed)

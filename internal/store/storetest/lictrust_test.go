@@ -47,6 +47,13 @@ func TestTrustedKeysWithdrawn(t *testing.T) {
 			if k, _ := s.TrustedKey(ctx, "a2"); !k.RemovedAt.IsZero() {
 				t.Errorf("kept key withdrawn: %+v", k)
 			}
+			// The document verifier no longer finds a withdrawn key.
+			if _, err := s.ImportedKey(ctx, "a1"); !errs.Is(err, errs.NotFound) {
+				t.Errorf("withdrawn key for documents: %v", err)
+			}
+			if _, err := s.ImportedKey(ctx, "a2"); err != nil {
+				t.Errorf("kept key for documents: %v", err)
+			}
 			list, err := s.TrustedKeys(ctx)
 			if err != nil || len(list) != 2 {
 				t.Fatalf("listed: %d %v", len(list), err)

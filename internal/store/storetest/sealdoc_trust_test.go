@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -14,7 +15,8 @@ import (
 
 // TestImportedKey: the document verifier finds a key imported with
 // another node's trust list, with its organisation and the list's
-// issuer; a kid nobody imported is not found.
+// issuer; a kid nobody imported is not found; a withdrawn key is found
+// with the time of its withdrawal.
 func TestImportedKey(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -38,6 +40,17 @@ func TestImportedKey(t *testing.T) {
 			}
 			if _, err := s.ImportedKey(ctx, "no-such-kid"); !errs.Is(err, errs.NotFound) {
 				t.Errorf("unknown kid: %v, want NotFound", err)
+			}
+			if !k.WithdrawnAt.IsZero() {
+				t.Errorf("a fresh key is withdrawn: %v", k.WithdrawnAt)
+			}
+			// Trust withdrawn (a newer list of the source left the key out):
+			// the verifier still finds the key, and when.
+			if n, err := s.WithdrawTrustedKeys(ctx, "湖南省人民政府办公厅", "", nil, t0.Add(time.Hour), "管理员"); err != nil || n != 1 {
+				t.Fatalf("withdraw: %d %v", n, err)
+			}
+			if k, err := s.ImportedKey(ctx, j.Kid); err != nil || !k.WithdrawnAt.Equal(t0.Add(time.Hour)) {
+				t.Errorf("withdrawn key: %+v %v", k, err)
 			}
 		})
 	}

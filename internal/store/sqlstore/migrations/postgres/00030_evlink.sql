@@ -13,8 +13,11 @@ CREATE INDEX emergency_incidents_source_alert ON emergency_incidents(source_aler
 ALTER TABLE sensing_stations ADD COLUMN changed_at TIMESTAMPTZ;
 UPDATE sensing_stations SET changed_at = created_at;
 CREATE INDEX sensing_stations_changed ON sensing_stations(changed_at, code);
+-- A disabled station (停用) keeps its readings; new ones are refused.
+ALTER TABLE sensing_stations ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- +goose Down
+ALTER TABLE sensing_stations DROP COLUMN disabled;
 DROP INDEX sensing_stations_changed;
 ALTER TABLE sensing_stations DROP COLUMN changed_at;
 DROP INDEX emergency_incidents_source_alert;
