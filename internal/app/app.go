@@ -258,7 +258,11 @@ func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within reg
 	if err != nil {
 		return nil, err
 	}
-	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), Overdue: sum.Overdue,
+	c30, err := a.Governance.Closure30(ctx, within)
+	if err != nil {
+		return nil, err
+	}
+	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), ClosureRate30: c30.Rate(), Overdue: sum.Overdue,
 		Satisfaction: sum.Satisfaction()}, nil
 }
 

@@ -19,7 +19,12 @@ import (
 // audited, searched and answered from on the hotline desk, in both
 // languages; operators cannot edit it.
 func TestKnowledgeBase(t *testing.T) {
-	n := apptest.Start(t, storetest.Engines(t)[0])
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testKnowledgeBase(t, apptest.Start(t, e)) })
+	}
+}
+
+func testKnowledgeBase(t *testing.T, n *apptest.Node) {
 	ctx := context.Background()
 	ed := n.Client(t)
 	ed.Login("dispatch", app.DemoPassword)

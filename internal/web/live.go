@@ -39,10 +39,11 @@ const (
 // (一网统管 events engine). The governance domain provides them through
 // Deps.CockpitEvents; until it does, the cockpit shows its slot empty.
 type CockpitEventFigures struct {
-	Today        int     `json:"today"`        // events reported today
-	ClosureRate  float64 `json:"closure_rate"` // closed / reported, 0–1
-	Overdue      int     `json:"overdue"`      // open past their deadline
-	Satisfaction float64 `json:"satisfaction"` // satisfied ratings / ratings, 0–1
+	Today         int     `json:"today"`           // events reported today
+	ClosureRate   float64 `json:"closure_rate"`    // today's: of the events reported today, the share closed, 0–1
+	ClosureRate30 float64 `json:"closure_rate_30"` // 30 days: of the events reported in the last 30 days, the share closed by now, 0–1
+	Overdue       int     `json:"overdue"`         // open past their deadline
+	Satisfaction  float64 `json:"satisfaction"`    // satisfied ratings / ratings, 0–1
 }
 
 // CockpitEventsFunc reads the events figures within a region for a viewer,

@@ -18,7 +18,12 @@ import (
 // reports with it, the key is revoked and stops working; the province
 // administrator sees and may revoke it, another citizen may not.
 func TestOpen311Keys(t *testing.T) {
-	n := apptest.Start(t, storetest.Engines(t)[0])
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testOpen311Keys(t, apptest.Start(t, e)) })
+	}
+}
+
+func testOpen311Keys(t *testing.T, n *apptest.Node) {
 	ctx := context.Background()
 	c := n.Client(t)
 	c.Login("citizen", app.DemoPassword)

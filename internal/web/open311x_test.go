@@ -80,7 +80,12 @@ func TestOpen311PublicPrivacy(t *testing.T) {
 // media_url comes out of photos (a scaled copy served here) and of the
 // client's own URL given on POST.
 func TestOpen311UpdatesAndMedia(t *testing.T) {
-	n := apptest.Start(t, storetest.Engines(t)[0])
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { open311UpdatesAndMedia(t, apptest.Start(t, e)) })
+	}
+}
+
+func open311UpdatesAndMedia(t *testing.T, n *apptest.Node) {
 	ctx := context.Background()
 	key := n.Token(t, "grid")
 	form := func() url.Values {

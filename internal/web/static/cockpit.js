@@ -102,7 +102,7 @@
       var slot = document.getElementById("cockpit-events");
       if (!slot) { return; }
       var pct = function (f) { return (f * 100).toFixed(1) + "%"; };
-      var vals = { today: String(ev.today), closure_rate: pct(ev.closure_rate), overdue: String(ev.overdue), satisfaction: pct(ev.satisfaction) };
+      var vals = { today: String(ev.today), closure_rate: pct(ev.closure_rate), closure_rate_30: pct(ev.closure_rate_30), overdue: String(ev.overdue), satisfaction: pct(ev.satisfaction) };
       Object.keys(vals).forEach(function (k) { text(slot.querySelector('[data-k="' + k + '"]'), vals[k]); });
     }
 
