@@ -47,9 +47,10 @@ func TestTrustedKeysWithdrawn(t *testing.T) {
 			if k, _ := s.TrustedKey(ctx, "a2"); !k.RemovedAt.IsZero() {
 				t.Errorf("kept key withdrawn: %+v", k)
 			}
-			// The document verifier no longer finds a withdrawn key.
-			if _, err := s.ImportedKey(ctx, "a1"); !errs.Is(err, errs.NotFound) {
-				t.Errorf("withdrawn key for documents: %v", err)
+			// The document verifier sees the key as withdrawn (and answers
+			// trust_withdrawn), not as a trusted key.
+			if k, err := s.ImportedKey(ctx, "a1"); err != nil || !k.WithdrawnAt.Equal(t0) {
+				t.Errorf("withdrawn key for documents: %+v %v", k, err)
 			}
 			if _, err := s.ImportedKey(ctx, "a2"); err != nil {
 				t.Errorf("kept key for documents: %v", err)
