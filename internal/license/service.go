@@ -180,6 +180,9 @@ func (s *Service) FontFile() string { return s.font }
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // IssuerURL is an organisation's issuer ID.
+// BaseURL is the node's public URL the credentials' URLs start with.
+func (s *Service) BaseURL() string { return s.base }
+
 func (s *Service) IssuerURL(orgID ids.ID) string { return s.base + "/issuers/" + string(orgID) }
 
 // StatusURL is a status list credential's URL.

@@ -13,6 +13,9 @@ func (s *Server) licenseRoutes(mux *http.ServeMux, api huma.API) {
 	mux.Handle("GET /verify", s.errorPage(s.handleVerifyForm))
 	mux.Handle("POST /verify", s.errorPage(s.handleVerify))
 	mux.Handle("GET /credentials/status/{id}", s.errorPage(s.handleStatusList))
+	// The URLs the credentials name: issuer documents and the vocabulary.
+	mux.Handle("GET /issuers/{id}", s.errorPage(s.handleIssuer))
+	mux.Handle("GET /ns/licenses", s.errorPage(s.handleLicenseVocabulary))
 	// Holders: the wallet (卡包).
 	mux.Handle("GET /wallet", s.errorPage(s.handleWallet))
 	mux.Handle("GET /wallet/uses", s.errorPage(s.handleLicenseUses))
