@@ -161,25 +161,9 @@ func dataFeeds(st *sqlstore.Store) map[string]datashare.Feed {
 // startDataFeeds recomputes the fed resources every feedRefreshEvery until
 // ctx ends; the returned function stops it and waits.
 func (a *App) startDataFeeds(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(feedRefreshEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if n, err := a.DataShare.RefreshFeeds(ctx); err != nil && ctx.Err() == nil {
-				a.Log.Error("data feeds", "refreshed", n, "err", fmt.Sprint(err))
-			}
+	return periodic(ctx, feedRefreshEvery, false, func(ctx context.Context) {
+		if n, err := a.DataShare.RefreshFeeds(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("data feeds", "refreshed", n, "err", fmt.Sprint(err))
 		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+	})
 }

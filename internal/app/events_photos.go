@@ -14,34 +14,18 @@ const photoPruneEvery = time.Hour
 // Every instance may run it: each orphan is deleted in its own transaction
 // that only one of them wins.
 func (a *App) startPhotoPruning(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(photoPruneEvery)
-		defer t.Stop()
+	return periodic(ctx, photoPruneEvery, true, func(ctx context.Context) {
 		for {
-			for {
-				n, err := a.Governance.PruneUploads(ctx, 200)
-				if err != nil && ctx.Err() == nil {
-					a.Log.Warn("prune event photo uploads", "err", err)
-				}
-				if n > 0 {
-					a.Log.Info("pruned unattached event photos", "blobs", n)
-				}
-				if err != nil || n < 200 {
-					break
-				}
+			n, err := a.Governance.PruneUploads(ctx, 200)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Warn("prune event photo uploads", "err", err)
 			}
-			select {
-			case <-ctx.Done():
+			if n > 0 {
+				a.Log.Info("pruned unattached event photos", "blobs", n)
+			}
+			if err != nil || n < 200 {
 				return
-			case <-t.C:
 			}
 		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+	})
 }

@@ -14,31 +14,15 @@ const governanceTick = time.Minute
 // timer claims events in a transaction (skipping rows another instance
 // holds on PostgreSQL). The returned function stops it and waits.
 func (a *App) startGovernanceTimer(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(governanceTick)
-		defer t.Stop()
+	return periodic(ctx, governanceTick, true, func(ctx context.Context) {
 		for {
-			for {
-				n, err := a.Governance.RunOverdue(ctx, 100)
-				if err != nil && ctx.Err() == nil {
-					a.Log.Error("overdue events", "err", err)
-				}
-				if err != nil || n < 100 {
-					break
-				}
+			n, err := a.Governance.RunOverdue(ctx, 100)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Error("overdue events", "err", err)
 			}
-			select {
-			case <-ctx.Done():
+			if err != nil || n < 100 {
 				return
-			case <-t.C:
 			}
 		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+	})
 }
