@@ -25,8 +25,9 @@ var errNoTx = errors.New("must run inside a transaction")
 // topicIn is the condition "topic starts with one of prefixes", with its
 // arguments, for pending rows. Each prefix is a range of topics (from the
 // prefix to prefixEnd), which the index outbox_due (topic first, pending
-// rows only) seeks: rows of topics no handler asked for (events.* has none
-// yet, and they stay pending) are never read. Each range repeats the
+// rows only) seeks: rows of topics no handler asked for are never read (since
+// SubscribeOutbox they are written processed anyway; rows of older
+// versions wait until SettleUnhandledOutbox). Each range repeats the
 // index's predicate: without it SQLite scans the whole index rather than
 // seek one range per prefix. The ranges compare bytes: SQLite's BINARY
 // collation does, and on PostgreSQL both the condition and the index say
