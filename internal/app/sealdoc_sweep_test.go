@@ -2,17 +2,12 @@ package app
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/cases"
-	"github.com/digigov/digigov/internal/catalog"
-	"github.com/digigov/digigov/internal/config"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/jobs"
 	"github.com/digigov/digigov/internal/sealdoc"
@@ -22,31 +17,7 @@ import (
 // the outbox committed a case's completion (the decision never issued)
 // issues that decision as soon as it serves again, without any event.
 func TestServeSweepsLostDecisionsAtStartUp(t *testing.T) {
-	dir := t.TempDir()
-	cfg := &config.Config{DataDir: dir, DB: filepath.Join(dir, "digigov.db"), NodeKeyFile: filepath.Join(dir, "node.key"),
-		LogFormat: "text", LogLevel: "error", MaxBodyBytes: 1 << 20}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a, err := Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if _, err := a.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	it := catalog.Item{
-		Code: "TST-0002", Name: "测试事项", Type: catalog.TypePublic, Department: "hrss", Level: catalog.LevelCity,
-		Materials:    []catalog.Material{{Name: "居民身份证", Required: true, Form: "original"}},
-		Form:         []catalog.Field{{Name: "reason", Label: "申请事由", Kind: catalog.FieldText, Required: true, MaxLength: 20}},
-		PromisedDays: 5, StatutoryDays: 20, Fee: "不收费", OnlineDepth: 4, Scopes: []catalog.Scope{catalog.ScopeProvince},
-		Channels: []catalog.Channel{catalog.ChannelOnline}, Targets: []catalog.Target{catalog.TargetPerson},
-		Steps:  []catalog.Step{{Stage: catalog.StageAccept, Role: identity.RoleCaseOfficer}, {Stage: catalog.StageDecide, Role: identity.RoleDepartmentHead}},
-		Result: "测试结果",
-	}
-	if _, err := a.Catalog.ImportAs(ctx, audit.System("test"), []catalog.Item{it}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, cancel, a, it := openTestApp(t, "TST-0002")
 	caller := func(username string) *identity.Caller {
 		u, err := a.Identity.UserByUsername(ctx, username)
 		if err != nil {
