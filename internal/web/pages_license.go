@@ -398,7 +398,7 @@ func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) e
 		text = string(b)
 	}
 	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
-	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden || c == errs.Conflict {
 		return s.renderTrustedKeys(w, r, err, -1)
 	}
 	if err != nil {
