@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/digigov/digigov/internal/app"
@@ -98,5 +100,41 @@ func TestTrustListCannotTakeOverAnotherSourcesKey(t *testing.T) {
 				t.Errorf("English refusal: %d %q", r.StatusCode, r.Doc.Find("#trust-error").Text())
 			}
 		})
+	}
+}
+
+// TestForeignStatusURLOutsideItsNode: a key from 湖南's trust list (node
+// http://127.0.0.1:9) signs a licence whose status list URL points at
+// another address (here a server standing for an internal one). The
+// verifier does not fetch it: the licence is genuine, its status
+// unchecked with the reason bad_url, and the address sees no request.
+func TestForeignStatusURLOutsideItsNode(t *testing.T) {
+	e := storetest.Engines(t)[0]
+	n := startLicense(t, e)
+	var hits atomic.Int32
+	inner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(inner.Close)
+	hn := &foreignNode{t: t, url: "http://127.0.0.1:9", name: "湖南省人民政府办公厅"}
+	k1 := hn.key("湖南省市场监督管理局", "11430000MB1234567X")
+	if _, err := n.App.Licenses.ImportTrustList(context.Background(), n.Caller(t, "admin"), hn.list(k1)); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := &foreignNode{t: t, url: inner.URL}
+	lic := elsewhere.licence(k1, license.CredIssuer{ID: hn.url + "/issuers/3", Name: "湖南省市场监督管理局", USCC: "11430000MB1234567X"})
+	var v liveVerdict
+	b, _ := json.Marshal(map[string]any{"jws": lic})
+	if code := n.api(http.MethodPost, "/api/v1/licenses/verify", "", string(b), &v); code != http.StatusOK {
+		t.Fatalf("verify: %d", code)
+	}
+	if !v.Genuine || !v.StatusUnchecked || v.StatusError != "bad_url" {
+		t.Errorf("licence with a status URL off its node: %+v", v)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the other address was requested %d times", hits.Load())
+	}
+	// The verifier page says why, in Chinese.
+	p := n.Client(t).Post("/verify", url.Values{"text": {lic}})
+	if p.StatusCode != http.StatusOK || !strings.Contains(p.Doc.Text(), "状态列表地址无效") {
+		t.Errorf("verifier page: %d", p.StatusCode)
 	}
 }
