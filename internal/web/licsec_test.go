@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/audit"
@@ -136,5 +137,72 @@ func TestForeignStatusURLOutsideItsNode(t *testing.T) {
 	p := n.Client(t).Post("/verify", url.Values{"text": {lic}})
 	if p.StatusCode != http.StatusOK || !strings.Contains(p.Doc.Text(), "状态列表地址无效") {
 		t.Errorf("verifier page: %d", p.StatusCode)
+	}
+}
+
+// TestSocialCardForeignCodeNotRecordedAgainstALocalHolder: a key of 湖南's
+// trust list signs a 亮证 code of a 社会保障卡 carrying the UUID, number and
+// holder of a Guangdong licence of this node. At the point of use it is
+// verified and shown as 湖南's card, recorded in the audit log only: the
+// local holder's 用证记录 stays empty of it. The holder's own code is
+// recorded in their history as before.
+func TestSocialCardForeignCodeNotRecordedAgainstALocalHolder(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := startLicense(t, e)
+			ctx := context.Background()
+			var card issued
+			for _, l := range n.listMine("citizen") {
+				if strings.HasPrefix(l.Number, "SB") { // 社会保障卡
+					card = l
+				}
+			}
+			if card.ID == "" {
+				t.Fatal("the demo citizen has no 社会保障卡")
+			}
+			hn := &foreignNode{t: t, url: "http://127.0.0.1:9", name: "湖南省人民政府办公厅"}
+			k1 := hn.key("湖南省人力资源和社会保障厅", "11430000MB0000001X")
+			if _, err := n.App.Licenses.ImportTrustList(ctx, n.Caller(t, "admin"), hn.list(k1)); err != nil {
+				t.Fatal(err)
+			}
+			c, _ := license.ParseCompact(card.JWS)
+			var cred struct {
+				Subject map[string]any `json:"credentialSubject"`
+			}
+			_ = json.Unmarshal(c.Payload, &cred)
+			now := time.Now()
+			code := hn.sign(k1, license.TypPresent, license.Presentation{LicenseID: "urn:uuid:" + card.ID, Number: card.Number,
+				Type: "social_security_card", TypeName: "社会保障卡", HolderName: "张明", HolderRef: cred.Subject["id"].(string),
+				Issuer: hn.url + "/issuers/7", IssuerName: "湖南省人力资源和社会保障厅", ValidFrom: now.Add(-time.Hour).Unix(),
+				IssuedAt: now.Unix(), Expires: now.Add(3 * time.Minute).Unix()})
+			desk := n.Client(t)
+			desk.Login("counter", app.DemoPassword)
+			desk.Get("/workbench/social-card")
+			r := desk.Post("/workbench/social-card", url.Values{"scenario": {"medical"}, "place": {"中山大学附属第一医院"}, "code": {code}})
+			if r.StatusCode != http.StatusOK || r.Doc.Find("#verdict.verdict-valid").Length() != 1 || r.Doc.Find("#use-recorded").Length() != 0 ||
+				r.Doc.Find("#use-recorded-foreign").Length() != 1 || !strings.Contains(r.Doc.Find("#card-source").Text(), hn.name) {
+				t.Fatalf("foreign card at the point of use: %d %q", r.StatusCode, r.Doc.Find("#verdict").Text())
+			}
+			cit := n.Client(t)
+			cit.Login("citizen", app.DemoPassword)
+			if uses := cit.Get("/wallet/uses").Doc.Find("#uses").Text(); strings.Contains(uses, "中山大学附属第一医院") {
+				t.Errorf("the foreign code was recorded in the local holder's uses: %q", uses)
+			}
+			es, err := n.App.Audit.Entries(ctx, audit.Filter{Action: "license.used_at_point", Limit: 10})
+			if err != nil || len(es) != 1 || es[0].TargetType != "foreign_license" || !strings.Contains(es[0].Detail, hn.name) ||
+				!strings.Contains(es[0].Detail, "中山大学附属第一医院") {
+				t.Errorf("foreign use audit: %v %+v", err, es)
+			}
+			// The holder's own code is recorded in their history.
+			cit.Get("/wallet/" + card.ID)
+			own := cit.Post("/wallet/"+card.ID+"/present", nil).Doc.Find("#present-code").Text()
+			r = desk.Post("/workbench/social-card", url.Values{"scenario": {"pharmacy"}, "place": {"天河区大参林药店"}, "code": {own}})
+			if r.Doc.Find("#use-recorded").Length() != 1 || r.Doc.Find("#card-source").Length() != 0 {
+				t.Errorf("own card: %d %q", r.StatusCode, r.Doc.Find("#verdict").Text())
+			}
+			if uses := cit.Get("/wallet/uses").Doc.Find("#uses").Text(); !strings.Contains(uses, "天河区大参林药店") {
+				t.Errorf("own card's use not in the holder's uses: %q", uses)
+			}
+		})
 	}
 }

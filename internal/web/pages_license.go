@@ -463,6 +463,6 @@ func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res)
+	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res.Result)
 	return s.rd.render(w, r, "social_card", p)
 }
