@@ -18,16 +18,17 @@ import (
 // to read one licence, instead of a copy among the case's materials
 // (免提交).
 type Grant struct {
-	ID        ids.ID
-	LicenseID ids.ID
-	HolderID  ids.ID
-	OrgID     ids.ID // the case's authority
-	CaseID    ids.ID
-	Material  string // the material of the case's item the licence stands in for (免提交); "" if none accepts its type
-	Purpose   string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	RevokedAt time.Time // zero while in force
+	ID          ids.ID
+	LicenseID   ids.ID
+	HolderID    ids.ID
+	OrgID       ids.ID // the case's authority
+	CaseID      ids.ID
+	Material    string // the material of the case's item the licence stands in for (免提交); "" if none accepts its type
+	LicenseType string // the licence's type, kept on the grant for 用证率
+	Purpose     string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	RevokedAt   time.Time // zero while in force
 	// Filled when listing a holder's grants:
 	Number, Type, CaseNumber, Authority string
 }
@@ -84,7 +85,8 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 		return nil, err
 	}
 	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID, Material: material,
-		Purpose: "免提交：" + c.ItemName, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+		LicenseType: l.Type,
+		Purpose:     "免提交：" + c.ItemName, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err

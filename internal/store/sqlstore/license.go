@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -333,19 +334,19 @@ func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err er
 
 func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddLicenseGrant")
-	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, purpose, created_at,
-		expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Material, g.Purpose,
-		g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose,
+		created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Material,
+		g.LicenseType, g.Purpose, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
 	return err
 }
 
-const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.purpose, g.created_at, g.expires_at,
-	g.revoked_at`
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.created_at,
+	g.expires_at, g.revoked_at`
 
 func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
 	var g license.Grant
 	var revoked sql.NullTime
-	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.Purpose, &g.CreatedAt, &g.ExpiresAt,
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose, &g.CreatedAt, &g.ExpiresAt,
 		&revoked}, extra...)...); err != nil {
 		return nil, err
 	}
@@ -473,41 +474,51 @@ func (s *Store) LicenseUseRates(ctx context.Context, mats []license.UseRateMater
 	case cases.ByCounty:
 		key, label = "substr(c.decided_at, 1, 6)", "''"
 	}
-	// m: one row per (item, licence-capable material, licence type that
-	// satisfies it), from the catalog.
-	var rows []string
+	// The (item, licence-capable material, licence type that satisfies it)
+	// triples of the catalog, and per item how many such materials it has.
+	var triples []string
 	var args []any
-	items := map[string]bool{}
+	need := map[string]map[string]bool{}
+	var order []string
 	for _, m := range mats {
 		for _, t := range m.Types {
-			rows, args = append(rows, "(?, ?, ?)"), append(args, m.Item, m.Material, t)
+			triples, args = append(triples, "(?, ?, ?)"), append(args, m.Item, m.Material, t)
 		}
-		items[m.Item] = true
+		if len(m.Types) == 0 {
+			continue
+		}
+		if need[m.Item] == nil {
+			need[m.Item] = map[string]bool{}
+			order = append(order, m.Item)
+		}
+		need[m.Item][m.Material] = true
 	}
-	if len(rows) == 0 {
+	if len(triples) == 0 {
 		return nil, nil
 	}
+	needed := "CASE c.item_code"
+	for _, it := range order {
+		needed += " WHEN ? THEN " + strconv.Itoa(len(need[it]))
+		args = append(args, it)
+	}
+	needed += " ELSE 0 END"
 	var or []string
 	for _, r := range within {
 		cond, a := withinRegion("c.decided_at", string(r))
 		or, args = append(or, cond), append(args, a...)
 	}
-	in := strings.Repeat("?, ", len(items))
-	for _, m := range mats { // in the order given, each item once
-		if items[m.Item] {
-			args, items[m.Item] = append(args, m.Item), false
-		}
+	for _, it := range order {
+		args = append(args, it)
 	}
-	// A case is counted as used when no licence-capable material of its
-	// item is left without an unrevoked grant, for the case, of a licence
-	// of a type that material accepts, recorded for that material.
-	q, err := s.db.Query(ctx, `WITH m (item, material, type) AS (VALUES `+strings.Join(rows, ", ")+`)
-		SELECT `+key+`, `+label+`, COUNT(*),
-		SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM m WHERE m.item = c.item_code AND NOT EXISTS (
-			SELECT 1 FROM license_grants g JOIN licenses l ON l.id = g.license_id
-			JOIN m t ON t.item = m.item AND t.material = m.material AND t.type = l.type
-			WHERE g.case_id = c.id AND g.material = m.material AND g.revoked_at IS NULL)) THEN 1 ELSE 0 END)
-		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
+	// A case is counted as used when its unrevoked grants, recorded for a
+	// licence-capable material of its item with a licence of a type that
+	// material accepts, cover as many distinct materials as the item has.
+	// The grants are read from the license_grants_use index alone.
+	q, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
+		SUM(CASE WHEN (SELECT COUNT(DISTINCT g.material) FROM license_grants g WHERE g.case_id = c.id AND g.revoked_at IS NULL
+			AND (c.item_code, g.material, g.license_type) IN (VALUES `+strings.Join(triples, ", ")+`)) = `+needed+` THEN 1 ELSE 0 END)
+		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(order)), ", ")+`)
+		AND c.state <> 'draft'
 		GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, args...)
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func TestLicenseUseRateDefinition(t *testing.T) {
 						typ, revoked = typ[1:], true
 					}
 					gr := &license.Grant{ID: ids.New(), LicenseID: lic[typ].ID, HolderID: holder, OrgID: f.org.ID, CaseID: c.ID,
-						Material: g[1], Purpose: "免提交", CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
+						Material: g[1], LicenseType: typ, Purpose: "免提交", CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
 					if err := s.AddLicenseGrant(ctx, gr); err != nil {
 						t.Fatal(err)
 					}
