@@ -638,7 +638,7 @@ func TestAutoRoutedRecord(t *testing.T) {
 				got = append(got, fmt.Sprintf("%d %s %s→%s %s", s.Seq, s.Action, s.From, s.To, s.ActorName))
 			}
 			if len(steps) != 3 || steps[0].Seq != 1 || steps[0].Action != governance.ActReport ||
-				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != "智能分拨" ||
+				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != governance.SystemRouting ||
 				steps[2].Seq != 3 || steps[2].Action != governance.ActDispatch || steps[2].To != governance.Dispatched ||
 				steps[2].Detail["lead"] != string(e.Lead.ID) {
 				t.Errorf("steps %v", got)
