@@ -15,7 +15,12 @@ CREATE INDEX open311_devices_device ON open311_devices (device_id, created_at);
 ALTER TABLE emergency_tasks ADD COLUMN overdue_noticed_at TIMESTAMPTZ;
 CREATE INDEX emergency_tasks_org ON emergency_tasks (org_id, state, due);
 
+-- The reporters of the events merged (并单) into an event follow it:
+-- they read it, confirm the result and rate it, and get its reply.
+CREATE INDEX gov_events_merged_into ON gov_events (merged_into) WHERE merged_into <> '';
+
 -- +goose Down
+DROP INDEX gov_events_merged_into;
 DROP INDEX emergency_tasks_org;
 ALTER TABLE emergency_tasks DROP COLUMN overdue_noticed_at;
 DROP TABLE open311_devices;
