@@ -34,9 +34,10 @@ type Store interface {
 	NextCaseNumber(ctx context.Context, series, day string) (int, error)
 	// Events lists the events q selects, without phones.
 	Events(ctx context.Context, q Query) ([]Event, error)
-	// NearbyEvents lists the open events q selects, newest first
-	// (candidates for a duplicate; the distance is judged by the caller).
-	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
+	// NearbyEvents lists the open events q selects, newest first, as
+	// much of them as the duplicate check needs (candidates for a
+	// duplicate; the distance is judged by the caller).
+	NearbyEvents(ctx context.Context, q Nearby) ([]Candidate, error)
 	// ClaimOverdueEvents returns up to limit open events whose deadline
 	// (of any step) passed before now and that the timer did not act on
 	// since that deadline. It must run in a transaction; on
