@@ -263,11 +263,21 @@ func target(e *Event) audit.Target {
 	return audit.Target{Type: "event", ID: string(e.ID), Region: string(e.Region)}
 }
 
-// payload is what the outbox carries about a step of an event.
+// payload is what the outbox carries about a step of an event. A
+// dispatch also carries the assisting bodies and the deadline it set, so
+// that its notice (NoticeOf) needs no read of the event.
 func payload(e *Event, st *Step) map[string]any {
-	return map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
+	p := map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
 		"category": e.Category, "region": e.Region, "level": int(e.Level), "lead": e.Lead.ID, "source": e.Source,
 		"version": st.Seq, "actor": st.ActorID}
+	if st.Action == ActDispatch {
+		assist := make([]ids.ID, len(e.Assist))
+		for i, a := range e.Assist {
+			assist[i] = a.ID
+		}
+		p["assist"], p["deadline"] = assist, e.Deadline
+	}
+	return p
 }
 
 // record writes a step, its audit entry and its outbox event, inside the
