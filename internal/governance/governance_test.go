@@ -360,7 +360,7 @@ func TestMergeDuplicates(t *testing.T) {
 	lat2 := lat + 0.001 // about 110 m north
 	in.Lat = &lat2
 	second, out := v.report("grid", in)
-	if len(out.Duplicates) != 1 || out.Duplicates[0].ID != first.ID {
+	if len(out.Duplicates) != 1 || out.Duplicates[0] != first.ID {
 		t.Fatalf("duplicates of the second report: %v", out.Duplicates)
 	}
 	far := lat + 0.01 // about 1.1 km

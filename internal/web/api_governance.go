@@ -215,7 +215,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		out.Body.Event, out.Body.AutoRouted = s.eventBodyOf(by, e, nil), oc.AutoRouted
 		for _, d := range oc.Duplicates {
-			out.Body.Duplicates = append(out.Body.Duplicates, string(d.ID))
+			out.Body.Duplicates = append(out.Body.Duplicates, string(d))
 		}
 		return out, nil
 	})
