@@ -206,3 +206,76 @@ func TestSocialCardForeignCodeNotRecordedAgainstALocalHolder(t *testing.T) {
 		})
 	}
 }
+
+// statusListSignedByJWKS fetches a status list and checks its signature
+// with the node's published JWKS, as an outside verifier does; it returns
+// the signing kid and whether the JWKS holds it and verifies the list.
+func statusListSignedByJWKS(t *testing.T, n *licenseNode, path string) (seal.JWK, bool) {
+	t.Helper()
+	r := n.c.Get(path)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d", path, r.StatusCode)
+	}
+	c, reason := license.ParseCompact(r.Body)
+	if reason != license.ReasonOK {
+		t.Fatalf("%s: %q", path, reason)
+	}
+	var set seal.JWKS
+	if err := json.Unmarshal([]byte(n.c.Get("/.well-known/jwks.json").Body), &set); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range set.Keys {
+		if j.Kid == c.Header.Kid {
+			alg, pub, err := j.Key()
+			return j, err == nil && seal.Verify(alg, pub, []byte(c.SigningInput), c.Signature)
+		}
+	}
+	return seal.JWK{Kid: c.Header.Kid}, false
+}
+
+// TestStatusListResignedWhenItsSealIsRevoked: the seal signing the status
+// lists is revoked; its key leaves the JWKS at once, and the next fetch of
+// the list (well within its cache time) is signed by the next body's
+// active 公章, verifiable against the JWKS. The seals page names the seal
+// signing the lists.
+func TestStatusListResignedWhenItsSealIsRevoked(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := startLicense(t, e)
+			lic := n.listMine("citizen")[0]
+			c, _ := license.ParseCompact(lic.JWS)
+			var cred struct {
+				Status []license.StatusEntry `json:"credentialStatus"`
+			}
+			if err := json.Unmarshal(c.Payload, &cred); err != nil || len(cred.Status) == 0 {
+				t.Fatalf("credential status: %v", err)
+			}
+			u, _ := url.Parse(cred.Status[0].StatusListCredential)
+			before, ok := statusListSignedByJWKS(t, n, u.Path)
+			if !ok || before.SealID == "" {
+				t.Fatalf("status list before: signed by %+v, verifies %v", before, ok)
+			}
+			admin := n.Client(t)
+			admin.Login("admin", app.DemoPassword)
+			if p := admin.Get("/workbench/seals"); !strings.Contains(p.Doc.Find("#status-signer").Text(), before.Org) {
+				t.Errorf("seals page, signer: %q (want %s)", p.Doc.Find("#status-signer").Text(), before.Org)
+			}
+			admin.Get("/workbench/seals/" + before.SealID)
+			if r := admin.Post("/workbench/seals/"+before.SealID+"/act", url.Values{"action": {"revoke"}, "reason": {"印章遗失"}}); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("revoke: %d", r.StatusCode)
+			}
+			after, ok := statusListSignedByJWKS(t, n, u.Path)
+			if !ok || after.Kid == before.Kid || after.SealID == before.SealID {
+				t.Errorf("status list after the revocation: signed by %+v (before %s), verifies against the JWKS: %v", after, before.Kid, ok)
+			}
+			if p := admin.Get("/workbench/seals"); !strings.Contains(p.Doc.Find("#status-signer").Text(), after.Org) ||
+				p.Doc.Find("#status-signer-none").Length() != 0 {
+				t.Errorf("seals page after: %q", p.Doc.Find("#status-signer").Text())
+			}
+			// The licence itself still verifies with its status.
+			if v := n.verify(lic.JWS, false); v.Verdict != "valid" {
+				t.Errorf("licence after the revocation of the status seal: %+v", v)
+			}
+		})
+	}
+}
