@@ -23,10 +23,15 @@ type Grant struct {
 	HolderID  ids.ID
 	OrgID     ids.ID // the case's authority
 	CaseID    ids.ID
-	Purpose   string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	RevokedAt time.Time // zero while in force
+	// PurposeCode names the purpose's message ("licgrant.purpose.<code>":
+	// PurposeCase, PurposeCounter), PurposeArgs its arguments; Purpose is
+	// the text of grants made before codes were kept (PurposeCode "").
+	PurposeCode string
+	PurposeArgs []string
+	Purpose     string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	RevokedAt   time.Time // zero while in force
 	// Filled when listing a holder's grants:
 	Number, Type, CaseNumber, Authority string
 }
@@ -34,6 +39,12 @@ type Grant struct {
 // Active reports whether the grant lets its authority read the licence at
 // now: not revoked, not expired.
 func (g *Grant) Active(now time.Time) bool { return g.RevokedAt.IsZero() && now.Before(g.ExpiresAt) }
+
+// Grant purposes (Grant.PurposeCode).
+const (
+	PurposeCase    = "case"    // 免提交 for a case; args: the item's name
+	PurposeCounter = "counter" // 免提交 at a counter on the applicant's consent; args: the consent, the item's name
+)
 
 // GrantTTL is how long a grant lets the authority read the licence.
 const GrantTTL = 90 * 24 * time.Hour
@@ -79,7 +90,7 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 		return nil, errs.E(errs.Conflict, "license.not_presentable")
 	}
 	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
-		Purpose: "免提交：" + c.ItemName, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+		PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err

@@ -12,8 +12,12 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/app"
+	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -275,6 +279,71 @@ func TestStatusListResignedWhenItsSealIsRevoked(t *testing.T) {
 			// The licence itself still verifies with its status.
 			if v := n.verify(lic.JWS, false); v.Verdict != "valid" {
 				t.Errorf("licence after the revocation of the status seal: %+v", v)
+			}
+		})
+	}
+}
+
+// TestGrantPurposeInTheReadersLanguage: a grant's purpose is kept as a
+// code with the item's name and shown through the catalog: in Chinese
+// "免提交：<item>", in English without the Chinese sentence; a grant made
+// before codes were kept still shows its text.
+func TestGrantPurposeInTheReadersLanguage(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := startLicense(t, e)
+			ctx := context.Background()
+			it := apptest.TestItem("TST-0041", catalog.LevelCity, catalog.ScopeProvince)
+			it.Materials[0] = catalog.Material{Name: "社会保障卡", Required: true, Form: "original", LicenseTypes: []string{"social_security_card"}}
+			if _, err := n.App.Catalog.ImportAs(ctx, audit.System("test"), []catalog.Item{it}); err != nil {
+				t.Fatal(err)
+			}
+			c, err := n.App.Cases.Apply(ctx, n.Caller(t, "citizen"), cases.Application{ItemCode: "TST-0041", DecideIn: "440106",
+				Form: map[string]string{"reason": "申领", "phone": "13800138000"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var card issued
+			for _, l := range n.listMine("citizen") {
+				if strings.HasPrefix(l.Number, "SB") {
+					card = l
+				}
+			}
+			cit := n.Client(t)
+			cit.Login("citizen", app.DemoPassword)
+			cit.Get("/wallet/" + card.ID)
+			if r := cit.Post("/wallet/"+card.ID+"/grant", url.Values{"case": {string(c.ID)}}); r.StatusCode != http.StatusOK {
+				t.Fatalf("grant: %d", r.StatusCode)
+			}
+			// A grant of before: its purpose is text only.
+			holder := n.Caller(t, "citizen").PersonID
+			old := &license.Grant{ID: ids.New(), LicenseID: ids.ID(card.ID), HolderID: holder, OrgID: c.AuthorityID, CaseID: c.ID,
+				Purpose: "免提交：旧的事项", CreatedAt: time.Now().Add(-time.Hour).UTC(), ExpiresAt: time.Now().Add(time.Hour).UTC()}
+			if err := n.App.Store.AddLicenseGrant(ctx, old); err != nil {
+				t.Fatal(err)
+			}
+			purposes := func() string {
+				return cit.Get("/wallet/uses").Doc.Find(".grant-purpose").Text()
+			}
+			if got := purposes(); !strings.Contains(got, "免提交："+c.ItemName) || !strings.Contains(got, "免提交：旧的事项") {
+				t.Errorf("Chinese page: %q", got)
+			}
+			cit.Post("/prefs", url.Values{"lang": {"en"}})
+			if got := purposes(); !strings.Contains(got, "Instead of a copy (免提交): "+c.ItemName) || strings.Contains(got, "免提交："+c.ItemName) ||
+				!strings.Contains(got, "免提交：旧的事项") {
+				t.Errorf("English page: %q", got)
+			}
+			var list struct {
+				Items []struct {
+					Purpose     string   `json:"purpose"`
+					PurposeCode string   `json:"purpose_code"`
+					PurposeArgs []string `json:"purpose_args"`
+				}
+			}
+			if code := n.api(http.MethodGet, "/api/v1/licenses/grants", "citizen", "", &list); code != http.StatusOK || len(list.Items) != 2 ||
+				list.Items[0].PurposeCode != "case" || len(list.Items[0].PurposeArgs) != 1 || list.Items[0].Purpose != "免提交："+c.ItemName ||
+				list.Items[1].PurposeCode != "" || list.Items[1].Purpose != "免提交：旧的事项" {
+				t.Errorf("grants API: %d %+v", code, list)
 			}
 		})
 	}
