@@ -25,6 +25,11 @@ type Grant struct {
 	CaseID      ids.ID
 	Material    string // the material of the case's item the licence stands in for (免提交); "" if none accepts its type
 	LicenseType string // the licence's type, kept on the grant for 用证率
+	// PurposeCode names the purpose's message ("licgrant.purpose.<code>":
+	// PurposeCase, PurposeCounter), PurposeArgs its arguments; Purpose is
+	// the text of grants made before codes were kept (PurposeCode "").
+	PurposeCode string
+	PurposeArgs []string
 	Purpose     string
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
@@ -36,6 +41,12 @@ type Grant struct {
 // Active reports whether the grant lets its authority read the licence at
 // now: not revoked, not expired.
 func (g *Grant) Active(now time.Time) bool { return g.RevokedAt.IsZero() && now.Before(g.ExpiresAt) }
+
+// Grant purposes (Grant.PurposeCode).
+const (
+	PurposeCase    = "case"    // 免提交 for a case; args: the item's name
+	PurposeCounter = "counter" // 免提交 at a counter on the applicant's consent; args: the consent, the item's name
+)
 
 // GrantTTL is how long a grant lets the authority read the licence.
 const GrantTTL = 90 * 24 * time.Hour
@@ -86,7 +97,7 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 	}
 	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID, Material: material,
 		LicenseType: l.Type,
-		Purpose:     "免提交：" + c.ItemName, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+		PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err

@@ -12,8 +12,12 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/app"
+	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/license"
+	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -202,6 +206,144 @@ func TestSocialCardForeignCodeNotRecordedAgainstALocalHolder(t *testing.T) {
 			}
 			if uses := cit.Get("/wallet/uses").Doc.Find("#uses").Text(); !strings.Contains(uses, "天河区大参林药店") {
 				t.Errorf("own card's use not in the holder's uses: %q", uses)
+			}
+		})
+	}
+}
+
+// statusListSignedByJWKS fetches a status list and checks its signature
+// with the node's published JWKS, as an outside verifier does; it returns
+// the signing kid and whether the JWKS holds it and verifies the list.
+func statusListSignedByJWKS(t *testing.T, n *licenseNode, path string) (seal.JWK, bool) {
+	t.Helper()
+	r := n.c.Get(path)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d", path, r.StatusCode)
+	}
+	c, reason := license.ParseCompact(r.Body)
+	if reason != license.ReasonOK {
+		t.Fatalf("%s: %q", path, reason)
+	}
+	var set seal.JWKS
+	if err := json.Unmarshal([]byte(n.c.Get("/.well-known/jwks.json").Body), &set); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range set.Keys {
+		if j.Kid == c.Header.Kid {
+			alg, pub, err := j.Key()
+			return j, err == nil && seal.Verify(alg, pub, []byte(c.SigningInput), c.Signature)
+		}
+	}
+	return seal.JWK{Kid: c.Header.Kid}, false
+}
+
+// TestStatusListResignedWhenItsSealIsRevoked: the seal signing the status
+// lists is revoked; its key leaves the JWKS at once, and the next fetch of
+// the list (well within its cache time) is signed by the next body's
+// active 公章, verifiable against the JWKS. The seals page names the seal
+// signing the lists.
+func TestStatusListResignedWhenItsSealIsRevoked(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := startLicense(t, e)
+			lic := n.listMine("citizen")[0]
+			c, _ := license.ParseCompact(lic.JWS)
+			var cred struct {
+				Status []license.StatusEntry `json:"credentialStatus"`
+			}
+			if err := json.Unmarshal(c.Payload, &cred); err != nil || len(cred.Status) == 0 {
+				t.Fatalf("credential status: %v", err)
+			}
+			u, _ := url.Parse(cred.Status[0].StatusListCredential)
+			before, ok := statusListSignedByJWKS(t, n, u.Path)
+			if !ok || before.SealID == "" {
+				t.Fatalf("status list before: signed by %+v, verifies %v", before, ok)
+			}
+			admin := n.Client(t)
+			admin.Login("admin", app.DemoPassword)
+			if p := admin.Get("/workbench/seals"); !strings.Contains(p.Doc.Find("#status-signer").Text(), before.Org) {
+				t.Errorf("seals page, signer: %q (want %s)", p.Doc.Find("#status-signer").Text(), before.Org)
+			}
+			admin.Get("/workbench/seals/" + before.SealID)
+			if r := admin.Post("/workbench/seals/"+before.SealID+"/act", url.Values{"action": {"revoke"}, "reason": {"印章遗失"}}); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("revoke: %d", r.StatusCode)
+			}
+			after, ok := statusListSignedByJWKS(t, n, u.Path)
+			if !ok || after.Kid == before.Kid || after.SealID == before.SealID {
+				t.Errorf("status list after the revocation: signed by %+v (before %s), verifies against the JWKS: %v", after, before.Kid, ok)
+			}
+			if p := admin.Get("/workbench/seals"); !strings.Contains(p.Doc.Find("#status-signer").Text(), after.Org) ||
+				p.Doc.Find("#status-signer-none").Length() != 0 {
+				t.Errorf("seals page after: %q", p.Doc.Find("#status-signer").Text())
+			}
+			// The licence itself still verifies with its status.
+			if v := n.verify(lic.JWS, false); v.Verdict != "valid" {
+				t.Errorf("licence after the revocation of the status seal: %+v", v)
+			}
+		})
+	}
+}
+
+// TestGrantPurposeInTheReadersLanguage: a grant's purpose is kept as a
+// code with the item's name and shown through the catalog: in Chinese
+// "免提交：<item>", in English without the Chinese sentence; a grant made
+// before codes were kept still shows its text.
+func TestGrantPurposeInTheReadersLanguage(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := startLicense(t, e)
+			ctx := context.Background()
+			it := apptest.TestItem("TST-0041", catalog.LevelCity, catalog.ScopeProvince)
+			it.Materials[0] = catalog.Material{Name: "社会保障卡", Required: true, Form: "original", LicenseTypes: []string{"social_security_card"}}
+			if _, err := n.App.Catalog.ImportAs(ctx, audit.System("test"), []catalog.Item{it}); err != nil {
+				t.Fatal(err)
+			}
+			c, err := n.App.Cases.Apply(ctx, n.Caller(t, "citizen"), cases.Application{ItemCode: "TST-0041", DecideIn: "440106",
+				Form: map[string]string{"reason": "申领", "phone": "13800138000"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var card issued
+			for _, l := range n.listMine("citizen") {
+				if strings.HasPrefix(l.Number, "SB") {
+					card = l
+				}
+			}
+			cit := n.Client(t)
+			cit.Login("citizen", app.DemoPassword)
+			cit.Get("/wallet/" + card.ID)
+			if r := cit.Post("/wallet/"+card.ID+"/grant", url.Values{"case": {string(c.ID)}}); r.StatusCode != http.StatusOK {
+				t.Fatalf("grant: %d", r.StatusCode)
+			}
+			// A grant of before: its purpose is text only.
+			holder := n.Caller(t, "citizen").PersonID
+			old := &license.Grant{ID: ids.New(), LicenseID: ids.ID(card.ID), HolderID: holder, OrgID: c.AuthorityID, CaseID: c.ID,
+				Purpose: "免提交：旧的事项", CreatedAt: time.Now().Add(-time.Hour).UTC(), ExpiresAt: time.Now().Add(time.Hour).UTC()}
+			if err := n.App.Store.AddLicenseGrant(ctx, old); err != nil {
+				t.Fatal(err)
+			}
+			purposes := func() string {
+				return cit.Get("/wallet/uses").Doc.Find(".grant-purpose").Text()
+			}
+			if got := purposes(); !strings.Contains(got, "免提交："+c.ItemName) || !strings.Contains(got, "免提交：旧的事项") {
+				t.Errorf("Chinese page: %q", got)
+			}
+			cit.Post("/prefs", url.Values{"lang": {"en"}})
+			if got := purposes(); !strings.Contains(got, "Instead of a copy (免提交): "+c.ItemName) || strings.Contains(got, "免提交："+c.ItemName) ||
+				!strings.Contains(got, "免提交：旧的事项") {
+				t.Errorf("English page: %q", got)
+			}
+			var list struct {
+				Items []struct {
+					Purpose     string   `json:"purpose"`
+					PurposeCode string   `json:"purpose_code"`
+					PurposeArgs []string `json:"purpose_args"`
+				}
+			}
+			if code := n.api(http.MethodGet, "/api/v1/licenses/grants", "citizen", "", &list); code != http.StatusOK || len(list.Items) != 2 ||
+				list.Items[0].PurposeCode != "case" || len(list.Items[0].PurposeArgs) != 1 || list.Items[0].Purpose != "免提交："+c.ItemName ||
+				list.Items[1].PurposeCode != "" || list.Items[1].Purpose != "免提交：旧的事项" {
+				t.Errorf("grants API: %d %+v", code, list)
 			}
 		})
 	}

@@ -159,8 +159,12 @@ func (s *Server) renderLicenseUses(w http.ResponseWriter, r *http.Request, flash
 	if err != nil {
 		return err
 	}
+	purposes := make(map[ids.ID]string, len(grants))
+	for i := range grants {
+		purposes[grants[i].ID] = s.grantPurpose(state(r.Context()).Lang, &grants[i])
+	}
 	p := &page{Title: "wallet.uses_title", Face: identity.FacePortal, Flash: flash,
-		Data: map[string]any{"Uses": uses, "Grants": grants, "Now": time.Now()}}
+		Data: map[string]any{"Uses": uses, "Grants": grants, "Purposes": purposes, "Now": time.Now()}}
 	if refused != nil {
 		p.Status, p.Errors, p.Args = status(refused), errorsOf(refused), refused.Args
 	}
@@ -211,4 +215,17 @@ func (s *Server) addCockpitLicenses(r *http.Request, data map[string]any) error 
 	}
 	data["LicenseUse"] = map[string]any{"Rate": total, "Target": license.UseRateTarget}
 	return nil
+}
+
+// grantPurpose is what a grant was for, in lang: its purpose message with
+// its arguments, or the text of a grant made before purposes had codes.
+func (s *Server) grantPurpose(lang string, g *license.Grant) string {
+	if g.PurposeCode == "" {
+		return g.Purpose
+	}
+	args := make([]any, len(g.PurposeArgs))
+	for i, a := range g.PurposeArgs {
+		args[i] = a
+	}
+	return s.msgs.T(lang, "licgrant.purpose."+g.PurposeCode, args...)
 }

@@ -334,21 +334,36 @@ func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err er
 
 func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddLicenseGrant")
-	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose,
-		created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Material,
-		g.LicenseType, g.Purpose, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	args := ""
+	if len(g.PurposeArgs) > 0 {
+		b, err := json.Marshal(g.PurposeArgs)
+		if err != nil {
+			return err
+		}
+		args = string(b)
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose, purpose_code,
+		purpose_args, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID,
+		g.Material, g.LicenseType, g.Purpose,
+		g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
 	return err
 }
 
-const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.created_at,
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.purpose_code, g.purpose_args, g.created_at,
 	g.expires_at, g.revoked_at`
 
 func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
 	var g license.Grant
 	var revoked sql.NullTime
-	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose, &g.CreatedAt, &g.ExpiresAt,
-		&revoked}, extra...)...); err != nil {
+	var args string
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose, &g.PurposeCode, &args, &g.CreatedAt,
+		&g.ExpiresAt, &revoked}, extra...)...); err != nil {
 		return nil, err
+	}
+	if args != "" {
+		if err := json.Unmarshal([]byte(args), &g.PurposeArgs); err != nil {
+			return nil, err
+		}
 	}
 	g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
 	if revoked.Valid {

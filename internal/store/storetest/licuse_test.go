@@ -62,7 +62,7 @@ func TestLicenseUseAndConsent(t *testing.T) {
 			}
 			c1, c2 := mk("440106", 1), mk("440104", 2)
 			g := &license.Grant{ID: ids.New(), LicenseID: lic.ID, HolderID: holder, OrgID: f.org.ID, CaseID: c1.ID, Material: "居民身份证", LicenseType: "resident_id",
-				Purpose: "免提交：测试事项", CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
+				PurposeCode: license.PurposeCounter, PurposeArgs: []string{"申请人当面口头同意", "测试事项"}, CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
 			if err := s.AddLicenseGrant(ctx, g); err != nil {
 				t.Fatal(err)
 			}
