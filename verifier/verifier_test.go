@@ -28,7 +28,7 @@ type saved struct {
 	revURL, suspURL      string
 	revList, suspList    string
 	revokedList          string
-	issuedAt, tokenUntil time.Time
+	trustList            string
 }
 
 func (s saved) path(name string) string { return filepath.Join(s.dir, name) }
@@ -75,17 +75,15 @@ func fromNode(t *testing.T) saved {
 		}
 		api(http.MethodPost, "/api/v1/licenses", "officer", `{"type":"social_security_card","holder":"`+citizen+
 			`","fields":{"card_number":"D44010699887","issue_place":"广州市"}}`, &l)
-		s.licence, s.issuedAt = l.JWS, time.Now()
-		var p struct {
-			Code      string
-			ExpiresAt time.Time `json:"expires_at"`
-		}
+		s.licence = l.JWS
+		var p struct{ Code string }
 		api(http.MethodPost, "/api/v1/licenses/"+l.ID+"/present", "citizen", "", &p)
-		s.token, s.tokenUntil = p.Code, p.ExpiresAt
+		s.token = p.Code
 		path := func(u string) string { return u[strings.Index(u, "/credentials/"):] }
 		s.revURL = l.StatusList
 		s.suspURL = strings.Replace(l.StatusList, "revocation", "suspension", 1)
 		write(t, s.path("jwks.json"), api(http.MethodGet, "/.well-known/jwks.json", "", "", nil))
+		s.trustList = api(http.MethodGet, "/.well-known/trust-list.jws", "", "", nil)
 		s.revList = api(http.MethodGet, path(s.revURL), "", "", nil)
 		s.suspList = api(http.MethodGet, path(s.suspURL), "", "", nil)
 		api(http.MethodPost, "/api/v1/licenses/"+l.ID+"/revoke", "officer", `{"reason":"核实冒领"}`, nil)
@@ -184,6 +182,27 @@ func TestOfflineFromARealNode(t *testing.T) {
 	// …and an expired copy is refused outright.
 	if err := v.AddStatusListFile(s.revURL, s.path("revocation-new.jws")); !isList(err, verifier.ListExpired) {
 		t.Errorf("loading an expired list: %v", err)
+	}
+
+	// Another province's verifier that imported the node's trust list
+	// (证照互认) instead of its JWKS: the licence verifies, named as
+	// trust-listed, with its status from the node's lists.
+	now = now.Add(-25 * time.Hour)
+	tv := verifier.New(verifier.WithClock(clock))
+	if n, err := tv.AddTrustList([]byte(s.trustList)); err != nil || n == 0 {
+		t.Fatalf("trust list: %d %v", n, err)
+	}
+	if _, err := tv.AddTrustList([]byte(s.licence)); err == nil {
+		t.Error("a licence taken as a trust list")
+	}
+	if err := tv.AddStatusList(s.revURL, []byte(s.revokedList)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tv.AddStatusList(s.suspURL, []byte(s.suspList)); err != nil {
+		t.Fatal(err)
+	}
+	if r := tv.Verify(ctx, s.licence); !r.Genuine || r.KeySource == "" || r.Verdict != verifier.Revoked || r.StatusUnchecked {
+		t.Errorf("through the trust list: %+v", r)
 	}
 
 	// A verifier without the node's keys: the licence's key is unknown and
