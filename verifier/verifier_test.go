@@ -23,12 +23,12 @@ import (
 // licence, a 亮证 token and the licence's status lists (before and after
 // the licence was revoked).
 type saved struct {
-	dir                  string
-	licence, token       string
-	revURL, suspURL      string
-	revList, suspList    string
-	revokedList          string
-	trustList            string
+	dir               string
+	licence, token    string
+	revURL, suspURL   string
+	revList, suspList string
+	revokedList       string
+	trustList         string
 }
 
 func (s saved) path(name string) string { return filepath.Join(s.dir, name) }

@@ -53,7 +53,7 @@ func TestCommand(t *testing.T) {
 	lic := sign(license.TypCredential, license.Credential{Context: []any{license.ContextV2}, ID: "urn:uuid:7",
 		Type: []string{"VerifiableCredential", license.LicenseVCType}, Name: "居住证", Issuer: iss,
 		ValidFrom: "2026-01-01T00:00:00Z", ValidUntil: "2036-01-01T00:00:00Z",
-		Subject: map[string]any{"id": "urn:digigov:holder:x", "name": "张明", "licenseType": "residence_permit", "licenseNumber": "JZ1"},
+		Subject:          map[string]any{"id": "urn:digigov:holder:x", "name": "张明", "licenseType": "residence_permit", "licenseNumber": "JZ1"},
 		CredentialStatus: []license.StatusEntry{entry(rev, "revocation"), entry(susp, "suspension")}})
 	files := map[string]string{"jwks.json": string(jwks), "lic.jws": lic, "rev.jws": list(rev, "revocation"),
 		"rev-new.jws": list(rev, "revocation", 5), "susp.jws": list(susp, "suspension")}
