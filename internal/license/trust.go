@@ -151,6 +151,9 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 	if !ok {
 		return 0, errs.Fields(map[string]string{"list": "trust.invalid"})
 	}
+	if err := s.checkTrustClaims(ctx, by, source, tl); err != nil {
+		return 0, err
+	}
 	now := s.clock()
 	n := 0
 	var kept []string
