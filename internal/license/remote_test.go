@@ -158,10 +158,10 @@ func TestRemoteStatusList(t *testing.T) {
 		}, StatusBadSignature},
 		{"another list's credential", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u+"x", PurposeRevocation, time.Hour)
-		}, StatusNotList},
+		}, StatusWrongList},
 		{"wrong purpose", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u, PurposeSuspension, time.Hour)
-		}, StatusNotList},
+		}, StatusWrongPurpose},
 		{"expired", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u, PurposeRevocation, -time.Second)
 		}, StatusExpired},

@@ -45,7 +45,7 @@ func TestRemoteStatusOnlyUnderTheNode(t *testing.T) {
 		"dot segments":             {n.srv.URL + "/gd", n.srv.URL + "/gd/../credentials/status/1-revocation", StatusBadURL},
 		"user info":                {n.srv.URL, "http://x@" + n.srv.Listener.Addr().String() + "/credentials/status/1-revocation", StatusBadURL},
 		"redirected away":          {n.srv.URL, n.srv.URL + "/away", StatusBadURL},
-		"redirected within":        {n.srv.URL, n.srv.URL + "/moved", StatusNotList}, // followed; the list names its own URL
+		"redirected within":        {n.srv.URL, n.srv.URL + "/moved", StatusWrongList}, // followed; the list names its own URL
 		"under the node":           {n.srv.URL + "/", n.url(), ""},
 		"under the node, no slash": {n.srv.URL, n.url(), ""},
 	} {

@@ -147,30 +147,11 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 	if err := authorizeTrust(by); err != nil {
 		return 0, err
 	}
-	bad := errs.Fields(map[string]string{"list": "trust.invalid"})
-	c, reason := ParseCompact(text)
-	if reason != ReasonOK || c.Header.Typ != TypTrustList {
-		return 0, bad
+	tl, keys, source, ok := ParseTrustList(text)
+	if !ok {
+		return 0, errs.Fields(map[string]string{"list": "trust.invalid"})
 	}
-	var tl TrustList
-	if err := json.Unmarshal(c.Payload, &tl); err != nil || tl.Type != "DigigovTrustList" || len(tl.Keys) == 0 {
-		return 0, bad
-	}
-	keys := KeySet{}
-	for _, j := range tl.Keys {
-		if alg, pub, err := j.Key(); err == nil && j.Kid == j.Thumbprint() {
-			keys[j.Kid] = &KeyInfo{Alg: alg, Public: pub}
-		}
-	}
-	k, ok := keys[c.Header.Kid]
-	if !ok || seal.Alg(c.Header.Alg) != k.Alg || !seal.Verify(k.Alg, k.Public, []byte(c.SigningInput), c.Signature) {
-		return 0, bad
-	}
-	source := strings.TrimSpace(tl.Issuer.Name)
-	if source == "" {
-		source = tl.Node
-	}
-	if err := s.checkTrustClaims(ctx, by, source, &tl); err != nil {
+	if err := s.checkTrustClaims(ctx, by, source, tl); err != nil {
 		return 0, err
 	}
 	now := s.clock()
@@ -202,6 +183,41 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 		return 0, err
 	}
 	return n, nil
+}
+
+// ParseTrustList reads a trust list (a compact JWS, typ
+// TypTrustList) and checks that it is signed by one of its own keys, so
+// that it arrived whole; whether to trust it at all is the caller's
+// decision. It returns the list, its keys (malformed keys and keys whose
+// kid is not their thumbprint left out) and its source name (the issuer's
+// name, else the node URL); ok is false for anything else.
+func ParseTrustList(text string) (tl *TrustList, keys KeySet, source string, ok bool) {
+	c, reason := ParseCompact(text)
+	if reason != ReasonOK || c.Header.Typ != TypTrustList {
+		return nil, nil, "", false
+	}
+	tl = &TrustList{}
+	if err := json.Unmarshal(c.Payload, tl); err != nil || tl.Type != "DigigovTrustList" || len(tl.Keys) == 0 {
+		return nil, nil, "", false
+	}
+	keys = KeySet{}
+	for _, j := range tl.Keys {
+		if alg, pub, err := j.Key(); err == nil && j.Kid == j.Thumbprint() {
+			keys[j.Kid] = &KeyInfo{Alg: alg, Public: pub, Org: j.Org, OrgUSCC: j.OrgUSCC}
+		}
+	}
+	k, found := keys[c.Header.Kid]
+	if !found || seal.Alg(c.Header.Alg) != k.Alg || !seal.Verify(k.Alg, k.Public, []byte(c.SigningInput), c.Signature) {
+		return nil, nil, "", false
+	}
+	source = strings.TrimSpace(tl.Issuer.Name)
+	if source == "" {
+		source = tl.Node
+	}
+	for _, k := range keys {
+		k.Source, k.IssuerBase = source, tl.Node
+	}
+	return tl, keys, source, true
 }
 
 // RemoveTrustSource withdraws trust from every key of a source imported
