@@ -259,11 +259,7 @@ func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within reg
 	if err != nil {
 		return nil, err
 	}
-	c30, err := a.Governance.Closure30(ctx, within)
-	if err != nil {
-		return nil, err
-	}
-	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), ClosureRate30: c30.Rate(), Overdue: sum.Overdue,
+	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), ClosureRate30: sum.Closure30().Rate(), Overdue: sum.Overdue,
 		Satisfaction: sum.Satisfaction()}, nil
 }
 
@@ -284,6 +280,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
+	defer a.startEventTally(ctx)() // governance.go: the cockpit's counts
 	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go

@@ -114,10 +114,13 @@ type Store interface {
 	AddLicenseAccess(ctx context.Context, a *Access) error
 	CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) ([]Access, error)
 	// LicenseUseRates counts, per group (item, authority, city or county)
-	// of the submitted cases of items decided within one of within, those
-	// cases and those with a licence grant, most cases first. Key is the
-	// group's key, Name the item's or authority's name ("" for regions).
-	LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) ([]UseRate, error)
+	// of the submitted cases decided within one of within of the items
+	// named in mats, those cases and those where every material of the
+	// item in mats has an unrevoked grant for the case, recorded for that
+	// material, of a licence of one of the material's types; most cases
+	// first, in one query. Key is the group's key, Name the item's or
+	// authority's name ("" for regions).
+	LicenseUseRates(ctx context.Context, mats []UseRateMaterial, within []region.Code, by cases.Grouping) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.

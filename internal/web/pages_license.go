@@ -388,7 +388,7 @@ func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) e
 		text = string(b)
 	}
 	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
-	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden || c == errs.Conflict {
 		return s.renderTrustedKeys(w, r, err, -1)
 	}
 	if err != nil {
@@ -453,6 +453,6 @@ func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res)
+	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res.Result)
 	return s.rd.render(w, r, "social_card", p)
 }
