@@ -91,6 +91,11 @@ type Store interface {
 	// TrustedKey still finds a withdrawn key (RemovedAt set); TrustedKeys
 	// leaves them out; AddTrustedKey trusts one again.
 	WithdrawTrustedKeys(ctx context.Context, source, node string, keep []string, at time.Time, by string) (int, error)
+	// SetTrustedTimestampKeys makes keys the timestamp keys trusted from
+	// a source (by its name or node URL), withdrawing the others;
+	// WithdrawTrustedTimestampKeys withdraws all of a source's.
+	SetTrustedTimestampKeys(ctx context.Context, source, node string, keys []seal.JWK, at time.Time) error
+	WithdrawTrustedTimestampKeys(ctx context.Context, source string, at time.Time) error
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
 	// (the newest of each licence, revoked ones left out); LicenseGrant
 	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a

@@ -6,6 +6,7 @@ import (
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/seal"
 )
 
 // checkTrustClaims refuses a trust list that would take over a key held
@@ -50,7 +51,11 @@ func (s *Service) checkTrustClaims(ctx context.Context, by *identity.Caller, sou
 			}
 		}
 	}
-	for _, j := range tl.Keys {
+	// Every key the list names (active, revoked or timestamp) is checked:
+	// a list naming another source's key as revoked would rewrite that
+	// source's record of it as surely as one naming it active.
+	named := append(append(append([]seal.JWK(nil), tl.Keys...), tl.RevokedKeys...), tl.TimestampKeys...)
+	for _, j := range named {
 		for _, kid := range uniq(j.Kid, j.Thumbprint()) {
 			if _, _, err := s.seals.KeyInfo(ctx, kid); err == nil {
 				return refuse(errs.WithArgs(errs.Conflict, "trust.key_own", kid), kid, "")

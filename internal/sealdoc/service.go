@@ -45,6 +45,9 @@ type Store interface {
 	// ImportedKey finds a key imported from another node's trust list;
 	// errs.NotFound if there is none.
 	ImportedKey(ctx context.Context, kid string) (*ImportedKey, error)
+	// ImportedTimestampKey finds another node's timestamp key imported
+	// with its trust list; errs.NotFound if there is none.
+	ImportedTimestampKey(ctx context.Context, kid string) (*ImportedKey, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -207,11 +210,21 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 		return nil, err
 	}
 	doc.JWS = input + "." + b64.EncodeToString(sig)
+	tsg, err := s.seals.TimestampSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.blobs.Put(ctx, bytes.NewReader(pdf), MaxPDF, []string{"application/pdf"}); err != nil {
 		return nil, err
 	}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if _, err := s.seals.Record(ctx, actor, se.ID, sg.KeyID(), []byte(input), "document", string(doc.ID)); err != nil {
+		u, err := s.seals.Record(ctx, actor, se.ID, sg.KeyID(), []byte(input), "document", string(doc.ID))
+		if err != nil {
+			return err
+		}
+		// The timestamp token names the use's audit entry: signed here,
+		// once that entry is written, in the same transaction.
+		if doc.TST, err = s.stamp(ctx, tsg, doc, input, string(u.ID), u.At); err != nil {
 			return err
 		}
 		if err := s.store.CreateDocument(ctx, doc); err != nil {

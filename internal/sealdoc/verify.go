@@ -29,6 +29,12 @@ const (
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
 	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
+	// Another node's seal key that node revoked (its trust list says
+	// when): what it sealed before verifies with the node's timestamp
+	// token, otherwise:
+	ReasonNoTimestamp      Reason = "timestamp_missing" // no timestamp token came with the signature
+	ReasonTimestampInvalid Reason = "timestamp_invalid" // the token is not that node's, or not about this signature
+	ReasonTimestampLate    Reason = "timestamp_late"    // the token proves the document sealed after the revocation
 	// The file is authentic (Verdict.Authentic), but no longer stands:
 	ReasonSuperseded       Reason = "superseded"        // a newer document replaced it (Verdict.SupersededBy)
 	ReasonSubjectRevoked   Reason = "subject_revoked"   // what it is about (a licence) was revoked since
@@ -99,9 +105,13 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 		if err != nil {
 			return fail(v, ReasonUnavailable)
 		}
-		signature = d.JWS
+		return s.check(ctx, v, d.JWS, d.TST)
 	}
-	return s.check(ctx, v, signature)
+	sig, tst, ok := splitBundle(signature)
+	if !ok {
+		return fail(v, ReasonMalformed)
+	}
+	return s.check(ctx, v, sig, tst)
 }
 
 // changed answers for a PDF this node did not issue, given without a
@@ -125,7 +135,7 @@ func (s *Service) changed(ctx context.Context, v *Verdict, pdf []byte) *Verdict 
 	// The registered document's signature, checked against this file's
 	// hash: it cannot match (the hash is not the document's), so the
 	// verdict is hash_mismatch unless the signature itself no longer holds.
-	v = s.check(ctx, v, d.JWS)
+	v = s.check(ctx, v, d.JWS, d.TST)
 	if v.Reason == ReasonHashMismatch {
 		v.Reason = ReasonChanged
 	}
@@ -149,14 +159,16 @@ func (s *Service) Lookup(ctx context.Context, number string) *Verdict {
 		return fail(v, ReasonUnavailable)
 	}
 	v.PDFSHA256 = d.PDFSHA256
-	v = s.check(ctx, v, d.JWS)
+	v = s.check(ctx, v, d.JWS, d.TST)
 	v.Registered = true
 	return v
 }
 
 // check verifies a detached signature and, when v.PDFSHA256 is set,
-// that it signs that PDF.
-func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verdict {
+// that it signs that PDF. tst is the timestamp token that came with it
+// ("" if none): it counts for other nodes' documents only (this node's
+// own audit chain proves when it sealed its own).
+func (s *Service) check(ctx context.Context, v *Verdict, signature, tst string) *Verdict {
 	p, reason := parse(signature)
 	if reason != ReasonOK {
 		return fail(v, reason)
@@ -164,7 +176,7 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	v.KID, v.Alg = p.header.Kid, seal.Alg(p.header.Alg)
 	k, se, err := s.seals.KeyInfo(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
-		return s.checkImported(ctx, v, p) // another province's, perhaps
+		return s.checkImported(ctx, v, p, tst) // another province's, perhaps
 	}
 	if err != nil {
 		return fail(v, ReasonUnavailable)

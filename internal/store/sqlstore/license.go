@@ -253,14 +253,26 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 	if err != nil {
 		return err
 	}
+	if !k.RevokedAt.IsZero() {
+		// A key its source revoked: kept, withdrawn from trust (since
+		// when it was, if it was before), with the source's revocation time.
+		_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source, node = excluded.node,
+			removed_at = COALESCE(trusted_keys.removed_at, excluded.removed_at),
+			removed_by = CASE WHEN trusted_keys.removed_at IS NULL THEN excluded.removed_by ELSE trusted_keys.removed_by END,
+			revoked_at = excluded.revoked_at`,
+			k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy, k.ImportedAt.UTC(), k.ImportedBy, k.RevokedAt.UTC())
+		return err
+	}
 	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
-		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = ''`,
+		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = '', revoked_at = NULL`,
 		k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy)
 	return err
 }
 
-const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by`
+const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at`
 
 // WithdrawTrustedKeys marks the trusted keys of a source (by its name, or
 // by its node URL when node is not "") withdrawn, but for those in keep.
@@ -290,9 +302,12 @@ func (s *Store) WithdrawTrustedKeys(ctx context.Context, source, node string, ke
 func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
 	var k license.TrustedKey
 	var jwk, org string
-	var removed sql.NullTime
-	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy); err != nil {
+	var removed, revoked sql.NullTime
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy, &revoked); err != nil {
 		return nil, err
+	}
+	if revoked.Valid {
+		k.RevokedAt = utc(revoked.Time)
 	}
 	if removed.Valid {
 		k.RemovedAt = utc(removed.Time)
