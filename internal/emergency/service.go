@@ -43,6 +43,15 @@ type Store interface {
 	UpdateIncidentTask(ctx context.Context, t *Task) error
 	// IncidentTasks lists an incident's tasks, open ones first, earliest due first.
 	IncidentTasks(ctx context.Context, incidentID ids.ID) ([]Task, error)
+	// OrgIncidentTasks lists the tasks given to orgs: open ones, earliest
+	// due first, then (with done) done ones, in the order they were done;
+	// limit in all.
+	OrgIncidentTasks(ctx context.Context, orgs []ids.ID, done bool, limit int) ([]Task, error)
+	// ClaimOverdueTasks marks up to limit open tasks due before now whose
+	// department was not told yet as told, and returns them.
+	ClaimOverdueTasks(ctx context.Context, now time.Time, limit int) ([]Task, error)
+	// TaskStaff lists the grants held at an organisation.
+	TaskStaff(ctx context.Context, org ids.ID) ([]TaskStaff, error)
 
 	// CreateEmergencyResource inserts r.
 	CreateEmergencyResource(ctx context.Context, r *Resource) error

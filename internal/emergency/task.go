@@ -110,7 +110,7 @@ func taskEvent(t *Task) map[string]any {
 
 // Progress records a task's progress (percent, 0–100; 100 completes it)
 // with a note, if it is still at version. Needs event.command over the
-// incident's region.
+// incident's region, or event.handle at the task's department over it.
 //
 // Returns errs.Invalid for a bad percentage or note, errs.Conflict if the
 // task is done ("emergency.task_done"), changed since version
@@ -135,10 +135,7 @@ func (s *Service) Progress(ctx context.Context, by *identity.Caller, taskID ids.
 		if t, err = s.store.IncidentTask(ctx, taskID); err != nil {
 			return err
 		}
-		if identity.Authorize(by, identity.PermEventCommand, t.Region) != nil {
-			return errs.E(errs.NotFound, "emergency.task.not_found")
-		}
-		inc, err := s.command(ctx, by, t.IncidentID, 0)
+		inc, err := s.taskIncident(ctx, by, t) // the department's staff or a commander (orgtasks.go)
 		if err != nil {
 			return err
 		}

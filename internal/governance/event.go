@@ -115,6 +115,9 @@ type Event struct {
 	ReporterName string         // the caller's or citizen's name as given
 	Phone        identity.Phone // the citizen's phone; sealed at rest, shown masked
 	Photos       []string       // SHA-256 of the photos given with the report
+	// CoReporters are the reporters of the events merged into this one
+	// (merged.go): read from the store with the event, never written.
+	CoReporters []ids.ID
 
 	State      State
 	Level      region.Level // the level handling it now

@@ -179,10 +179,19 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		return []Notice{notice(staff.dispatchers(h), "escalate_to"+suffix, args...),
 			notice(staff.handlers(from), "escalate_from"+suffix, args...)}, nil
 	case TopicReply:
-		if !reporterConfirms(e) {
+		// The reporters of the events merged into it are told too: their
+		// report is answered here (merged.go).
+		users, err := s.store.MergedReporters(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if reporterConfirms(e) {
+			users = append([]ids.ID{e.ReporterID}, users...)
+		}
+		if len(users) == 0 {
 			return nil, nil
 		}
-		return []Notice{notice([]ids.ID{e.ReporterID}, "reply")}, nil
+		return []Notice{notice(users, "reply")}, nil
 	}
 	return nil, nil
 }

@@ -46,6 +46,9 @@ type Store interface {
 	// EventByExternalID returns the event a source reported with an
 	// external ID; errs.NotFound if there is none.
 	EventByExternalID(ctx context.Context, source Source, externalID string) (*Event, error)
+	// MergedReporters lists the accounts that reported, from the portal,
+	// Open311 or the grid, the events merged into id (并单), without repeats.
+	MergedReporters(ctx context.Context, id ids.ID) ([]ids.ID, error)
 	// EventStaff lists the grants held at one of orgs or with one of
 	// scopes (exact codes): the people an event step may concern.
 	EventStaff(ctx context.Context, orgs []ids.ID, scopes []region.Code) ([]StaffGrant, error)
@@ -194,6 +197,9 @@ func (s *Service) load(ctx context.Context, id ids.ID) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.CoReporters, err = s.store.MergedReporters(ctx, id); err != nil {
+		return nil, err
+	}
 	return e, s.openPhone(e, sealed)
 }
 
@@ -209,7 +215,7 @@ func canSee(by *identity.Caller, e *Event) bool {
 	if by.Anonymous() {
 		return false
 	}
-	if by.UserID == e.ReporterID || inTeam(by, e, true) {
+	if isReporter(by, e) || inTeam(by, e, true) {
 		return true
 	}
 	for _, p := range eventPerms {
@@ -256,6 +262,7 @@ func (s *Service) Get(ctx context.Context, by *identity.Caller, id ids.ID) (*Eve
 	if !canSee(by, e) {
 		return nil, nil, errs.E(errs.NotFound, "event.not_found")
 	}
+	maskForCoReporter(by, e)
 	steps, err := s.store.EventSteps(ctx, id)
 	if err != nil {
 		return nil, nil, err

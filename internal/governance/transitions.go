@@ -183,11 +183,11 @@ func (s *Service) may(by *identity.Caller, e *Event, w who) error {
 	case byTeam:
 		ok = inTeam(by, e, true)
 	case byVerifier:
-		ok = by.UserID == e.ReporterID || identity.Authorize(by, identity.PermEventVerify, e.Region) == nil
+		ok = isReporter(by, e) || identity.Authorize(by, identity.PermEventVerify, e.Region) == nil
 	case bySupervisor:
 		ok = identity.Authorize(by, identity.PermEventSupervise, e.Region) == nil
 	case byCallback:
-		ok = by.UserID == e.ReporterID || identity.Authorize(by, identity.PermEventReport, e.Region) == nil ||
+		ok = isReporter(by, e) || identity.Authorize(by, identity.PermEventReport, e.Region) == nil ||
 			identity.Authorize(by, identity.PermEventDispatch, e.HandlingRegion()) == nil
 	}
 	if !ok {

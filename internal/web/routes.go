@@ -61,6 +61,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.open311xRoutes(mux) // open311x.go: knowledge base, Open311 keys
 	s.sensingRoutes(mux, api)
 	s.emergencyRoutes(mux, api)
+	s.emTaskRoutes(mux, api) // pages_emtasks.go
 	s.eventsUIRoutes(mux, api)
 	s.dataRoutes(mux, api)
 	s.openDataRoutes(mux)
