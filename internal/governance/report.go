@@ -47,6 +47,9 @@ type Input struct {
 	// caller (from the knowledge base, say) and nothing needs dispatching
 	// (直接答复办结). The answer is the reply.
 	Answer string
+	// reportDetail is added to the report step's detail (OpenFromAlert's
+	// alert text).
+	reportDetail map[string]any
 }
 
 // Outcome is what a report led to besides the event.
@@ -123,6 +126,9 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			Detail: map[string]any{"source": e.Source, "category": e.Category}}
 		if len(out.Duplicates) > 0 {
 			st.Detail["duplicates"] = out.Duplicates
+		}
+		for k, v := range in.reportDetail {
+			st.Detail[k] = v
 		}
 		if lead != nil {
 			// The three steps are written together.
@@ -372,7 +378,7 @@ func Distance(lat1, lng1, lat2, lng2 float64) float64 {
 }
 
 // router is the actor of automatic steps.
-const router = audit.System("智能分拨")
+const router = audit.System(SystemRouting)
 
 // dispatchTo sends an accepted event to its lead (and assisting)
 // departments and starts its clock.

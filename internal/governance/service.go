@@ -57,8 +57,13 @@ type Store interface {
 	// for an unknown rule).
 	UpdateEventRule(ctx context.Context, r *Rule) error
 	DeleteEventRule(ctx context.Context, id ids.ID) error
-	// EventSummary counts the events within a region for the cockpit.
-	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// EventSummary counts the events within a region for the cockpit
+	// over the window w (tally.go).
+	EventSummary(ctx context.Context, within region.Code, w Window) (Summary, error)
+	// EventSummaries counts the events of each child region of parent
+	// (the cities of a province, …, the villages of a town) over w; a child
+	// without events is absent.
+	EventSummaries(ctx context.Context, parent region.Code, w Window) (map[region.Code]Summary, error)
 	// TouchEventUpload lists an uploaded photo as pending at time at: a
 	// new row if the upload created the blob, else only a pending row's
 	// time moves on (a blob stored before belongs to someone else).

@@ -141,7 +141,7 @@ func TestGovernanceStore(t *testing.T) {
 			}
 
 			// The summary: both events today, none closed or rated.
-			sum, err := s.EventSummary(ctx, "44", now.Add(-time.Hour), now.Add(-24*time.Hour), now.Add(2*time.Hour))
+			sum, err := s.EventSummary(ctx, "44", governance.WindowAt(now.Add(2*time.Hour)))
 			if err != nil || sum.Today != 2 || sum.Open < 1 {
 				t.Fatalf("summary: %v %+v", err, sum)
 			}
