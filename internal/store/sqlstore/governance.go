@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/jsonx"
 	"github.com/digigov/digigov/internal/region"
 )
 
@@ -205,7 +206,7 @@ func (s *Store) addEventSteps(ctx context.Context, sts []*governance.Step) error
 			}
 			detail := []byte("{}")
 			if len(st.Detail) > 0 {
-				if detail, err = json.Marshal(st.Detail); err != nil {
+				if detail, err = jsonx.Marshal(st.Detail); err != nil {
 					return err
 				}
 			}
