@@ -11,8 +11,8 @@ import (
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
-	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // licenseChoiceView is one material of an item that an electronic licence
