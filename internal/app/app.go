@@ -135,9 +135,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if base == "" {
 		base = "http://localhost"
 	}
-	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
-		BaseURL: base, Font: cfg.PDFFont, Now: now})
 	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Font: cfg.PDFFont, Now: now})
+	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
+		BaseURL: base, Font: cfg.PDFFont, Documents: a.Documents, Now: now})
+	a.Documents.OnRef(license.RefType, a.Licenses.DocumentSubject)
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.Knowledge = knowledge.NewService(knowledge.Deps{Store: st, Tx: d, Audit: au, Now: now})

@@ -34,9 +34,10 @@ type Store interface {
 	NextCaseNumber(ctx context.Context, series, day string) (int, error)
 	// Events lists the events q selects, without phones.
 	Events(ctx context.Context, q Query) ([]Event, error)
-	// NearbyEvents lists the open events q selects, newest first
-	// (candidates for a duplicate; the distance is judged by the caller).
-	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
+	// NearbyEvents lists the open events q selects, newest first, as
+	// much of them as the duplicate check needs (candidates for a
+	// duplicate; the distance is judged by the caller).
+	NearbyEvents(ctx context.Context, q Nearby) ([]Candidate, error)
 	// ClaimOverdueEvents returns up to limit open events whose deadline
 	// (of any step) passed before now and that the timer did not act on
 	// since that deadline. It must run in a transaction; on
@@ -266,11 +267,21 @@ func target(e *Event) audit.Target {
 	return audit.Target{Type: "event", ID: string(e.ID), Region: string(e.Region)}
 }
 
-// payload is what the outbox carries about a step of an event.
+// payload is what the outbox carries about a step of an event. A
+// dispatch also carries the assisting bodies and the deadline it set, so
+// that its notice (NoticeOf) needs no read of the event.
 func payload(e *Event, st *Step) map[string]any {
-	return map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
+	p := map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
 		"category": e.Category, "region": e.Region, "level": int(e.Level), "lead": e.Lead.ID, "source": e.Source,
 		"version": st.Seq, "actor": st.ActorID}
+	if st.Action == ActDispatch {
+		assist := make([]ids.ID, len(e.Assist))
+		for i, a := range e.Assist {
+			assist[i] = a.ID
+		}
+		p["assist"], p["deadline"] = assist, e.Deadline
+	}
+	return p
 }
 
 // record writes a step, its audit entry and its outbox event, inside the

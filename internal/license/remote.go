@@ -25,7 +25,7 @@ const (
 	StatusBadSignature = "bad_signature" // not signed by a key of the licence's trust list
 	StatusNotList      = "not_list"      // not the BitstringStatusListCredential of that URL and purpose
 	StatusExpired      = "expired"       // the list's validUntil has passed
-	StatusBadURL       = "bad_url"       // not an http(s) URL
+	StatusBadURL       = "bad_url"       // not an http(s) URL under the node of the licence's trust list, or redirected away from it
 	StatusIndexOutside = "index_outside" // the licence's index lies beyond the list
 )
 
@@ -78,12 +78,15 @@ func newRemoteStatuses(client *http.Client, keys func(ctx context.Context, kid s
 	if client == nil {
 		client = &http.Client{Timeout: remoteTimeout}
 	}
-	return &remoteStatuses{client: client, keys: keys, now: now}
+	return &remoteStatuses{client: baseBoundClient(client), keys: keys, now: now}
 }
 
 // bit returns the entry index of the list at listURL, for a licence whose
 // key came from trust list source and whose entry has purpose.
 func (r *remoteStatuses) bit(ctx context.Context, source, listURL, purpose string, index int) (bool, error) {
+	if !underBase(listURL, statusBase(ctx)) { // see remotebase.go
+		return false, &statusError{StatusBadURL}
+	}
 	v, _ := r.lists.LoadOrStore(listURL, &remoteList{})
 	l := v.(*remoteList)
 	l.mu.Lock()
@@ -128,6 +131,9 @@ func (r *remoteStatuses) fetch(ctx context.Context, listURL, purpose string, now
 	req.Header.Set("Accept", "application/vc+jwt")
 	resp, err := r.client.Do(req)
 	if err != nil {
+		if StatusErrorReason(err) == StatusBadURL { // redirected away from the node
+			return nil, "", 0, &statusError{StatusBadURL}
+		}
 		return nil, "", 0, &statusError{StatusUnreachable}
 	}
 	defer resp.Body.Close()

@@ -78,7 +78,7 @@ func (n *remoteNode) list(sg seal.Signer, id, purpose string, ttl time.Duration,
 func (n *remoteNode) url() string { return n.srv.URL + "/credentials/status/1-revocation" }
 
 func (n *remoteNode) bit(source string, i int) (bool, string) {
-	set, err := n.r.bit(context.Background(), source, n.url(), PurposeRevocation, i)
+	set, err := n.r.bit(WithStatusBase(context.Background(), n.srv.URL), source, n.url(), PurposeRevocation, i)
 	if err != nil {
 		return false, StatusErrorReason(err)
 	}

@@ -170,6 +170,9 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 	if source == "" {
 		source = tl.Node
 	}
+	if err := s.checkTrustClaims(ctx, by, source, &tl); err != nil {
+		return 0, err
+	}
 	now := s.clock()
 	n := 0
 	var kept []string

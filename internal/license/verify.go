@@ -240,7 +240,7 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 			}
 			var set bool
 			if ss, ok := v.Statuses.(SourcedStatuses); ok && k.Source != "" {
-				set, err = ss.StatusBitFrom(ctx, k.Source, e.StatusListCredential, e.StatusPurpose, i)
+				set, err = ss.StatusBitFrom(WithStatusBase(ctx, k.IssuerBase), k.Source, e.StatusListCredential, e.StatusPurpose, i)
 			} else {
 				set, err = v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
 			}

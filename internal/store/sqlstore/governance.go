@@ -361,7 +361,7 @@ func (s *Store) eventList(ctx context.Context, query string, args ...any) ([]gov
 	return out, rows.Err()
 }
 
-func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Event, err error) {
+func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Candidate, err error) {
 	defer errs.Wrap(&err, "sqlstore.NearbyEvents")
 	where, args := "region = ?", []any{q.Region}
 	if len(q.Cells) > 0 {
@@ -374,8 +374,27 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 			args = append(args, b[0], b[1], b[2], b[3])
 		}
 	}
-	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+
+	// Only what the duplicate check reads: a report usually finds none,
+	// and a row of all 36 columns cost most of the search.
+	rows, err := s.db.Query(ctx, `SELECT id, region, lat, lng FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+
 		openCond+` ORDER BY created_at DESC LIMIT ?`, append(append([]any{q.Category}, args...), q.Since.UTC(), q.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []governance.Candidate
+	for rows.Next() {
+		var c governance.Candidate
+		var lat, lng sql.NullFloat64
+		if err := rows.Scan(&c.ID, &c.Region, &lat, &lng); err != nil {
+			return nil, err
+		}
+		if lat.Valid && lng.Valid {
+			c.Lat, c.Lng, c.HasGeo = lat.Float64, lng.Float64, true
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {
