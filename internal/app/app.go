@@ -253,17 +253,6 @@ func (a *App) Handler() (http.Handler, error) {
 	})
 }
 
-// cockpitEvents gives the cockpit the events figures of the governance
-// domain (web cannot import it the other way round: both sit at the top).
-func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within region.Code) (*web.CockpitEventFigures, error) {
-	sum, err := a.Governance.CockpitSummary(ctx, by, within)
-	if err != nil {
-		return nil, err
-	}
-	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), ClosureRate30: sum.Closure30().Rate(), Overdue: sum.Overdue,
-		Satisfaction: sum.Satisfaction()}, nil
-}
-
 func (a *App) pools() map[string]*sql.DB {
 	if a.DB.R == a.DB.W {
 		return map[string]*sql.DB{"db": a.DB.W}

@@ -63,10 +63,9 @@ type Store interface {
 	// EventSummary counts the events within a region for the cockpit
 	// over the window w (tally.go).
 	EventSummary(ctx context.Context, within region.Code, w Window) (Summary, error)
-	// EventSummaries counts the events of each child region of parent
-	// (the cities of a province, …, the villages of a town) over w; a child
-	// without events is absent.
-	EventSummaries(ctx context.Context, parent region.Code, w Window) (map[region.Code]Summary, error)
+	// EventSummaries counts the events within each of codes over w; a
+	// code without events is absent.
+	EventSummaries(ctx context.Context, codes []region.Code, w Window) (map[region.Code]Summary, error)
 	// TouchEventUpload lists an uploaded photo as pending at time at: a
 	// new row if the upload created the blob, else only a pending row's
 	// time moves on (a blob stored before belongs to someone else).

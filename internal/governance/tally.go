@@ -102,13 +102,34 @@ func (s *Service) CockpitSummary(ctx context.Context, by *identity.Caller, withi
 }
 
 // CockpitChildren counts the events of each child region of parent (the
-// cities of the province, a city's counties, …) for the cockpit's map and
-// drill-down tables; a child without events is absent. Same permission
-// and scope rules as CockpitSummary, for parent.
-func (s *Service) CockpitChildren(ctx context.Context, by *identity.Caller, parent region.Code) (map[region.Code]Summary, error) {
+// cities of the province, a city's counties, …, as region.Tree.Children
+// lists them: 东莞's towns) for the cockpit's map and drill-down tables, in
+// the tree's order. Same permission and scope rules as CockpitSummary, for
+// parent.
+func (s *Service) CockpitChildren(ctx context.Context, by *identity.Caller, parent region.Code) ([]RegionSummary, error) {
 	parent, err := authorizeCockpit(by, parent)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.EventSummaries(ctx, parent, WindowAt(s.clock()))
+	kids := s.regions.Children(parent)
+	codes := make([]region.Code, len(kids))
+	for i, k := range kids {
+		codes[i] = k.Code
+	}
+	m, err := s.store.EventSummaries(ctx, codes, WindowAt(s.clock()))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RegionSummary, len(kids))
+	for i, k := range kids {
+		out[i] = RegionSummary{Region: k.Code, Name: k.Name, Summary: m[k.Code]}
+	}
+	return out, nil
+}
+
+// RegionSummary is a region's Summary with its name.
+type RegionSummary struct {
+	Region region.Code
+	Name   string
+	Summary
 }

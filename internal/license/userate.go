@@ -7,6 +7,7 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // UseRate is 用证率 for one group of cases (an item, an authority, a city
@@ -61,11 +62,25 @@ type Items interface {
 // Returns errs.Forbidden for callers with neither permission,
 // errs.Invalid ("by") for another grouping.
 func (s *Service) UseRates(ctx context.Context, by *identity.Caller, group cases.Grouping) ([]UseRate, UseRate, error) {
+	return s.UseRatesWithin(ctx, by, group, "")
+}
+
+// UseRatesWithin is UseRates over the cases decided within region only (the
+// cockpit's drilled region), "" for all the caller's scopes.
+//
+// Returns errs.NotFound for a region outside those scopes.
+func (s *Service) UseRatesWithin(ctx context.Context, by *identity.Caller, group cases.Grouping, in region.Code) ([]UseRate, UseRate, error) {
 	within := append(by.Scopes(identity.PermAuditRead), by.Scopes(identity.PermCockpit)...)
 	if len(within) == 0 {
 		if err := identity.Authorize(by, identity.PermAuditRead, ""); err != nil {
 			return nil, UseRate{}, err
 		}
+	}
+	if in != "" {
+		if identity.Authorize(by, identity.PermAuditRead, in) != nil && identity.Authorize(by, identity.PermCockpit, in) != nil {
+			return nil, UseRate{}, errs.E(errs.NotFound, "not_found")
+		}
+		within = []region.Code{in}
 	}
 	switch group {
 	case "":

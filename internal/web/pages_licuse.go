@@ -12,6 +12,7 @@ import (
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // licenseChoiceView is one material of an item that an electronic licence
@@ -206,7 +207,8 @@ func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
 
 // addCockpitLicenses puts 用证率 and its target on the cockpit's measures.
 func (s *Server) addCockpitLicenses(r *http.Request, data map[string]any) error {
-	_, total, err := s.licenses.UseRates(r.Context(), caller(r), cases.ByItem)
+	in, _ := data["Region"].(region.Code) // the drilled region, "" for all scopes (handleCockpit)
+	_, total, err := s.licenses.UseRatesWithin(r.Context(), caller(r), cases.ByItem, in)
 	if errs.Is(err, errs.Forbidden) {
 		return nil
 	}

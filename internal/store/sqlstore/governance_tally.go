@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,8 +38,13 @@ type levelKey struct {
 }
 
 // tallyDay is t's calendar day in Asia/Shanghai (UTC+8, no daylight
-// saving) counted from 1970-01-01; day 0 holds the open counts.
+// saving) counted from 1970-01-01.
 func tallyDay(t time.Time) int64 { return (t.Unix() + 8*3600) / 86400 }
+
+// openDay is the day of the rows holding the counts of events in hand:
+// after every real day, so that one index range (day >= the window's
+// first day) reads a region's window and its open count together.
+const openDay = 1<<31 - 1
 
 // tallyFacts are the columns of an event its counts depend on.
 type tallyFacts struct {
@@ -79,7 +83,7 @@ func (f tallyFacts) add(m map[tallyKey]tallyVec, sign int64) {
 		bump(c, 1, sign)
 	}
 	if inHand(f.state) {
-		bump(0, 2, sign)
+		bump(openDay, 2, sign)
 		if !f.deadline.IsZero() {
 			bump(tallyDay(f.deadline), 3, sign)
 		}
@@ -201,15 +205,6 @@ var tallyLevels = [...]struct {
 	n   int
 }{{region.Province, 2}, {region.City, 4}, {region.County, 6}, {region.Town, 9}, {region.Village, 12}}
 
-func levelLen(l region.Level) int {
-	for _, t := range tallyLevels {
-		if t.lvl == l {
-			return t.n
-		}
-	}
-	return 0
-}
-
 // addLevels adds v, logged at k's region, to the rows of each level that
 // region lies within.
 func addLevels(agg map[levelKey]tallyVec, k tallyKey, v tallyVec) {
@@ -228,7 +223,7 @@ func addLevels(agg map[levelKey]tallyVec, k tallyKey, v tallyVec) {
 
 var tallyUpserts stmtCache
 
-const tallyChunk = 100
+const tallyChunk = 64 // rows per upsert (a power of two, as chunks needs): 576 parameters
 
 // upsertTally adds agg to the tally rows, in key order (so that two
 // writers lock rows in the same order).
@@ -325,20 +320,25 @@ func (s *Store) RebuildEventTally(ctx context.Context) error {
 }
 
 // sumCols are the figures read from tally or log rows, in the order
-// tallyScan stores them: today's reported and closed, in hand, the
-// window's rated, satisfied, reported and closed. Arguments: today's day
-// twice, then the window's first day four times.
+// addSums takes them: today's reported and closed, in hand, the window's
+// rated, satisfied, reported and closed, and the open deadlines of the
+// days before today. Arguments: today's day twice, the window's first day
+// four times, today's day. (Only openDay rows have in_hand, and they have
+// nothing else.)
 const sumCols = `CAST(COALESCE(SUM(CASE WHEN day = ? THEN reported ELSE 0 END), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN day = ? THEN closed ELSE 0 END), 0) AS BIGINT),
-	CAST(COALESCE(SUM(CASE WHEN day = 0 THEN in_hand ELSE 0 END), 0) AS BIGINT),
+	CAST(COALESCE(SUM(in_hand), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN day >= ? THEN rated ELSE 0 END), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN day >= ? THEN satisfied ELSE 0 END), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN day >= ? THEN reported ELSE 0 END), 0) AS BIGINT),
-	CAST(COALESCE(SUM(CASE WHEN day >= ? THEN closed ELSE 0 END), 0) AS BIGINT)`
+	CAST(COALESCE(SUM(CASE WHEN day >= ? THEN closed ELSE 0 END), 0) AS BIGINT),
+	CAST(COALESCE(SUM(CASE WHEN day >= 1 AND day < ? THEN due ELSE 0 END), 0) AS BIGINT)`
 
-func sumArgs(today, since int64) []any { return []any{today, today, since, since, since, since} }
+func sumArgs(today, since int64) []any { return []any{today, today, since, since, since, since, today} }
 
-func addSums(sum *governance.Summary, v [7]int64) {
+type sums [8]int64
+
+func (v sums) addTo(sum *governance.Summary) {
 	sum.Today += int(v[0])
 	sum.TodayClosed += int(v[1])
 	sum.Open += int(v[2])
@@ -346,45 +346,61 @@ func addSums(sum *governance.Summary, v [7]int64) {
 	sum.Satisfied += int(v[4])
 	sum.Reported30 += int(v[5])
 	sum.Closed30 += int(v[6])
+	sum.Overdue += int(v[7])
 }
 
-// EventSummary sums the tally rows of region (about 31 of them, plus the
-// days with open deadlines for the overdue count), what the log still
-// holds of it, and the open events whose deadline passed earlier today.
+// EventSummary sums the tally rows of region (31 of them: the window's
+// days and the open count; and the days with open deadlines for the
+// overdue count), what the log still holds of it, and the open events
+// whose deadline passed earlier today.
 func (s *Store) EventSummary(ctx context.Context, in region.Code, w governance.Window) (sum governance.Summary, err error) {
 	defer errs.Wrap(&err, "sqlstore.EventSummary(%q)", in)
-	m, err := s.eventTally(ctx, in, false, w)
+	m, err := s.eventTally(ctx, []region.Code{in}, w)
 	return m[in], err
 }
 
-// EventSummaries is EventSummary for each child region of parent.
-func (s *Store) EventSummaries(ctx context.Context, parent region.Code, w governance.Window) (_ map[region.Code]governance.Summary, err error) {
-	defer errs.Wrap(&err, "sqlstore.EventSummaries(%q)", parent)
-	return s.eventTally(ctx, parent, true, w)
+// EventSummaries is EventSummary for each of codes (the children of a
+// region, at one level or several).
+func (s *Store) EventSummaries(ctx context.Context, codes []region.Code, w governance.Window) (_ map[region.Code]governance.Summary, err error) {
+	defer errs.Wrap(&err, "sqlstore.EventSummaries(%d)", len(codes))
+	return s.eventTally(ctx, codes, w)
 }
 
-func (s *Store) eventTally(ctx context.Context, in region.Code, children bool, w governance.Window) (map[region.Code]governance.Summary, error) {
+func (s *Store) eventTally(ctx context.Context, codes []region.Code, w governance.Window) (map[region.Code]governance.Summary, error) {
 	out := map[region.Code]governance.Summary{}
-	lvl := region.LevelOf(in)
-	if lvl == 0 || children && lvl == region.Village {
+	byLevel := map[region.Level][]any{}
+	lens := map[int]bool{}
+	prefix := ""
+	for i, c := range codes {
+		l := region.LevelOf(c)
+		if l == 0 {
+			continue
+		}
+		byLevel[l] = append(byLevel[l], string(c))
+		lens[len(c)] = true
+		if i == 0 {
+			prefix = string(c)
+		}
+		for !strings.HasPrefix(string(c), prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if len(byLevel) == 0 {
 		return out, nil
 	}
-	if children {
-		lvl++
-	}
-	n := levelLen(lvl)
 	today, since := tallyDay(w.Today), tallyDay(w.Since)
-	// The tally rows: the region's own, or its children's.
-	cond, cargs := "region = ?", []any{string(in)}
-	if children {
-		cond, cargs = within("region", string(in))
+	add := func(code string, f func(sum *governance.Summary)) {
+		for n := range lens { // the codes code lies within
+			if len(code) >= n {
+				if c := region.Code(code[:n]); slices.Contains(codes, c) {
+					sum := out[c]
+					f(&sum)
+					out[c] = sum
+				}
+			}
+		}
 	}
-	// The log's rows at or below the level, grouped by their code's prefix.
-	lcond, largs := within("region", string(in))
-	group := "substr(region, 1, " + strconv.Itoa(n) + ")"
-	lcond += " AND length(region) >= " + strconv.Itoa(n)
-
-	read := func(q string, args []any, add func(code region.Code, v [7]int64)) error {
+	query := func(q string, args []any, each func(code string, v sums)) error {
 		rows, err := s.db.Query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -392,60 +408,79 @@ func (s *Store) eventTally(ctx context.Context, in region.Code, children bool, w
 		defer rows.Close()
 		for rows.Next() {
 			var code string
-			var v [7]int64
-			if err := rows.Scan(&code, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
+			var v sums
+			if err := rows.Scan(&code, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
 				return err
 			}
-			add(region.Code(code), v)
+			each(code, v)
 		}
 		return rows.Err()
 	}
-	addTo := func(code region.Code, v [7]int64) {
-		sum := out[code]
-		addSums(&sum, v)
-		out[code] = sum
-	}
-	err := read(`SELECT region, `+sumCols+` FROM gov_event_tally WHERE lvl = ? AND `+cond+` AND (day = 0 OR day >= ?) GROUP BY region`,
-		append(append(sumArgs(today, since), int(lvl)), append(cargs, since)...), addTo)
-	if err != nil {
-		return nil, err
-	}
-	err = read(`SELECT `+group+`, `+sumCols+` FROM gov_event_tally_log WHERE `+lcond+` GROUP BY `+group,
-		append(sumArgs(today, since), largs...), addTo)
-	if err != nil {
-		return nil, err
-	}
-	// Overdue: the open deadlines of the days before today (the tally
-	// and the log), and of today before now (the events).
-	overdue := func(q string, args ...any) error {
-		rows, err := s.db.Query(ctx, q, args...)
+	// The tally: per code, one index range from the window's first day
+	// (the open count's row last), and the partial index of open deadlines.
+	for l, cs := range byLevel {
+		err := query(`SELECT region, `+sumCols+` FROM gov_event_tally WHERE lvl = ? AND region IN (`+marks(len(cs))+`) AND day >= ?
+			GROUP BY region`, append(append(append(sumArgs(today, since), int(l)), cs...), since), func(code string, v sums) {
+			v[7] = 0 // the days before the window: below
+			sum := out[region.Code(code)]
+			v.addTo(&sum)
+			out[region.Code(code)] = sum
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
+		rows, err := s.db.Query(ctx, `SELECT region, CAST(COALESCE(SUM(due), 0) AS BIGINT) FROM gov_event_tally
+			WHERE lvl = ? AND region IN (`+marks(len(cs))+`) AND due <> 0 AND day >= 1 AND day < ? GROUP BY region`,
+			append(append([]any{int(l)}, cs...), today)...)
+		if err != nil {
+			return nil, err
+		}
 		for rows.Next() {
 			var code string
-			var k int64
-			if err := rows.Scan(&code, &k); err != nil {
-				return err
+			var n int64
+			if err := rows.Scan(&code, &n); err != nil {
+				rows.Close()
+				return nil, err
 			}
 			sum := out[region.Code(code)]
-			sum.Overdue += int(k)
+			sum.Overdue += int(n)
 			out[region.Code(code)] = sum
 		}
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if err := overdue(`SELECT region, CAST(COALESCE(SUM(due), 0) AS BIGINT) FROM gov_event_tally WHERE lvl = ? AND `+cond+
-		` AND due <> 0 AND day >= 1 AND day < ? GROUP BY region`, append(append([]any{int(lvl)}, cargs...), today)...); err != nil {
+	// The log not rolled up yet, by the events' own regions.
+	lcond, largs := "1 = 1", []any(nil)
+	if prefix != "" {
+		lcond, largs = within("region", prefix)
+	}
+	err := query(`SELECT region, `+sumCols+` FROM gov_event_tally_log WHERE `+lcond+` GROUP BY region`,
+		append(sumArgs(today, since), largs...), func(code string, v sums) { add(code, v.addTo) })
+	if err != nil {
 		return nil, err
 	}
-	if err := overdue(`SELECT `+group+`, CAST(COALESCE(SUM(due), 0) AS BIGINT) FROM gov_event_tally_log WHERE `+lcond+
-		` AND day >= 1 AND day < ? GROUP BY `+group, append(largs, today)...); err != nil {
+	// The open events whose deadline passed today, before now.
+	tcond, targs := "1 = 1", []any(nil)
+	if prefix != "" {
+		tcond, targs = within("(region || '')", prefix)
+	}
+	rows, err := s.db.Query(ctx, `SELECT region, COUNT(*) FROM gov_events WHERE `+openCond+` AND deadline >= ? AND deadline < ? AND `+tcond+
+		` GROUP BY region`, append([]any{w.Today.UTC(), w.Now.UTC()}, targs...)...)
+	if err != nil {
 		return nil, err
 	}
-	byTime, targs := within("(region || '')", string(in))
-	if err := overdue(`SELECT `+group+`, COUNT(*) FROM gov_events WHERE `+openCond+` AND deadline >= ? AND deadline < ? AND `+byTime+
-		` AND length(region) >= `+strconv.Itoa(n)+` GROUP BY `+group, append([]any{w.Today.UTC(), w.Now.UTC()}, targs...)...); err != nil {
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, err
+		}
+		add(code, func(sum *governance.Summary) { sum.Overdue += n })
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for k, v := range out {

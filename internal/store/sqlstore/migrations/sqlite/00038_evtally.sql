@@ -4,7 +4,7 @@
 -- five levels of its region (province, city, county, town, village code
 -- prefixes), days being Asia/Shanghai calendar days since 1970-01-01:
 --   on the day it was reported: reported, closed (if it is closed now);
---   on day 0: open (if it is still in hand);
+--   on day 2147483647 (after every real day): in_hand (if it is still open);
 --   on its deadline's day: due (if it is still in hand);
 --   on the day it was rated: rated, satisfied (rating 4 or 5).
 -- Any figure of any region is then a sum over a few rows. The event's
