@@ -271,7 +271,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
 	defer a.startEventTally(ctx)() // governance.go: the cockpit's counts
-	defer a.startTaskTimer(ctx)() // emtask_notify.go
+	defer a.startTaskTimer(ctx)()  // emtask_notify.go
 	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go
