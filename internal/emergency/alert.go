@@ -8,6 +8,7 @@ import (
 
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
@@ -148,9 +149,21 @@ func (s *Service) cancelOnClose(ctx context.Context, by *identity.Caller, inc *I
 	if last.State != AlertCurrent || last.MsgType == MsgCancel {
 		return nil
 	}
-	in := AlertInput{Cancel: true, Headline: "解除：" + inc.Title, Description: "应急响应已结束。", ResponseType: "AllClear", Hours: 24}
-	if last.HeadlineEn != "" {
-		in.HeadlineEn, in.DescriptionEn = "All clear: "+last.HeadlineEn, "The emergency response has ended."
+	msgs, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	in := AlertInput{Cancel: true, Headline: msgs.T(i18n.ZhCN, "emergency.alert_cancel_headline", inc.Title),
+		Description: msgs.T(i18n.ZhCN, "emergency.alert_cancel_description"), ResponseType: "AllClear", Hours: 24}
+	// English readers were told in English (by the latest message that had
+	// an English info block, an Update may have had none): tell them the
+	// all-clear in English too.
+	for i := len(alerts) - 1; i >= 0; i-- {
+		if alerts[i].HeadlineEn != "" {
+			in.HeadlineEn = msgs.T(i18n.En, "emergency.alert_cancel_headline", alerts[i].HeadlineEn)
+			in.DescriptionEn = msgs.T(i18n.En, "emergency.alert_cancel_description")
+			break
+		}
 	}
 	_, err = s.issue(ctx, inc, by.Name, in)
 	return err

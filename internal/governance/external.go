@@ -32,3 +32,23 @@ func (s *Service) retried(ctx context.Context, by *identity.Caller, e *Event, ca
 	}
 	return old, &Outcome{Existing: true}, nil
 }
+
+// ByExternalID returns the event a source reported under its own ID, if
+// by may see it. Callers that wrap Report in a transaction of their own
+// look a retry up with it first: on PostgreSQL the unique violation that
+// Report answers with the earlier event would abort their transaction.
+//
+// Returns errs.NotFound if there is none or by may not see it.
+func (s *Service) ByExternalID(ctx context.Context, by *identity.Caller, source Source, externalID string) (*Event, error) {
+	if externalID == "" {
+		return nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	e, err := s.store.EventByExternalID(ctx, source, externalID)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(by, e) {
+		return nil, errs.E(errs.NotFound, "event.not_found")
+	}
+	return e, nil
+}

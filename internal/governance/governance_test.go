@@ -194,6 +194,7 @@ func TestEventFlow(t *testing.T) {
 				name  string
 				steps []step
 				check func(t *testing.T, e *governance.Event)
+				ext   string // the report's external ID, if any
 			}{
 				{"the whole line: accept, dispatch with an assistant, handle, reply, verify, close, call back", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
@@ -209,13 +210,13 @@ func TestEventFlow(t *testing.T) {
 					if e.Rating != 5 || e.Lead.ID != thCG || len(e.Assist) != 1 || e.Assist[0].ID != thLin || e.ClosedAt.IsZero() {
 						t.Errorf("closed event: %+v", e)
 					}
-				}},
+				}, ""},
 				{"reject needs a reason", []step{
 					{by: "dispatch", act: act(governance.ActReject, ""), err: errs.Invalid},
 					{by: "dispatch", act: act(governance.ActReject, "不属于政府职责范围，属物业管理事项"), err: errs.Invalid}, // no reason code
 					{by: "dispatch", act: governance.Act{Action: governance.ActReject, Reason: governance.ReasonNotOurs, Comment: "属物业管理事项"}, state: governance.Rejected},
 					{by: "dispatch", act: act(governance.ActAccept, ""), err: errs.Conflict},
-				}, nil},
+				}, nil, ""},
 				{"return (退单) with approval, then dispatch again", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "dispatch", act: dispatch(thCG), state: governance.Dispatched},
@@ -228,7 +229,7 @@ func TestEventFlow(t *testing.T) {
 					if e.Lead.ID != thLin || e.Pending != nil {
 						t.Errorf("after return: lead %v pending %v", e.Lead, e.Pending)
 					}
-				}},
+				}, ""},
 				{"reassign (改派) with approval; a denied request goes back", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "dispatch", act: dispatch(thCG), state: governance.Dispatched},
@@ -243,7 +244,7 @@ func TestEventFlow(t *testing.T) {
 					if e.Lead.ID != thWater {
 						t.Errorf("after reassignment: lead %v", e.Lead)
 					}
-				}},
+				}, ""},
 				{"verification fails, the department handles again; reopen after closing", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "dispatch", act: dispatch(thCG), state: governance.Dispatched},
@@ -256,7 +257,7 @@ func TestEventFlow(t *testing.T) {
 					{by: "grid", act: act(governance.ActVerify, ""), state: governance.Verified},
 					{by: "dispatch", act: act(governance.ActClose, ""), state: governance.Closed},
 					{by: "dispatch", act: act(governance.ActReopen, "群众反映又装回去了"), state: governance.Handling},
-				}, nil},
+				}, nil, ""},
 				{"split (拆单) into two events", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "dispatch", act: governance.Act{Action: governance.ActSplit, Parts: []governance.Part{{Category: "0104", Description: "楼顶广告牌未经审批"}}}, err: errs.Invalid},
@@ -279,7 +280,29 @@ func TestEventFlow(t *testing.T) {
 					if n != 2 {
 						t.Errorf("children: %d, want 2", n)
 					}
-				}},
+				}, ""},
+				{"split (拆单) of an event another system reported with its own ID", []step{
+					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
+					{by: "dispatch", act: governance.Act{Action: governance.ActSplit, Parts: []governance.Part{
+						{Category: "0104", Description: "楼顶广告牌未经审批"}, {Category: "0301", Description: "安装广告牌时砍伐行道树"}}}, state: governance.Split},
+				}, func(t *testing.T, e *governance.Event) {
+					kids, err := v.gov.List(v.ctx, v.as("dispatch"), governance.Query{States: []governance.State{governance.Accepted}, Limit: 1000})
+					if err != nil {
+						t.Fatal(err)
+					}
+					n := 0
+					for _, k := range kids {
+						if k.ParentID == e.ID {
+							n++
+							if k.ExternalID != "" {
+								t.Errorf("child %s keeps the parent's external ID %q", k.Number, k.ExternalID)
+							}
+						}
+					}
+					if n != 2 || e.ExternalID != "CGXT-SPLIT-1" {
+						t.Errorf("children: %d, want 2; parent's external ID %q", n, e.ExternalID)
+					}
+				}, "CGXT-SPLIT-1"},
 				{"supervision (督办) keeps the state; wrong state and stale version conflict", []step{
 					{by: "dispatch", act: act(governance.ActAccept, ""), state: governance.Accepted},
 					{by: "duty", act: act(governance.ActSupervise, "请加快处置"), state: governance.Accepted},
@@ -289,17 +312,19 @@ func TestEventFlow(t *testing.T) {
 					if e.Supervised != 1 {
 						t.Errorf("supervised %d", e.Supervised)
 					}
-				}},
+				}, ""},
 				{"outsiders see nothing; other departments may not act", []step{
 					{by: "counter_sz", act: act(governance.ActAccept, ""), err: errs.NotFound},
 					{by: "cg_officer", act: act(governance.ActAccept, ""), err: errs.NotFound},
 					{by: "grid", act: act(governance.ActAccept, ""), err: errs.Forbidden},
-				}, nil},
+				}, nil, ""},
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
 					v := v.with(t)
-					e, _ := v.report("grid", noiseReport())
+					in := noiseReport()
+					in.ExternalID = c.ext
+					e, _ := v.report("grid", in)
 					if e.State != governance.Reported {
 						t.Fatalf("reported event in state %s", e.State)
 					}
@@ -335,7 +360,7 @@ func TestMergeDuplicates(t *testing.T) {
 	lat2 := lat + 0.001 // about 110 m north
 	in.Lat = &lat2
 	second, out := v.report("grid", in)
-	if len(out.Duplicates) != 1 || out.Duplicates[0].ID != first.ID {
+	if len(out.Duplicates) != 1 || out.Duplicates[0] != first.ID {
 		t.Fatalf("duplicates of the second report: %v", out.Duplicates)
 	}
 	far := lat + 0.01 // about 1.1 km
@@ -638,7 +663,7 @@ func TestAutoRoutedRecord(t *testing.T) {
 				got = append(got, fmt.Sprintf("%d %s %s→%s %s", s.Seq, s.Action, s.From, s.To, s.ActorName))
 			}
 			if len(steps) != 3 || steps[0].Seq != 1 || steps[0].Action != governance.ActReport ||
-				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != "智能分拨" ||
+				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != governance.SystemRouting ||
 				steps[2].Seq != 3 || steps[2].Action != governance.ActDispatch || steps[2].To != governance.Dispatched ||
 				steps[2].Detail["lead"] != string(e.Lead.ID) {
 				t.Errorf("steps %v", got)

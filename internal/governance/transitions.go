@@ -382,6 +382,9 @@ func (s *Service) split(ctx context.Context, by *identity.Caller, e *Event, in A
 		ch := *e
 		ch.ID, ch.Version, ch.Category, ch.Description, ch.ParentID = ids.New(), 1, c.Code, d, e.ID
 		ch.State, ch.AcceptedAt, ch.CreatedAt, ch.Pending = Accepted, e.UpdatedAt, e.UpdatedAt, nil
+		// The sending system's ID names the parent (unique per source): a
+		// part is our own event, reached through ParentID.
+		ch.ExternalID = ""
 		ch.Deadline = s.stageDeadline(&ch, e.UpdatedAt)
 		r := s.route(ctx, c.Code, e.Region)
 		ch.Department = r.Department

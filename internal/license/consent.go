@@ -93,7 +93,7 @@ func (s *Service) GrantCase(ctx context.Context, by audit.Actor, c *cases.Case) 
 			return errs.Fields(map[string]string{m.Field: "case.license_not_valid"})
 		}
 		g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
-			PurposeCode: code, PurposeArgs: args, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+			Material: m.Name, LicenseType: l.Type, PurposeCode: code, PurposeArgs: args, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err
 		}

@@ -18,11 +18,13 @@ import (
 // to read one licence, instead of a copy among the case's materials
 // (免提交).
 type Grant struct {
-	ID        ids.ID
-	LicenseID ids.ID
-	HolderID  ids.ID
-	OrgID     ids.ID // the case's authority
-	CaseID    ids.ID
+	ID          ids.ID
+	LicenseID   ids.ID
+	HolderID    ids.ID
+	OrgID       ids.ID // the case's authority
+	CaseID      ids.ID
+	Material    string // the material of the case's item the licence stands in for (免提交); "" if none accepts its type
+	LicenseType string // the licence's type, kept on the grant for 用证率
 	// PurposeCode names the purpose's message ("licgrant.purpose.<code>":
 	// PurposeCase, PurposeCounter), PurposeArgs its arguments; Purpose is
 	// the text of grants made before codes were kept (PurposeCode "").
@@ -89,8 +91,12 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 	if l.State != StateValid || l.Expired(now) {
 		return nil, errs.E(errs.Conflict, "license.not_presentable")
 	}
-	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
-		PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+	material, err := s.grantMaterial(ctx, c, l.Type)
+	if err != nil {
+		return nil, err
+	}
+	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID, Material: material,
+		LicenseType: l.Type, PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err
@@ -102,6 +108,37 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 		return nil, err
 	}
 	return g, nil
+}
+
+// grantMaterial is the material of c's item that a licence of type typ
+// granted from the wallet stands in for: the first that accepts the type
+// and is not satisfied by a licence in the application already, else the
+// first that accepts it; "" if none does (the grant then counts for no
+// material in 用证率).
+func (s *Service) grantMaterial(ctx context.Context, c *cases.Case, typ string) (string, error) {
+	if s.items == nil {
+		return "", nil
+	}
+	it, err := s.items.Item(ctx, c.ItemCode)
+	if errs.Is(err, errs.NotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	first := ""
+	for _, m := range it.Materials {
+		if !slices.Contains(m.LicenseTypes, typ) {
+			continue
+		}
+		if c.License(m.Name) == nil {
+			return m.Name, nil
+		}
+		if first == "" {
+			first = m.Name
+		}
+	}
+	return first, nil
 }
 
 // Grants lists the caller's grants, newest first, revoked and expired ones

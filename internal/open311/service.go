@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,6 +52,8 @@ type KeyQuery struct {
 type Store interface {
 	PutOpen311Media(ctx context.Context, eventID ids.ID, url string, at time.Time) error
 	Open311Media(ctx context.Context, eventIDs []ids.ID) (map[ids.ID]string, error)
+	PutOpen311Device(ctx context.Context, eventID ids.ID, deviceID string, at time.Time) error
+	Open311Device(ctx context.Context, eventID ids.ID) (string, error) // "" if none was given
 	CreateOpen311Key(ctx context.Context, k *Key) error
 	Open311KeyByHash(ctx context.Context, hash string) (*Key, error)
 	Open311Key(ctx context.Context, id ids.ID) (*Key, error)
@@ -106,31 +107,9 @@ const (
 	keyTouchPeriod = time.Hour // last use is written at most this often
 )
 
-// Report files an Open311 request as by, with the client's media_url (may
-// be ""), in one transaction.
-//
-// Returns errs.Invalid on field "media_url" for a URL that is not an
-// absolute http(s) URL of at most MaxMediaURL characters, with the fields
-// governance.Report refuses; and its other errors.
+// Report is Submit with only a media_url (may be "").
 func (s *Service) Report(ctx context.Context, by *identity.Caller, in governance.Input, mediaURL string) (*governance.Event, error) {
-	mediaURL = strings.TrimSpace(mediaURL)
-	if mediaURL != "" {
-		u, err := url.Parse(mediaURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || utf8.RuneCountInString(mediaURL) > MaxMediaURL {
-			return nil, errs.Fields(map[string]string{"media_url": "open311x.media_url"})
-		}
-	}
-	var e *governance.Event
-	err := s.tx.Transact(ctx, func(ctx context.Context) error {
-		var err error
-		if e, _, err = s.gov.Report(ctx, by, in); err != nil {
-			return err
-		}
-		if mediaURL == "" {
-			return nil
-		}
-		return s.store.PutOpen311Media(ctx, e.ID, mediaURL, s.now().UTC())
-	})
+	e, _, err := s.Submit(ctx, by, in, Request{MediaURL: mediaURL})
 	return e, err
 }
 

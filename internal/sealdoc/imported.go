@@ -58,7 +58,7 @@ func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed) *Ver
 		v.SealRevokedAt = k.WithdrawnAt
 		return fail(v, ReasonTrustWithdrawn)
 	}
-	v.Genuine = true
+	v.Genuine, v.Authentic = true, true
 	return v
 }
 

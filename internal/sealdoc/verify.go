@@ -29,12 +29,21 @@ const (
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
 	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
+	// The file is authentic (Verdict.Authentic), but no longer stands:
+	ReasonSuperseded       Reason = "superseded"        // a newer document replaced it (Verdict.SupersededBy)
+	ReasonSubjectRevoked   Reason = "subject_revoked"   // what it is about (a licence) was revoked since
+	ReasonSubjectSuspended Reason = "subject_suspended" // … is suspended
+	ReasonSubjectExpired   Reason = "subject_expired"   // … expired
 )
 
 // Verdict is the answer of Verify.
 type Verdict struct {
-	Genuine bool   // the PDF is the one the seal signed, and the seal's signature counts
+	Genuine bool   // the PDF is the one the seal signed, the seal's signature counts, and the document stands
 	Reason  Reason // why not; "" if genuine
+	// Authentic: the PDF is the one the seal signed and the signature
+	// counts, whether or not the document still stands (superseded, its
+	// licence revoked: Reason says).
+	Authentic bool
 	// Registered: the number (from the QR code) names a document of this
 	// node; without the PDF nothing is said about a file.
 	Registered bool
@@ -56,6 +65,12 @@ type Verdict struct {
 	// proves the signature older than the revocation.
 	SignedWhileSealValid bool
 	SealRevokedAt        time.Time
+	// Of an authentic document of this node: what it is about ("license",
+	// "case") and that subject's standing now (see Subject); the newer
+	// document that superseded it, if any.
+	SubjectType, SubjectState string
+	SupersededBy              string
+	SupersededAt              time.Time
 }
 
 func fail(v *Verdict, r Reason) *Verdict {
@@ -177,6 +192,6 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 		}
 		v.SignedWhileSealValid, v.SignedAt = true, at
 	}
-	v.Genuine = true
-	return v
+	v.Genuine, v.Authentic = true, true
+	return s.standing(ctx, v)
 }

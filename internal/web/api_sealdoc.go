@@ -15,7 +15,8 @@ import (
 
 type sealdocVerdictBody struct {
 	Genuine              bool      `json:"genuine" doc:"the PDF is the one the seal signed, and the signature counts"`
-	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, changed, seal_revoked, trust_withdrawn, unavailable"`
+	Reason               string    `json:"reason,omitempty" doc:"why not: no_input, unknown_document, malformed, not_document, wrong_alg, unknown_key, tampered, hash_mismatch, changed, seal_revoked, trust_withdrawn, unavailable; for an authentic file that no longer stands: superseded, subject_revoked, subject_suspended, subject_expired"`
+	Authentic            bool      `json:"authentic" doc:"the PDF is the one the seal signed and the signature counts, whether or not the document still stands"`
 	Message              string    `json:"message" doc:"the verdict in words, in the request's language"`
 	Registered           bool      `json:"registered,omitempty" doc:"a number lookup: the node issued this number"`
 	Number               string    `json:"number,omitempty"`
@@ -30,6 +31,10 @@ type sealdocVerdictBody struct {
 	SignedAt             time.Time `json:"signed_at,omitzero"`
 	SignedWhileSealValid bool      `json:"signed_while_seal_valid,omitempty"`
 	PDFSHA256            string    `json:"pdf_sha256,omitempty"`
+	Subject              string    `json:"subject,omitempty" doc:"what the document is about: license, case"`
+	SubjectState         string    `json:"subject_state,omitempty" doc:"of a licence's PDF: the licence's state now (valid, suspended, revoked, expired)"`
+	SupersededBy         string    `json:"superseded_by,omitempty" doc:"the number of the newer document that replaced this one"`
+	SupersededAt         time.Time `json:"superseded_at,omitzero"`
 }
 
 type sealdocBody struct {
@@ -62,7 +67,8 @@ func (s *Server) sealdocVerdictOf(ctx context.Context, v *sealdoc.Verdict) seald
 	return sealdocVerdictBody{Genuine: v.Genuine, Reason: string(v.Reason), Message: s.rd.msgs.T(state(ctx).Lang, msg),
 		Registered: v.Registered, Number: v.Number, Kind: string(v.Kind), Title: v.Title, Issuer: v.IssuerName, KeySource: v.KeySource, Seal: v.SealTitle,
 		SealState: string(v.SealState), KID: v.KID, Alg: string(v.Alg), SignedAt: v.SignedAt,
-		SignedWhileSealValid: v.SignedWhileSealValid, PDFSHA256: v.PDFSHA256}
+		SignedWhileSealValid: v.SignedWhileSealValid, PDFSHA256: v.PDFSHA256, Authentic: v.Authentic,
+		Subject: v.SubjectType, SubjectState: v.SubjectState, SupersededBy: v.SupersededBy, SupersededAt: v.SupersededAt}
 }
 
 func (s *Server) registerSealdocAPI(api huma.API) {

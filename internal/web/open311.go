@@ -14,6 +14,7 @@ import (
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/open311"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -296,7 +297,8 @@ type open311Attribute struct {
 }
 
 // handleOpen311Definition describes the attributes a request takes: the
-// region code (which a point alone does not give us) and the urgency.
+// region code (optional: a point gives it), the urgency and the request
+// token that makes a retry safe.
 func (s *Server) handleOpen311Definition(w http.ResponseWriter, r *http.Request, f string) error {
 	code := stem(r.PathValue("code"))
 	c, ok := governance.CategoryOf(code)
@@ -314,10 +316,12 @@ func (s *Server) handleOpen311Definition(w http.ResponseWriter, r *http.Request,
 		Attributes  []open311Attribute `json:"attributes" xml:"attributes>attribute"`
 	}
 	d := definition{ServiceCode: c.Code, Attributes: []open311Attribute{
-		{Variable: true, Code: "region", Datatype: "string", Required: true, Order: 1,
-			DatatypeDescription: s.msgs.T(lang, "open311.region_format"), Description: s.msgs.T(lang, "open311.region_description")},
+		{Variable: true, Code: "region", Datatype: "string", Required: false, Order: 1,
+			DatatypeDescription: s.msgs.T(lang, "open311.region_format"), Description: s.msgs.T(lang, "open311.region_optional")},
 		{Variable: true, Code: "urgency", Datatype: "singlevaluelist", Required: false, Order: 2,
 			Description: s.msgs.T(lang, "open311.urgency_description"), Values: urg},
+		{Variable: true, Code: "request_token", Datatype: "string", Required: false, Order: 3,
+			DatatypeDescription: s.msgs.T(lang, "open311.request_token_format"), Description: s.msgs.T(lang, "open311.request_token_description")},
 	}}
 	writeOpen311(w, f, http.StatusOK, d, d)
 	return nil
@@ -458,14 +462,18 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 	if (lat == nil || lng == nil) && form.Get("address_string") == "" && form.Get("address_id") == "" {
 		return open311Err(http.StatusBadRequest, "open311.location_missing")
 	}
-	reg := form.Get("attribute[region]")
-	if reg == "" {
-		reg = form.Get("address_id") // a region code serves as our address ID
+	reg, err := s.open311Region(form, by, lat, lng)
+	if err != nil {
+		return err
 	}
 	name := strings.TrimSpace(form.Get("last_name") + form.Get("first_name"))
 	in := governance.Input{Source: governance.SourceOpen311, Category: code, Description: form.Get("description"),
 		Region: reg, Address: form.Get("address_string"), Lat: lat, Lng: lng, ReporterName: name, Phone: form.Get("phone"),
-		Urgency: governance.Urgency(form.Get("attribute[urgency]")), ExternalID: form.Get("device_id")}
+		Urgency: governance.Urgency(form.Get("attribute[urgency]"))}
+	rq := open311.Request{MediaURL: form.Get("media_url"), DeviceID: form.Get("device_id"), Token: form.Get("attribute[request_token]")}
+	if rq.Token == "" {
+		rq.Token = r.Header.Get("Idempotency-Key")
+	}
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["media"] {
 			fl, err := fh.Open()
@@ -483,9 +491,13 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 	if !by.Anonymous() && by.Kind != identity.KindPerson && by.Kind != identity.KindEnterprise {
 		in.Source = governance.SourceOpen311
 	}
-	e, err := s.open311keys.Report(r.Context(), by, in, form.Get("media_url"))
+	e, existing, err := s.open311keys.Submit(r.Context(), by, in, rq)
 	if err != nil {
 		return err
+	}
+	status := http.StatusCreated
+	if existing {
+		status = http.StatusOK // a retry: the request made the first time
 	}
 	lang := state(r.Context()).Lang
 	c, _ := governance.CategoryOf(e.Category)
@@ -496,7 +508,7 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 		AccountID        *string  `json:"account_id" xml:"account_id"`
 	}
 	out := []created{{ServiceRequestID: string(e.ID), ServiceNotice: s.msgs.T(lang, "open311.notice", e.Number, s.limitText(lang, c))}}
-	writeOpen311(w, f, http.StatusCreated, out, open311RequestsXML{Requests: out})
+	writeOpen311(w, f, status, out, open311RequestsXML{Requests: out})
 	return nil
 }
 

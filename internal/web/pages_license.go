@@ -299,27 +299,17 @@ func (s *Server) handleLicenseAction(w http.ResponseWriter, r *http.Request) err
 }
 
 // handleLicensePDF downloads a licence as a PDF with its seal and the QR
-// code of its signed reference.
+// code of its signed reference: a registered sealed document, whose
+// detached signature is at /documents/{id}/signature.
 func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.licenses.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
-	if err != nil {
-		return err
-	}
-	se, err := s.seals.Public(r.Context(), l.SealID)
-	if err != nil {
-		return err
-	}
-	ref, err := s.licenses.Reference(r.Context(), caller(r), l.ID)
-	if err != nil {
-		return err
-	}
-	b, err := license.PDF(l, ref, se.OrgName, se.Name, s.licenses.FontFile())
+	d, err := s.licenses.PDFDocument(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="license-`+l.Number+`.pdf"`)
-	_, err = w.Write(b)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+d.FileName()+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(d.PDF)
 	return err
 }
 

@@ -103,6 +103,7 @@ type Server struct {
 	sensing       *sensing.Service
 	live          *liveHub // the cockpit's live stream (live.go)
 	cockpitMaps   string
+	geo           regionLocator // Open311 reports located by point (open311geo.go)
 	cockpitEvents CockpitEventsFunc
 	datashare     *datashare.Service
 	opendata      *opendata.Service

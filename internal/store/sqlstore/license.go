@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -341,21 +342,22 @@ func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err erro
 		}
 		args = string(b)
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, purpose, purpose_code, purpose_args,
-		created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Purpose,
-		g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose,
+		purpose_code, purpose_args, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID,
+		g.OrgID, g.CaseID, g.Material, g.LicenseType, g.Purpose, g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
 	return err
 }
 
-const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.purpose, g.purpose_code, g.purpose_args, g.created_at,
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.purpose_code,
+	g.purpose_args, g.created_at,
 	g.expires_at, g.revoked_at`
 
 func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
 	var g license.Grant
 	var revoked sql.NullTime
 	var args string
-	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.PurposeCode, &args, &g.CreatedAt,
-		&g.ExpiresAt, &revoked}, extra...)...); err != nil {
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose,
+		&g.PurposeCode, &args, &g.CreatedAt, &g.ExpiresAt, &revoked}, extra...)...); err != nil {
 		return nil, err
 	}
 	if args != "" {
@@ -473,9 +475,9 @@ func (s *Store) CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) (
 	return out, rows.Err()
 }
 
-func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) (_ []license.UseRate, err error) {
+func (s *Store) LicenseUseRates(ctx context.Context, mats []license.UseRateMaterial, within []region.Code, by cases.Grouping) (_ []license.UseRate, err error) {
 	defer errs.Wrap(&err, "sqlstore.LicenseUseRates(%s)", by)
-	if len(items) == 0 || len(within) == 0 {
+	if len(mats) == 0 || len(within) == 0 {
 		return nil, nil
 	}
 	key, label := "c.item_code", "MAX(c.item_name)"
@@ -487,33 +489,65 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 	case cases.ByCounty:
 		key, label = "substr(c.decided_at, 1, 6)", "''"
 	}
-	var or []string
+	// The (item, licence-capable material, licence type that satisfies it)
+	// triples of the catalog, and per item how many such materials it has.
+	var triples []string
 	var args []any
+	need := map[string]map[string]bool{}
+	var order []string
+	for _, m := range mats {
+		for _, t := range m.Types {
+			triples, args = append(triples, "(?, ?, ?)"), append(args, m.Item, m.Material, t)
+		}
+		if len(m.Types) == 0 {
+			continue
+		}
+		if need[m.Item] == nil {
+			need[m.Item] = map[string]bool{}
+			order = append(order, m.Item)
+		}
+		need[m.Item][m.Material] = true
+	}
+	if len(triples) == 0 {
+		return nil, nil
+	}
+	needed := "CASE c.item_code"
+	for _, it := range order {
+		needed += " WHEN ? THEN " + strconv.Itoa(len(need[it]))
+		args = append(args, it)
+	}
+	needed += " ELSE 0 END"
+	var or []string
 	for _, r := range within {
 		cond, a := withinRegion("c.decided_at", string(r))
 		or, args = append(or, cond), append(args, a...)
 	}
-	in := strings.Repeat("?, ", len(items))
-	for _, it := range items {
+	for _, it := range order {
 		args = append(args, it)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
-		SUM(CASE WHEN EXISTS (SELECT 1 FROM license_grants g WHERE g.case_id = c.id) THEN 1 ELSE 0 END)
-		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
+	// A case is counted as used when its unrevoked grants, recorded for a
+	// licence-capable material of its item with a licence of a type that
+	// material accepts, cover as many distinct materials as the item has.
+	// The grants are read from the license_grants_use index alone.
+	q, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
+		SUM(CASE WHEN (SELECT COUNT(DISTINCT g.material) FROM license_grants g WHERE g.case_id = c.id AND g.revoked_at IS NULL
+			AND (c.item_code, g.material, g.license_type) IN (VALUES `+strings.Join(triples, ", ")+`)) = `+needed+` THEN 1 ELSE 0 END)
+		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(order)), ", ")+`)
+		AND c.state <> 'draft'
 		GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer q.Close()
 	var out []license.UseRate
-	for rows.Next() {
+	for q.Next() {
 		var u license.UseRate
-		if err := rows.Scan(&u.Key, &u.Name, &u.Eligible, &u.Used); err != nil {
+		if err := q.Scan(&u.Key, &u.Name, &u.Eligible, &u.Used); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	return out, q.Err()
 }
 
 func (s *Store) LicenseRef(ctx context.Context, id ids.ID) (_ string, err error) {
