@@ -348,3 +348,46 @@ func TestGrantPurposeInTheReadersLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifiersRefuseOddBodiesWith4xx: the licence verification API and
+// the sealed-document verifier answer an oversize body or an odd content
+// type with a 4xx, never a 500.
+func TestVerifiersRefuseOddBodiesWith4xx(t *testing.T) {
+	n := startLicense(t, storetest.Engines(t)[0])
+	big := strings.Repeat("a", 70<<20)
+	for _, c := range []struct{ path, ctype, body string }{
+		{"/api/v1/licenses/verify", "application/json", `{"jws":"` + big + `"}`},
+		{"/api/v1/licenses/verify", "text/plain", "eyJhbGciOiJFZERTQSJ9.e30.AAAA"},
+		{"/api/v1/licenses/verify", "application/xml", "<jws/>"},
+		{"/api/v1/licenses/verify", "multipart/form-data; boundary=x", "--x\r\n"},
+		{"/api/v1/licenses/verify", "application/json", `{"jws":`},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, n.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", c.ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("%s %s (%d bytes): %v", c.path, c.ctype, len(c.body), err)
+			continue
+		}
+		resp.Body.Close()
+		t.Logf("%s %s: %d", c.path, c.ctype, resp.StatusCode)
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+			t.Errorf("%s %s (%d bytes): %d, want a 4xx", c.path, c.ctype, len(c.body), resp.StatusCode)
+		}
+	}
+	// The sealed-document verifier page, with its CSRF token as a browser
+	// sends it: an oversize upload, a form without the file, a file that
+	// is no PDF.
+	c := n.Client(t)
+	c.Get("/documents/verify")
+	for name, r := range map[string]*apptest.Response{
+		"oversize upload": c.PostFile("/documents/verify", nil, "file", "big.pdf", []byte(big)),
+		"no file":         c.Post("/documents/verify", url.Values{"x": {"1"}}),
+		"not a PDF":       c.PostFile("/documents/verify", nil, "file", "a.pdf", []byte("hello")),
+	} {
+		t.Logf("document verifier, %s: %d", name, r.StatusCode)
+		if r.StatusCode < 400 || r.StatusCode >= 500 {
+			t.Errorf("document verifier, %s: %d, want a 4xx", name, r.StatusCode)
+		}
+	}
+}
