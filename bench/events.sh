@@ -16,6 +16,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 
 tmp="$(mktemp -d)"
 pid=""
+prof=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 # DIGIGOV_BIN runs an already built binary (to compare two builds A/B).
@@ -47,7 +48,20 @@ curl -sf -o /dev/null -H "Authorization: Bearer $token" -H "Content-Type: applic
   -d '{"source":"hotline","category":"0401","description":"来电反映夜间施工噪声扰民","region":"440106006002","phone":"13900001111"}' \
   http://127.0.0.1:18185/api/v1/events || { echo "a single report failed"; exit 1; }
 
+# The server's CPU time (user+sys, clock ticks) around wrk, for CPU per
+# report; with a binary built -tags pprof and DIGIGOV_PPROF=host:port,
+# also its allocations per report and, with PROFILE=file, a CPU profile.
+cputicks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+mallocs() { [ -n "${DIGIGOV_PPROF:-}" ] && curl -sf "http://$DIGIGOV_PPROF/debug/vars" | grep -o '"Mallocs": *[0-9]*' | head -1 | grep -o '[0-9]*$' || echo 0; }
+c0="$(cputicks)"; m0="$(mallocs)"
+if [ -n "${PROFILE:-}" ] && [ -n "${DIGIGOV_PPROF:-}" ]; then
+  secs="${dur%s}"; curl -sf -o "$PROFILE" "http://$DIGIGOV_PPROF/debug/pprof/profile?seconds=$((secs > 3 ? secs - 2 : 1))" &
+  prof=$!
+fi
 out="$(wrk -t"${WRK_THREADS:-2}" -c"$conns" -d"$dur" --latency -s "$tmp/post.lua" http://127.0.0.1:18185/api/v1/events)"
+c1="$(cputicks)"; m1="$(mallocs)"
+[ -n "${prof:-}" ] && wait "$prof"
+reqs="$(awk '/requests in/ {print $1}' <<<"$out")"
 if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "non-2xx responses"; exit 1; fi
 rate="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
 p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
@@ -57,4 +71,8 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 raw="$("$tmp/rawinsert" -dir "$tmp" -n 20000)"
 echo "event reports: $rate /s, p50 $p50, p99 $p99 (wrk -t${WRK_THREADS:-2} -c$conns -d$dur); events counted today in 广州 afterwards: $total"
 echo "raw single-row inserts, same database setup: $raw /s"
+awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v n="$reqs" -v m="$((m1 - m0))" 'BEGIN {
+  printf "server CPU: %.0f µs a report (%d reports)", 1e6 * c / hz / n, n
+  if (m > 0) printf ", %.0f allocations a report", m / n
+  print "" }'
 awk -v a="$rate" -v r="$raw" 'BEGIN { printf "ratio: %.0f%% of the raw insert rate\n", 100*a/r }'

@@ -25,8 +25,9 @@ func main() {
 	dur := flag.Duration("d", 5*time.Second, "time per algorithm")
 	flag.Parse()
 	const list = "https://node.example/credentials/status/1-"
-	cache := license.StatusCache{list + "revocation": license.NewBitstring(license.ListSize),
-		list + "suspension": license.NewBitstring(license.ListSize)}
+	cache := license.StatusCache{
+		list + "revocation": {Purpose: license.PurposeRevocation, Bits: license.NewBitstring(license.ListSize)},
+		list + "suspension": {Purpose: license.PurposeSuspension, Bits: license.NewBitstring(license.ListSize)}}
 	keys := license.KeySet{}
 	v := &license.Verifier{Keys: keys, Statuses: cache, Now: time.Now}
 	ctx := context.Background()

@@ -135,9 +135,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	if base == "" {
 		base = "http://localhost"
 	}
-	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
-		BaseURL: base, Font: cfg.PDFFont, Now: now})
 	a.Documents = sealdoc.NewService(sealdoc.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, Orgs: id, Blobs: blobs, BaseURL: base, Font: cfg.PDFFont, Now: now})
+	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
+		BaseURL: base, Font: cfg.PDFFont, Documents: a.Documents, Now: now})
+	a.Documents.OnRef(license.RefType, a.Licenses.DocumentSubject)
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
 		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
 	a.Knowledge = knowledge.NewService(knowledge.Deps{Store: st, Tx: d, Audit: au, Now: now})
@@ -252,21 +253,6 @@ func (a *App) Handler() (http.Handler, error) {
 	})
 }
 
-// cockpitEvents gives the cockpit the events figures of the governance
-// domain (web cannot import it the other way round: both sit at the top).
-func (a *App) cockpitEvents(ctx context.Context, by *identity.Caller, within region.Code) (*web.CockpitEventFigures, error) {
-	sum, err := a.Governance.CockpitSummary(ctx, by, within)
-	if err != nil {
-		return nil, err
-	}
-	c30, err := a.Governance.Closure30(ctx, within)
-	if err != nil {
-		return nil, err
-	}
-	return &web.CockpitEventFigures{Today: sum.Today, ClosureRate: sum.ClosedShare(), ClosureRate30: c30.Rate(), Overdue: sum.Overdue,
-		Satisfaction: sum.Satisfaction()}, nil
-}
-
 func (a *App) pools() map[string]*sql.DB {
 	if a.DB.R == a.DB.W {
 		return map[string]*sql.DB{"db": a.DB.W}
@@ -284,7 +270,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	defer a.startJobs(ctx)() // the outbox dispatcher, stopped and waited for on return
 	defer a.startGovernanceTimer(ctx)()
-	defer a.startTaskTimer(ctx)() // emtask_notify.go
+	defer a.startEventTally(ctx)() // governance.go: the cockpit's counts
+	defer a.startTaskTimer(ctx)()  // emtask_notify.go
 	defer a.startSealUpkeep(ctx)()
 	defer a.startDataFeeds(ctx)()    // datafeeds.go
 	defer a.startPhotoPruning(ctx)() // events_photos.go

@@ -293,8 +293,10 @@ func TestBrowserJourneySealedDecision(t *testing.T) {
 		t.Logf("decision %s: %d seal-red pixels, QR %s", docNumber, red, qr)
 	}
 	sigName, sig := b.download(dir, dl, "#case-documents a.doc-sig")
-	if sigName != docNumber+".pdf.jws" || strings.Count(string(sig), ".") != 2 {
-		t.Fatalf("the signature downloads as %q: %q, want a compact JWS", sigName, sig)
+	// The bundle: the compact JWS, then the node's timestamp token.
+	if lines := strings.Fields(string(sig)); sigName != docNumber+".pdf.jws" || len(lines) != 2 ||
+		strings.Count(lines[0], ".") != 2 || strings.Count(lines[1], ".") != 2 {
+		t.Fatalf("the signature downloads as %q: %q, want a compact JWS and its timestamp token", sigName, sig)
 	}
 	pdfPath := filepath.Join(t.TempDir(), name)
 	sigPath := filepath.Join(t.TempDir(), sigName)

@@ -66,6 +66,8 @@ func forbidden(pkg, imp string, rank map[string]int) string {
 		return "platform imports no domain"
 	case p == "internal/web" && i == "internal/store":
 		return "web never imports store: it talks to services"
+	case p == "verifier" && (i == "internal/web" || i == "internal/store" || i == "internal/app" || i == "internal/config" || i == "internal/jobs"):
+		return "the public offline verifier needs no node: no web, store, app, config or jobs"
 	}
 	pr, pDomain := rank[p]
 	ir, iDomain := rank[i]
@@ -91,6 +93,8 @@ func TestForbiddenRules(t *testing.T) {
 		{"internal/web", "internal/app"}:                 false,
 		{"cmd/digigov", "internal/app"}:                  true,
 		{"internal/store/sqlstore", "internal/identity"}: true,
+		{"verifier", "internal/license"}:                 true,
+		{"verifier", "internal/store/sqlstore"}:          false,
 	}
 	for c, ok := range cases {
 		if got := forbidden(c[0], c[1], rank) == ""; got != ok {

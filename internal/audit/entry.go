@@ -3,10 +3,10 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/jsonx"
 )
 
 // GenesisHash is the "previous hash" of the first entry.
@@ -35,7 +35,7 @@ type Entry struct {
 // microseconds first.
 func (e *Entry) ComputeHash() string {
 	at := e.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
-	b, _ := json.Marshal([]any{
+	b, _ := jsonx.Marshal([]any{
 		e.Seq, string(e.ID), at, e.ActorID, e.ActorName, e.Action,
 		e.TargetType, e.TargetID, e.Region, e.SubjectID, e.Detail, e.PrevHash,
 	})

@@ -2,12 +2,12 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/jsonx"
 )
 
 // Store is the persistence audit needs.
@@ -102,7 +102,7 @@ func (s *Service) RecordAll(ctx context.Context, recs ...Record) error {
 func (s *Service) entry(r Record) (*Entry, error) {
 	d := "{}"
 	if r.Detail != nil {
-		b, err := json.Marshal(r.Detail)
+		b, err := jsonx.Marshal(r.Detail)
 		if err != nil {
 			return nil, fmt.Errorf("audit.Record(%s): %w", r.Action, err)
 		}

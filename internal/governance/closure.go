@@ -2,21 +2,9 @@ package governance
 
 import (
 	"context"
-	"time"
 
 	"github.com/digigov/digigov/internal/region"
 )
-
-// ClosureWindow is how far back the cockpit's 30-day closure rate looks.
-const ClosureWindow = 30 * 24 * time.Hour
-
-// closureStore is the read the 30-day closure rate needs (sqlstore
-// implements it).
-type closureStore interface {
-	// EventClosure counts the events reported within region since since,
-	// and of those the ones closed.
-	EventClosure(ctx context.Context, within region.Code, since time.Time) (reported, closed int, err error)
-}
 
 // Closure is a closure rate over a window: of the events reported in it,
 // the share closed by now.
@@ -34,16 +22,13 @@ func (c Closure) Rate() float64 {
 }
 
 // Closure30 is the 30-day closure rate within region for the cockpit: of
-// the events reported in the last 30 days, the share closed (办结) by now.
-// It complements Summary's today's closure rate (today's events closed
-// today), which starts every morning at zero. Same permission and scope
-// rules as CockpitSummary; call it after CockpitSummary has checked them
-// for the same caller and region.
+// the events reported in the last 30 calendar days (WindowDays, today
+// included), the share closed (办结) by now. It complements Summary's
+// today's closure rate (today's events closed today), which starts every
+// morning at zero. CockpitSummary carries the same figures (Summary.
+// Closure30) and checks the caller; this reads them without a caller, for
+// callers that checked already.
 func (s *Service) Closure30(ctx context.Context, within region.Code) (Closure, error) {
-	cs, ok := s.store.(closureStore)
-	if !ok {
-		return Closure{}, nil
-	}
-	rep, closed, err := cs.EventClosure(ctx, within, s.clock().Add(-ClosureWindow))
-	return Closure{Reported: rep, Closed: closed}, err
+	sum, err := s.store.EventSummary(ctx, within, WindowAt(s.clock()))
+	return sum.Closure30(), err
 }

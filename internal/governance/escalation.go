@@ -19,7 +19,7 @@ var escalateOverdue = map[region.Level]bool{
 }
 
 // timer is the actor of the overdue timer's steps.
-const timer = audit.System("超时督办")
+const timer = audit.System(SystemOverdueTimer)
 
 // RunOverdue acts on up to limit overdue events as the policy says and
 // returns how many it handled. It claims them in one transaction (rows

@@ -360,7 +360,7 @@ func TestMergeDuplicates(t *testing.T) {
 	lat2 := lat + 0.001 // about 110 m north
 	in.Lat = &lat2
 	second, out := v.report("grid", in)
-	if len(out.Duplicates) != 1 || out.Duplicates[0].ID != first.ID {
+	if len(out.Duplicates) != 1 || out.Duplicates[0] != first.ID {
 		t.Fatalf("duplicates of the second report: %v", out.Duplicates)
 	}
 	far := lat + 0.01 // about 1.1 km
@@ -663,7 +663,7 @@ func TestAutoRoutedRecord(t *testing.T) {
 				got = append(got, fmt.Sprintf("%d %s %s→%s %s", s.Seq, s.Action, s.From, s.To, s.ActorName))
 			}
 			if len(steps) != 3 || steps[0].Seq != 1 || steps[0].Action != governance.ActReport ||
-				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != "智能分拨" ||
+				steps[1].Seq != 2 || steps[1].Action != governance.ActAccept || steps[1].ActorName != governance.SystemRouting ||
 				steps[2].Seq != 3 || steps[2].Action != governance.ActDispatch || steps[2].To != governance.Dispatched ||
 				steps[2].Detail["lead"] != string(e.Lead.ID) {
 				t.Errorf("steps %v", got)

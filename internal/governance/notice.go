@@ -59,19 +59,28 @@ type StaffGrant struct {
 // stepEvent is the part of an event step's outbox payload NoticeOf reads.
 type stepEvent struct {
 	ID      ids.ID `json:"id"`
+	Number  string `json:"number"`
 	Version int    `json:"version"` // the step's number
 	Lead    ids.ID `json:"lead"`    // the lead department after the step
+	// A dispatch's assisting bodies and deadline (absent from outbox
+	// rows written before they were added).
+	Assist   []ids.ID   `json:"assist"`
+	Deadline *time.Time `json:"deadline"`
 }
 
 // NoticeOf reads the outbox event of a step and returns whom to tell, in
 // groups that get different messages (a person in two groups is told once,
 // by the first). It returns nothing for other topics and for steps that
 // concern nobody. It reads the event, its step and the grants of the
-// bodies concerned: one query each.
+// bodies concerned: one query each; a dispatch, whose payload says all
+// it needs, only the grants.
 func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([]Notice, error) {
 	var p stepEvent
 	if err := json.Unmarshal(payload, &p); err != nil || p.ID == "" {
 		return nil, fmt.Errorf("governance: payload of %s: %v", topic, err)
+	}
+	if topic == TopicDispatch && p.Deadline != nil && p.Number != "" {
+		return s.dispatchNotices(ctx, p.ID, p.Number, p.Lead, p.Assist, *p.Deadline)
 	}
 	e, _, err := s.store.Event(ctx, p.ID)
 	if err != nil {
@@ -108,13 +117,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 				deadline, _ = time.Parse(time.RFC3339Nano, v)
 			}
 		}
-		staff, err := s.staffOf(ctx, append([]ids.ID{lead}, assist...), nil)
-		if err != nil {
-			return nil, err
-		}
-		due := deadline.In(shanghai).Format("2006-01-02 15:04")
-		return []Notice{notice(staff.handlers([]ids.ID{lead}), "dispatch_lead", due),
-			notice(staff.handlers(assist), "dispatch_assist", due)}, nil
+		return s.dispatchNotices(ctx, e.ID, e.Number, lead, assist, deadline)
 	case TopicSupervise:
 		st, err := s.stepOf(ctx, e, p.Version)
 		if err != nil {
@@ -191,6 +194,21 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		return []Notice{notice(users, "reply")}, nil
 	}
 	return nil, nil
+}
+
+// dispatchNotices tells the staff of the lead and assisting bodies of a
+// dispatch, each group its own message with the deadline.
+func (s *Service) dispatchNotices(ctx context.Context, id ids.ID, number string, lead ids.ID, assist []ids.ID, deadline time.Time) ([]Notice, error) {
+	staff, err := s.staffOf(ctx, append([]ids.ID{lead}, assist...), nil)
+	if err != nil {
+		return nil, err
+	}
+	due := deadline.In(shanghai).Format("2006-01-02 15:04")
+	link := "/events/" + url.PathEscape(string(id))
+	return []Notice{
+		{Users: staff.handlers([]ids.ID{lead}), Stem: "notify.event.dispatch_lead", Args: []string{number, due}, Link: link},
+		{Users: staff.handlers(assist), Stem: "notify.event.dispatch_assist", Args: []string{number, due}, Link: link},
+	}, nil
 }
 
 // reporterConfirms reports whether e's reporter is a person who confirms

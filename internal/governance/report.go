@@ -47,13 +47,16 @@ type Input struct {
 	// caller (from the knowledge base, say) and nothing needs dispatching
 	// (直接答复办结). The answer is the reply.
 	Answer string
+	// reportDetail is added to the report step's detail (OpenFromAlert's
+	// alert text).
+	reportDetail map[string]any
 }
 
 // Outcome is what a report led to besides the event.
 type Outcome struct {
-	Duplicates []Event // open events of the same category nearby: candidates for 并单
-	AutoRouted bool    // the routing rule accepted and dispatched it
-	Existing   bool    // a retry: the event of this source and external ID was reported before, and is returned as it is now
+	Duplicates []ids.ID // open events of the same category nearby, newest first: candidates for 并单
+	AutoRouted bool     // the routing rule accepted and dispatched it
+	Existing   bool     // a retry: the event of this source and external ID was reported before, and is returned as it is now
 }
 
 // Report records a new event from any source, routes it, and publishes
@@ -122,7 +125,10 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		st := &Step{Seq: 1, Action: ActReport, To: Reported, Photos: e.Photos,
 			Detail: map[string]any{"source": e.Source, "category": e.Category}}
 		if len(out.Duplicates) > 0 {
-			st.Detail["duplicates"] = eventIDs(out.Duplicates)
+			st.Detail["duplicates"] = out.Duplicates
+		}
+		for k, v := range in.reportDetail {
+			st.Detail[k] = v
 		}
 		if lead != nil {
 			// The three steps are written together.
@@ -262,14 +268,6 @@ func validSHA(s string) bool {
 	return true
 }
 
-func eventIDs(list []Event) []ids.ID {
-	out := make([]ids.ID, len(list))
-	for i := range list {
-		out[i] = list[i].ID
-	}
-	return out
-}
-
 // Duplicate window: reports of the same category this close in space and
 // time are suggested as duplicates.
 const (
@@ -290,6 +288,16 @@ type Nearby struct {
 	// bounds (degrees: south, north, west, east), so that rows the
 	// distance check would drop are not read.
 	Box *[4]float64
+}
+
+// Candidate is an open event that may duplicate a report: what the
+// duplicate check reads of it.
+type Candidate struct {
+	ID     ids.ID
+	Region region.Code
+	Lat    float64
+	Lng    float64
+	HasGeo bool
 }
 
 // cellSize is the grid of CellOf, in degrees (about 1.1 km north–south).
@@ -336,7 +344,7 @@ func cellsAround(lat, lng float64) []string {
 // duplicates finds open events of e's category reported within the window
 // near e: within DuplicateMeters when both have a point, else in the same
 // region (village or town, whatever e names).
-func (s *Service) duplicates(ctx context.Context, e *Event) ([]Event, error) {
+func (s *Service) duplicates(ctx context.Context, e *Event) ([]ids.ID, error) {
 	q := Nearby{Category: e.Category, Region: e.Region, Since: e.CreatedAt.Add(-DuplicateWindow), Limit: 50}
 	if e.HasGeo {
 		q.Cells = cellsAround(e.Lat, e.Lng)
@@ -347,14 +355,14 @@ func (s *Service) duplicates(ctx context.Context, e *Event) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Event
+	var out []ids.ID
 	for _, o := range list {
 		near := o.Region == e.Region
 		if e.HasGeo && o.HasGeo {
 			near = Distance(e.Lat, e.Lng, o.Lat, o.Lng) <= DuplicateMeters
 		}
 		if near && o.ID != e.ID {
-			out = append(out, o)
+			out = append(out, o.ID)
 		}
 	}
 	return out, nil
@@ -370,7 +378,7 @@ func Distance(lat1, lng1, lat2, lng2 float64) float64 {
 }
 
 // router is the actor of automatic steps.
-const router = audit.System("智能分拨")
+const router = audit.System(SystemRouting)
 
 // dispatchTo sends an accepted event to its lead (and assisting)
 // departments and starts its clock.

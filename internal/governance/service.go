@@ -34,9 +34,10 @@ type Store interface {
 	NextCaseNumber(ctx context.Context, series, day string) (int, error)
 	// Events lists the events q selects, without phones.
 	Events(ctx context.Context, q Query) ([]Event, error)
-	// NearbyEvents lists the open events q selects, newest first
-	// (candidates for a duplicate; the distance is judged by the caller).
-	NearbyEvents(ctx context.Context, q Nearby) ([]Event, error)
+	// NearbyEvents lists the open events q selects, newest first, as
+	// much of them as the duplicate check needs (candidates for a
+	// duplicate; the distance is judged by the caller).
+	NearbyEvents(ctx context.Context, q Nearby) ([]Candidate, error)
 	// ClaimOverdueEvents returns up to limit open events whose deadline
 	// (of any step) passed before now and that the timer did not act on
 	// since that deadline. It must run in a transaction; on
@@ -62,8 +63,12 @@ type Store interface {
 	// for an unknown rule).
 	UpdateEventRule(ctx context.Context, r *Rule) error
 	DeleteEventRule(ctx context.Context, id ids.ID) error
-	// EventSummary counts the events within a region for the cockpit.
-	EventSummary(ctx context.Context, within region.Code, dayStart, since, now time.Time) (Summary, error)
+	// EventSummary counts the events within a region for the cockpit
+	// over the window w (tally.go).
+	EventSummary(ctx context.Context, within region.Code, w Window) (Summary, error)
+	// EventSummaries counts the events within each of codes over w; a
+	// code without events is absent.
+	EventSummaries(ctx context.Context, codes []region.Code, w Window) (map[region.Code]Summary, error)
 	// TouchEventUpload lists an uploaded photo as pending at time at: a
 	// new row if the upload created the blob, else only a pending row's
 	// time moves on (a blob stored before belongs to someone else).
@@ -272,11 +277,21 @@ func target(e *Event) audit.Target {
 	return audit.Target{Type: "event", ID: string(e.ID), Region: string(e.Region)}
 }
 
-// payload is what the outbox carries about a step of an event.
+// payload is what the outbox carries about a step of an event. A
+// dispatch also carries the assisting bodies and the deadline it set, so
+// that its notice (NoticeOf) needs no read of the event.
 func payload(e *Event, st *Step) map[string]any {
-	return map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
+	p := map[string]any{"id": e.ID, "number": e.Number, "action": st.Action, "from": st.From, "to": st.To,
 		"category": e.Category, "region": e.Region, "level": int(e.Level), "lead": e.Lead.ID, "source": e.Source,
 		"version": st.Seq, "actor": st.ActorID}
+	if st.Action == ActDispatch {
+		assist := make([]ids.ID, len(e.Assist))
+		for i, a := range e.Assist {
+			assist[i] = a.ID
+		}
+		p["assist"], p["deadline"] = assist, e.Deadline
+	}
+	return p
 }
 
 // record writes a step, its audit entry and its outbox event, inside the

@@ -127,7 +127,7 @@ func TestOverdueTimerEveryStep(t *testing.T) {
 					got := v.get(e.ID)
 					_, steps, _ := v.gov.Get(v.ctx, v.as("duty"), e.ID)
 					last := steps[len(steps)-1]
-					if last.Action != r.action || last.Detail["note"] != r.note || last.Detail["automatic"] != true || last.ActorName != "超时督办" {
+					if last.Action != r.action || last.Detail["note"] != r.note || last.Detail["automatic"] != true || last.ActorName != governance.SystemOverdueTimer {
 						t.Fatalf("the timer's step: %s %v by %s", last.Action, last.Detail, last.ActorName)
 					}
 					if _, err := v.later(r.after).RunOverdue(v.ctx, 1000); err != nil {

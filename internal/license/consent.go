@@ -80,9 +80,9 @@ func (s *Service) CheckUsable(ctx context.Context, holderID ids.ID, id ids.ID, t
 // errs.Invalid on its material's field, and nothing is submitted.
 func (s *Service) GrantCase(ctx context.Context, by audit.Actor, c *cases.Case) error {
 	now := s.clock()
-	purpose := "免提交：" + c.ItemName
+	code, args := PurposeCase, []string{truncate(c.ItemName, 200)}
 	if c.Channel == cases.ChannelCounter {
-		purpose = "免提交（窗口代办，申请人同意：" + c.Consent + "）：" + c.ItemName
+		code, args = PurposeCounter, []string{truncate(c.Consent, 300), args[0]}
 	}
 	for _, m := range c.LicenseMaterials() {
 		l, err := s.store.License(ctx, m.License.ID)
@@ -93,7 +93,7 @@ func (s *Service) GrantCase(ctx context.Context, by audit.Actor, c *cases.Case) 
 			return errs.Fields(map[string]string{m.Field: "case.license_not_valid"})
 		}
 		g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
-			Purpose: truncate(purpose, 500), CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+			Material: m.Name, LicenseType: l.Type, PurposeCode: code, PurposeArgs: args, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err
 		}

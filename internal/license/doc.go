@@ -25,7 +25,10 @@
 // specific reason (tampered, unknown key, wrong algorithm, truncated,
 // malformed, malformed QR, expired 亮证 code, …). The node's verifier reads
 // states directly; NewOffline verifies with nothing but a cached JWKS and
-// cached status lists. A licence signed by a seal that was revoked later
+// cached status lists, each checked (CheckStatusList: signature, id, purpose,
+// validUntil; one past it since makes the status unknown, ReasonStatusStale).
+// The public package github.com/digigov/digigov/verifier is the front of
+// this verifier for importers outside the module. A licence signed by a seal that was revoked later
 // still verifies, flagged "signed while the seal was valid", when the
 // audit chain proves its signature older than the revocation.
 //

@@ -18,15 +18,22 @@ import (
 // to read one licence, instead of a copy among the case's materials
 // (免提交).
 type Grant struct {
-	ID        ids.ID
-	LicenseID ids.ID
-	HolderID  ids.ID
-	OrgID     ids.ID // the case's authority
-	CaseID    ids.ID
-	Purpose   string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	RevokedAt time.Time // zero while in force
+	ID          ids.ID
+	LicenseID   ids.ID
+	HolderID    ids.ID
+	OrgID       ids.ID // the case's authority
+	CaseID      ids.ID
+	Material    string // the material of the case's item the licence stands in for (免提交); "" if none accepts its type
+	LicenseType string // the licence's type, kept on the grant for 用证率
+	// PurposeCode names the purpose's message ("licgrant.purpose.<code>":
+	// PurposeCase, PurposeCounter), PurposeArgs its arguments; Purpose is
+	// the text of grants made before codes were kept (PurposeCode "").
+	PurposeCode string
+	PurposeArgs []string
+	Purpose     string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	RevokedAt   time.Time // zero while in force
 	// Filled when listing a holder's grants:
 	Number, Type, CaseNumber, Authority string
 }
@@ -34,6 +41,12 @@ type Grant struct {
 // Active reports whether the grant lets its authority read the licence at
 // now: not revoked, not expired.
 func (g *Grant) Active(now time.Time) bool { return g.RevokedAt.IsZero() && now.Before(g.ExpiresAt) }
+
+// Grant purposes (Grant.PurposeCode).
+const (
+	PurposeCase    = "case"    // 免提交 for a case; args: the item's name
+	PurposeCounter = "counter" // 免提交 at a counter on the applicant's consent; args: the consent, the item's name
+)
 
 // GrantTTL is how long a grant lets the authority read the licence.
 const GrantTTL = 90 * 24 * time.Hour
@@ -78,8 +91,13 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 	if l.State != StateValid || l.Expired(now) {
 		return nil, errs.E(errs.Conflict, "license.not_presentable")
 	}
-	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID,
-		Purpose: "免提交：" + c.ItemName, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+	material, err := s.grantMaterial(ctx, c, l.Type)
+	if err != nil {
+		return nil, err
+	}
+	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID, Material: material,
+		LicenseType: l.Type,
+		PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err
@@ -91,6 +109,37 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 		return nil, err
 	}
 	return g, nil
+}
+
+// grantMaterial is the material of c's item that a licence of type typ
+// granted from the wallet stands in for: the first that accepts the type
+// and is not satisfied by a licence in the application already, else the
+// first that accepts it; "" if none does (the grant then counts for no
+// material in 用证率).
+func (s *Service) grantMaterial(ctx context.Context, c *cases.Case, typ string) (string, error) {
+	if s.items == nil {
+		return "", nil
+	}
+	it, err := s.items.Item(ctx, c.ItemCode)
+	if errs.Is(err, errs.NotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	first := ""
+	for _, m := range it.Materials {
+		if !slices.Contains(m.LicenseTypes, typ) {
+			continue
+		}
+		if c.License(m.Name) == nil {
+			return m.Name, nil
+		}
+		if first == "" {
+			first = m.Name
+		}
+	}
+	return first, nil
 }
 
 // Grants lists the caller's grants, newest first, revoked and expired ones

@@ -87,11 +87,11 @@ func TestVerifyReference(t *testing.T) {
 	if r := f.v.Verify(ctx, good, true); r.Verdict != Valid || r.Kind != "reference" || r.Number != "YZ4401002026000000001" {
 		t.Fatalf("reference: %+v", r)
 	}
-	f.status[suspURL].Set(9)
+	f.status[suspURL].Bits.Set(9)
 	if r := f.v.Verify(ctx, good, true); r.Verdict != Suspended {
 		t.Errorf("suspended licence's reference: %+v", r)
 	}
-	f.status[listURL].Set(9)
+	f.status[listURL].Bits.Set(9)
 	if r := f.v.Verify(ctx, good, true); r.Verdict != Revoked {
 		t.Errorf("revoked licence's reference: %+v", r)
 	}

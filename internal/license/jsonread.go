@@ -16,6 +16,8 @@ import (
 // winning, null leaving a field as it is, invalid UTF-8 replaced by
 // U+FFFD, anything that is not JSON or not of the field's type refused —
 // and FuzzDecodeCredential checks it against encoding/json on any input.
+// (JWS headers are read more strictly than encoding/json would: see
+// decodeHeader.)
 
 // jreader reads one JSON value from b.
 type jreader struct {
@@ -334,27 +336,51 @@ func field(key, name string) bool { return key == name || strings.EqualFold(key,
 // whole reports whether the reader is at the end, but for white space.
 func (r *jreader) whole() bool { r.ws(); return r.i == len(r.b) }
 
-// decodeHeader reads a JWS header as json.Unmarshal into Header would.
+// decodeHeader reads a JWS protected header strictly, as RFC 7515 asks
+// rather than as json.Unmarshal would: a JSON object (§4), member names
+// matched exactly ("ALG" is not "alg"), no member twice (§4: the header
+// MUST be rejected or the last taken; we reject), alg, kid, typ and cty
+// strings (null is not a string), and no "crit" (§4.1.11: extensions it
+// lists that the recipient does not understand MUST make the JWS invalid;
+// we understand none, and an empty list is itself invalid). Other members
+// are skipped as valid JSON. FuzzDecodeCredential checks it against a
+// reference built on encoding/json's tokenizer.
 func decodeHeader(b []byte, h *Header) bool {
 	r := &jreader{b: b}
-	if r.null() {
-		return r.whole()
-	}
+	var seen [8]string
+	names := seen[:0]
 	ok := r.object(func(k string) bool {
-		switch {
-		case field(k, "alg"):
-			return r.strField(&h.Alg)
-		case field(k, "kid"):
-			return r.strField(&h.Kid)
-		case field(k, "typ"):
-			return r.strField(&h.Typ)
-		case field(k, "cty"):
-			return r.strField(&h.Cty)
+		for _, n := range names {
+			if n == k {
+				return false
+			}
+		}
+		names = append(names, k)
+		switch k {
+		case "alg":
+			return r.strNotNull(&h.Alg)
+		case "kid":
+			return r.strNotNull(&h.Kid)
+		case "typ":
+			return r.strNotNull(&h.Typ)
+		case "cty":
+			return r.strNotNull(&h.Cty)
+		case "crit":
+			return false
 		}
 		_, ok := r.skip(0)
 		return ok
 	})
 	return ok && r.whole()
+}
+
+// strNotNull reads a string, null refused.
+func (r *jreader) strNotNull(dst *string) bool {
+	s, ok := r.str()
+	if ok {
+		*dst = s
+	}
+	return ok
 }
 
 // decodeCredential reads a licence credential as json.Unmarshal into

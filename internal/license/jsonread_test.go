@@ -1,7 +1,9 @@
 package license
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"reflect"
 	"testing"
 	"time"
@@ -15,7 +17,8 @@ func FuzzDecodeCredential(f *testing.F) {
 	for _, s := range []string{string(cred), `{"alg":"EdDSA","kid":"k","typ":"vc+jwt"}`, `null`, `{}`, `[]`, `{"ID":"x","iD":"y"}`,
 		`{"type":["a",null,"b"],"type":[null]}`, `{"credentialStatus":[{"id":"a"}],"credentialStatus":[{"type":"b"},null]}`,
 		`{"credentialSubject":{"a":null,"b":"\u00e9\ud800x"},"credentialSubject":{"c":"d"}}`, `{"@context":[1, {"a":[true,false,null]}, "x"]}`,
-		`{"name":"\xff\xfe"}`, `{"ſtatusPurpose":1}`, `{"issuer":{"ID":"a","uscc":null}}`, `{"a":-0.5e+3}`, `{"a":01}`, `{"a":"\t"}`,
+		`{"name":"\xff\xfe"}`, `{"ALG":"EdDSA"}`, `{"alg":"EdDSA","alg":"none"}`, `{"alg":"EdDSA","\u0061lg":"x"}`, `{"crit":["exp"],"exp":1}`,
+		`{"crit":[]}`, `{"alg":null}`, `{"kid":1}`, `{"x5u":"https://e.example","alg":"ES256"}`, `{"ſtatusPurpose":1}`, `{"issuer":{"ID":"a","uscc":null}}`, `{"a":-0.5e+3}`, `{"a":01}`, `{"a":"\t"}`,
 		"{\"a\":\"\x01\"}", `{"a" : [ ] , "b":{ } }`, `{"validFrom":"2026-01-01T00:00:00Z","validFrom":null}`} {
 		f.Add([]byte(s))
 	}
@@ -29,11 +32,61 @@ func FuzzDecodeCredential(f *testing.F) {
 		if ok && !reflect.DeepEqual(want, got) {
 			t.Fatalf("%q:\nencoding/json %#v\nreader        %#v", b, want, got)
 		}
-		var hw, hg Header
-		errH := json.Unmarshal(b, &hw)
+		var hg Header
+		hw, okW := strictHeader(b)
 		okH := decodeHeader(b, &hg)
-		if (errH == nil) != okH || (okH && hw != hg) {
-			t.Fatalf("header %q: encoding/json %v %+v, reader %v %+v", b, errH, hw, okH, hg)
+		if okW != okH || (okH && hw != hg) {
+			t.Fatalf("header %q: reference %v %+v, reader %v %+v", b, okW, hw, okH, hg)
 		}
 	})
+}
+
+// strictHeader is the reference for decodeHeader, on encoding/json's
+// tokenizer: an object, exact names, none twice, alg/kid/typ/cty strings,
+// no crit, anything else valid JSON.
+func strictHeader(b []byte) (Header, bool) {
+	var h Header
+	d := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return h, false
+	}
+	seen := map[string]bool{}
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return h, false
+		}
+		k, _ := tok.(string)
+		if seen[k] {
+			return h, false
+		}
+		seen[k] = true
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return h, false
+		}
+		var dst *string
+		switch k {
+		case "alg":
+			dst = &h.Alg
+		case "kid":
+			dst = &h.Kid
+		case "typ":
+			dst = &h.Typ
+		case "cty":
+			dst = &h.Cty
+		case "crit":
+			return h, false
+		}
+		if raw = bytes.TrimSpace(raw); dst != nil && (len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, dst) != nil) {
+			return h, false
+		}
+	}
+	if tok, err := d.Token(); err != nil || tok != json.Delim('}') {
+		return h, false
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return h, false
+	}
+	return h, true
 }

@@ -33,6 +33,7 @@ const (
 	ReasonNotSocialCard  Reason = "not_social_card" // at a point of use: a valid code, but not of a 社会保障卡
 	ReasonIssuerMismatch Reason = "issuer_mismatch" // genuine, but the issuer it names is not the signing key's organisation
 	ReasonTrustWithdrawn Reason = "trust_withdrawn" // signed by a key of another node's trust list that is trusted no longer
+	ReasonStatusStale    Reason = "status_stale"    // status unknown: the cached status list is past its validUntil (refresh it)
 )
 
 // Header is the protected header of our JWS.

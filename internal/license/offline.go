@@ -41,65 +41,91 @@ func ParseJWKS(data []byte, source string) (KeySet, error) {
 	return out, nil
 }
 
-// StatusCache holds status lists fetched earlier, by URL. It implements
-// Statuses for a verifier that is offline.
-type StatusCache map[string]Bitstring
+// StatusCache holds status lists fetched earlier, by the URL licences'
+// status entries point to. It implements Statuses (and CheckedStatuses)
+// for a verifier that is offline. Fill it with AddList, which checks each
+// list; a literal (tests, benchmarks) holds lists taken as they are. It is
+// not safe for concurrent changes: the public verifier package guards it.
+type StatusCache map[string]*CheckedList
 
-// StatusBit implements Statuses.
+// StatusBit implements Statuses: the bit, without checking the list's
+// purpose or validity (see StatusBitAt).
 func (c StatusCache) StatusBit(_ context.Context, url string, index int) (bool, error) {
-	b, ok := c[url]
-	if !ok || index >= len(b)*8 {
-		return false, fmt.Errorf("status list %s is not cached", url)
+	l, ok := c[url]
+	if !ok {
+		return false, &statusError{StatusNotLoaded}
 	}
-	return b.Get(index), nil
+	if index >= len(l.Bits)*8 {
+		return false, &statusError{StatusIndexOutside}
+	}
+	return l.Bits.Get(index), nil
 }
 
-// AddList verifies a status list credential (its JWS, as served at its
-// URL) with keys and caches its bits. A list that does not verify, or is
-// no BitstringStatusListCredential, is refused.
-func (c StatusCache) AddList(keys Keys, jws string) error {
-	ctx := context.Background()
+// StatusBitAt implements CheckedStatuses: the bit of a list cached for
+// url, signed by a key of source (StatusBadSignature otherwise: one
+// province's key cannot speak for another's licences), with the entry's
+// purpose (StatusWrongPurpose otherwise), valid at now (StatusExpired once
+// its validUntil has passed: the status is then unknown, never read from
+// a stale list).
+func (c StatusCache) StatusBitAt(ctx context.Context, source, url, purpose string, index int, now time.Time) (bool, error) {
+	l, ok := c[url]
+	switch {
+	case !ok:
+		return false, &statusError{StatusNotLoaded}
+	case l.Source != source:
+		return false, &statusError{StatusBadSignature}
+	case l.Purpose != "" && l.Purpose != purpose:
+		return false, &statusError{StatusWrongPurpose}
+	case !l.ValidUntil.IsZero() && !now.Before(l.ValidUntil):
+		return false, &statusError{StatusExpired}
+	}
+	return c.StatusBit(ctx, url, index)
+}
+
+// AddList checks a status list credential (its compact JWS, as served at
+// its URL) with CheckStatusList — signed by a key of keys, a
+// BitstringStatusListCredential for revocation or suspension, valid at
+// now — and caches it under listURL, which must be its id ("" caches it
+// under its id). A newer copy of a list replaces the older. The error
+// says why a list is refused (StatusErrorReason: StatusNotList,
+// StatusBadSignature, StatusWrongList, StatusWrongPurpose, StatusExpired).
+func (c StatusCache) AddList(keys Keys, listURL, jws string, now time.Time) error {
 	cp, reason := ParseCompact(jws)
 	if reason != ReasonOK {
-		return fmt.Errorf("status list: %s", reason)
+		return &statusError{StatusNotList}
 	}
-	k, err := keys.Key(ctx, cp.Header.Kid)
-	if err != nil || seal.Alg(cp.Header.Alg) != k.Alg || !seal.Verify(k.Alg, k.Public, []byte(cp.SigningInput), cp.Signature) {
-		return fmt.Errorf("status list: signature does not verify")
+	k, err := keys.Key(context.Background(), cp.Header.Kid)
+	if err != nil {
+		return &statusError{StatusBadSignature}
 	}
-	var cred Credential
-	if err := json.Unmarshal(cp.Payload, &cred); err != nil || cred.ID == "" {
-		return fmt.Errorf("status list: not a credential")
-	}
-	enc, _ := cred.Subject["encodedList"].(string)
-	if typ, _ := cred.Subject["type"].(string); typ != "BitstringStatusList" {
-		return fmt.Errorf("status list: not a BitstringStatusList")
-	}
-	bits, err := DecodeBitstring(enc)
+	l, err := CheckStatusList(cp, k.Alg, k.Public, listURL, "", now)
 	if err != nil {
 		return err
 	}
-	c[cred.ID] = bits
+	l.Source = k.Source
+	c[l.ID] = l
 	return nil
 }
 
 // NewOffline returns a verifier that needs no network and no database:
 // keys from a cached JWKS, statuses from cached status list credentials
-// (each verified with those keys). Signatures of revoked seals are not in
-// a JWKS, so they show as unknown keys.
+// (each checked with AddList at now(), under its own id). Signatures of
+// revoked seals are not in a JWKS, so they show as unknown keys. The
+// public package github.com/digigov/digigov/verifier wraps it for use
+// outside this module.
 func NewOffline(jwks []byte, lists []string, now func() time.Time) (*Verifier, error) {
 	keys, err := ParseJWKS(jwks, "")
 	if err != nil {
 		return nil, err
 	}
-	cache := StatusCache{}
-	for _, l := range lists {
-		if err := cache.AddList(keys, l); err != nil {
-			return nil, err
-		}
-	}
 	if now == nil {
 		now = time.Now
+	}
+	cache := StatusCache{}
+	for _, l := range lists {
+		if err := cache.AddList(keys, "", l, now()); err != nil {
+			return nil, err
+		}
 	}
 	return &Verifier{Keys: keys, Statuses: cache, Now: now}, nil
 }

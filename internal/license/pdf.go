@@ -15,18 +15,14 @@ import (
 // vector form), and a QR code of ref, the licence's signed reference
 // (Service.Reference), for any verifier to scan. Fields that do not fit
 // the first page continue on further pages, each marked with the number;
-// nothing is cut. fontFile is a TrueType font or collection with the
-// Chinese glyphs; "" is the font compiled in (see sealdoc.LoadFont).
+// nothing is cut. font is what sealdoc.LoadFont returned.
 //
-// Returns errs.Conflict ("sealdoc.no_font") when a fontFile given is
-// missing or no TrueType font.
-func PDF(l *License, ref, sealOrg, sealName, fontFile string) ([]byte, error) {
-	font, err := sealdoc.LoadFont(fontFile)
-	if err != nil {
-		return nil, err
-	}
+// docNumber is the number of the sealed document the PDF becomes (see
+// Service.PDFDocument): printed under the licence's number and named in
+// the PDF's title, so that the document verifier knows a changed copy.
+func PDF(font *sealdoc.Font, l *License, ref, sealOrg, sealName, docNumber string) ([]byte, error) {
 	typ := l.TypeInfo()
-	pdf, err := sealdoc.NewPDF(font, typ.Name+" "+l.Number, l.IssuerName)
+	pdf, err := sealdoc.NewPDF(font, typ.Name+" "+l.Number+" "+docNumber, l.IssuerName)
 	if err != nil {
 		return nil, fmt.Errorf("pdf font: %w", err)
 	}
@@ -64,6 +60,9 @@ func PDF(l *License, ref, sealOrg, sealName, fontFile string) ([]byte, error) {
 	w, _ := pdf.MeasureTextWidth(typ.Name)
 	text((595-w)/2, 90, 26, typ.Name)
 	text(60, 135, 11, "证照编号："+l.Number)
+	pdf.SetTextColor(90, 90, 90)
+	text(60, 152, 9, "文件编号："+docNumber+"（可在本节点 /documents/verify 上传本文件核验真伪）")
+	pdf.SetTextColor(20, 20, 20)
 	y, bottom, page := 180.0, 640.0, 1
 	newPage := func() {
 		pdf.AddPage()

@@ -2,7 +2,6 @@ package license
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/digigov/digigov/internal/seal"
 )
 
 // Why another node's status list could not be used (a message key
@@ -23,9 +20,9 @@ const (
 	StatusHTTP         = "http_status"   // an answer other than 200
 	StatusTooLarge     = "too_large"     // more than maxRemoteList bytes
 	StatusBadSignature = "bad_signature" // not signed by a key of the licence's trust list
-	StatusNotList      = "not_list"      // not the BitstringStatusListCredential of that URL and purpose
+	StatusNotList      = "not_list"      // not a BitstringStatusListCredential
 	StatusExpired      = "expired"       // the list's validUntil has passed
-	StatusBadURL       = "bad_url"       // not an http(s) URL
+	StatusBadURL       = "bad_url"       // not an http(s) URL under the node of the licence's trust list, or redirected away from it
 	StatusIndexOutside = "index_outside" // the licence's index lies beyond the list
 )
 
@@ -78,12 +75,15 @@ func newRemoteStatuses(client *http.Client, keys func(ctx context.Context, kid s
 	if client == nil {
 		client = &http.Client{Timeout: remoteTimeout}
 	}
-	return &remoteStatuses{client: client, keys: keys, now: now}
+	return &remoteStatuses{client: baseBoundClient(client), keys: keys, now: now}
 }
 
 // bit returns the entry index of the list at listURL, for a licence whose
 // key came from trust list source and whose entry has purpose.
 func (r *remoteStatuses) bit(ctx context.Context, source, listURL, purpose string, index int) (bool, error) {
+	if !underBase(listURL, statusBase(ctx)) { // see remotebase.go
+		return false, &statusError{StatusBadURL}
+	}
 	v, _ := r.lists.LoadOrStore(listURL, &remoteList{})
 	l := v.(*remoteList)
 	l.mu.Lock()
@@ -128,6 +128,9 @@ func (r *remoteStatuses) fetch(ctx context.Context, listURL, purpose string, now
 	req.Header.Set("Accept", "application/vc+jwt")
 	resp, err := r.client.Do(req)
 	if err != nil {
+		if StatusErrorReason(err) == StatusBadURL { // redirected away from the node
+			return nil, "", 0, &statusError{StatusBadURL}
+		}
 		return nil, "", 0, &statusError{StatusUnreachable}
 	}
 	defer resp.Body.Close()
@@ -142,7 +145,7 @@ func (r *remoteStatuses) fetch(ctx context.Context, listURL, purpose string, now
 		return nil, "", 0, &statusError{StatusTooLarge}
 	}
 	c, reason := ParseCompact(string(body))
-	if reason != ReasonOK || c.Header.Typ != TypStatusList {
+	if reason != ReasonOK {
 		return nil, "", 0, &statusError{StatusNotList}
 	}
 	tk, err := r.keys(ctx, c.Header.Kid)
@@ -150,39 +153,18 @@ func (r *remoteStatuses) fetch(ctx context.Context, listURL, purpose string, now
 		return nil, "", 0, &statusError{StatusBadSignature}
 	}
 	alg, pub, err := tk.JWK.Key()
-	if err != nil || seal.Alg(c.Header.Alg) != alg || !seal.Verify(alg, pub, []byte(c.SigningInput), c.Signature) {
+	if err != nil {
 		return nil, "", 0, &statusError{StatusBadSignature}
 	}
-	var cred struct {
-		ID         string   `json:"id"`
-		Type       []string `json:"type"`
-		ValidUntil string   `json:"validUntil"`
-		Subject    struct {
-			Type          string `json:"type"`
-			StatusPurpose string `json:"statusPurpose"`
-			EncodedList   string `json:"encodedList"`
-		} `json:"credentialSubject"`
-	}
-	if json.Unmarshal(c.Payload, &cred) != nil || cred.ID != listURL || cred.Subject.Type != "BitstringStatusList" ||
-		cred.Subject.StatusPurpose != purpose || !hasType(cred.Type, "BitstringStatusListCredential") {
-		return nil, "", 0, &statusError{StatusNotList}
+	l, err := CheckStatusList(c, alg, pub, listURL, purpose, now)
+	if err != nil {
+		return nil, "", 0, err
 	}
 	ttl := maxAge(resp.Header.Get("Cache-Control"))
-	if cred.ValidUntil != "" {
-		until, err := parseTime(cred.ValidUntil)
-		if err != nil {
-			return nil, "", 0, &statusError{StatusNotList}
-		}
-		if !now.Before(until) {
-			return nil, "", 0, &statusError{StatusExpired}
-		}
-		ttl = min(ttl, until.Sub(now))
+	if !l.ValidUntil.IsZero() {
+		ttl = min(ttl, l.ValidUntil.Sub(now))
 	}
-	bits, err := DecodeBitstring(cred.Subject.EncodedList)
-	if err != nil {
-		return nil, "", 0, &statusError{StatusNotList}
-	}
-	return bits, tk.Source, ttl, nil
+	return l.Bits, tk.Source, ttl, nil
 }
 
 func hasType(types []string, t string) bool {

@@ -78,7 +78,7 @@ func (n *remoteNode) list(sg seal.Signer, id, purpose string, ttl time.Duration,
 func (n *remoteNode) url() string { return n.srv.URL + "/credentials/status/1-revocation" }
 
 func (n *remoteNode) bit(source string, i int) (bool, string) {
-	set, err := n.r.bit(context.Background(), source, n.url(), PurposeRevocation, i)
+	set, err := n.r.bit(WithStatusBase(context.Background(), n.srv.URL), source, n.url(), PurposeRevocation, i)
 	if err != nil {
 		return false, StatusErrorReason(err)
 	}
@@ -158,10 +158,10 @@ func TestRemoteStatusList(t *testing.T) {
 		}, StatusBadSignature},
 		{"another list's credential", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u+"x", PurposeRevocation, time.Hour)
-		}, StatusNotList},
+		}, StatusWrongList},
 		{"wrong purpose", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u, PurposeSuspension, time.Hour)
-		}, StatusNotList},
+		}, StatusWrongPurpose},
 		{"expired", func(n *remoteNode, u string) (int, string, string) {
 			return 200, "", n.list(n.sg, u, PurposeRevocation, -time.Second)
 		}, StatusExpired},

@@ -19,6 +19,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
 	"github.com/digigov/digigov/internal/seal"
+	"github.com/digigov/digigov/internal/sealdoc"
 )
 
 // Store is the persistence licences need. Its methods join the transaction
@@ -90,6 +91,11 @@ type Store interface {
 	// TrustedKey still finds a withdrawn key (RemovedAt set); TrustedKeys
 	// leaves them out; AddTrustedKey trusts one again.
 	WithdrawTrustedKeys(ctx context.Context, source, node string, keep []string, at time.Time, by string) (int, error)
+	// SetTrustedTimestampKeys makes keys the timestamp keys trusted from
+	// a source (by its name or node URL), withdrawing the others;
+	// WithdrawTrustedTimestampKeys withdraws all of a source's.
+	SetTrustedTimestampKeys(ctx context.Context, source, node string, keys []seal.JWK, at time.Time) error
+	WithdrawTrustedTimestampKeys(ctx context.Context, source string, at time.Time) error
 	// AddLicenseGrant stores a grant; CaseLicenseGrants lists a case's
 	// (the newest of each licence, revoked ones left out); LicenseGrant
 	// returns one (errs.NotFound if absent); HolderLicenseGrants lists a
@@ -108,10 +114,13 @@ type Store interface {
 	AddLicenseAccess(ctx context.Context, a *Access) error
 	CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) ([]Access, error)
 	// LicenseUseRates counts, per group (item, authority, city or county)
-	// of the submitted cases of items decided within one of within, those
-	// cases and those with a licence grant, most cases first. Key is the
-	// group's key, Name the item's or authority's name ("" for regions).
-	LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) ([]UseRate, error)
+	// of the submitted cases decided within one of within of the items
+	// named in mats, those cases and those where every material of the
+	// item in mats has an unrevoked grant for the case, recorded for that
+	// material, of a licence of one of the material's types; most cases
+	// first, in one query. Key is the group's key, Name the item's or
+	// authority's name ("" for regions).
+	LicenseUseRates(ctx context.Context, mats []UseRateMaterial, within []region.Code, by cases.Grouping) ([]UseRate, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -137,6 +146,8 @@ type Deps struct {
 	Keys    *cryptox.Keyring // the holder reference's key
 	BaseURL string           // public URL of the node: issuer and status list IDs live under it
 	Font    string           // TrueType font or collection with Chinese glyphs, for PDFs ("" for the compiled-in font)
+	// Documents seals and keeps licence PDFs (PDFDocument); nil: none.
+	Documents *sealdoc.Service
 	// HTTP fetches other nodes' status lists (证照互认); nil: a client
 	// with a five-second timeout.
 	HTTP *http.Client
@@ -162,13 +173,14 @@ type Service struct {
 	trustGen  atomic.Uint64   // bumped by every trust list import or removal here
 	trustList cachedTrustList // the node's own signed trust list
 	font      string
-	remote    *remoteStatuses // other nodes' status lists
+	remote    *remoteStatuses  // other nodes' status lists
+	docs      *sealdoc.Service // licence PDFs as sealed documents
 }
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
 	s := &Service{store: d.Store, tx: d.Tx, audit: d.Audit, seals: d.Seals, people: d.People, cases: d.Cases, items: d.Items, keys: d.Keys,
-		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font}
+		base: strings.TrimRight(d.BaseURL, "/"), now: d.Now, font: d.Font, docs: d.Documents}
 	s.remote = newRemoteStatuses(d.HTTP, s.store.TrustedKey, d.Now)
 	return s
 }

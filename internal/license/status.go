@@ -30,7 +30,9 @@ type cachedList struct {
 	jws     string
 	made    time.Time // signed
 	bits    [sha256.Size]byte
-	checked time.Time // bits last read
+	kid     string    // the key that signed it
+	gen     uint64    // seal generation when last checked
+	checked time.Time // bits and signing key last read
 }
 
 // StatusList returns the signed credential of a status list ("3-revocation"):
@@ -54,7 +56,8 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := s.clock()
-	if c.jws != "" && now.Sub(c.checked) < StatusTTL {
+	gen := s.seals.Generation()
+	if c.jws != "" && gen == c.gen && now.Sub(c.checked) < StatusTTL {
 		return c.jws, c.made, nil
 	}
 	exists, err := s.store.StatusListExists(ctx, list)
@@ -77,28 +80,16 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 		bits.Set(i)
 	}
 	sum := sha256.Sum256(bits)
-	if c.jws != "" && sum == c.bits && now.Sub(c.made) < StatusValidity/2 {
-		c.checked = now
+	// The signing key is read again too: a list signed by a seal revoked,
+	// suspended or rotated since is signed anew at once (a revoked key
+	// leaves the JWKS, so verifiers could no longer check the list).
+	org, se, sg, err := s.statusSigner(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if c.jws != "" && sum == c.bits && sg.KeyID() == c.kid && now.Sub(c.made) < StatusValidity/2 {
+		c.checked, c.gen = now, gen
 		return c.jws, c.made, nil
-	}
-	orgID, err := s.store.StatusSealOrg(ctx)
-	if errs.Is(err, errs.NotFound) {
-		return "", time.Time{}, errs.E(errs.Conflict, "seal.none_active")
-	}
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	org, err := s.people.Organization(ctx, orgID)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	se, err := s.seals.OrgSeal(ctx, orgID)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	sg, err := s.seals.Prepare(ctx, se)
-	if err != nil {
-		return "", time.Time{}, err
 	}
 	url := s.StatusURL(list, purpose)
 	cred := StatusListCredential(url, CredIssuer{ID: s.IssuerURL(org.ID), Name: org.Name, USCC: string(org.USCC)}, purpose, bits, now, StatusValidity, StatusTTL)
@@ -114,7 +105,7 @@ func (s *Service) StatusList(ctx context.Context, id string) (string, time.Time,
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	c.jws, c.made, c.bits, c.checked = Assemble(input, sig.Sig), now, sum, now
+	c.jws, c.made, c.bits, c.kid, c.gen, c.checked = Assemble(input, sig.Sig), now, sum, sg.KeyID(), gen, now
 	return c.jws, now, nil
 }
 

@@ -25,6 +25,13 @@ type TrustList struct {
 	Node   string     `json:"node"` // the node's public URL
 	Issued string     `json:"issued"`
 	Keys   []seal.JWK `json:"keys"`
+	// TimestampKeys are the node's timestamp keys: they sign the
+	// timestamp tokens its sealed documents carry (sealdoc.Timestamp).
+	TimestampKeys []seal.JWK `json:"timestamp_keys,omitempty"`
+	// RevokedKeys are its seals' revoked keys, each with revoked_at: no
+	// licence they signed verifies, but a document they sealed before
+	// revoked_at does, with a timestamp token by a TimestampKeys key.
+	RevokedKeys []seal.JWK `json:"revoked_keys,omitempty"`
 }
 
 // TrustedKey is a key imported from another node's trust list.
@@ -37,6 +44,10 @@ type TrustedKey struct {
 	ImportedBy string
 	RemovedAt  time.Time // non-zero: withdrawn from trust then (source removed, or left out of a newer list)
 	RemovedBy  string
+	// RevokedAt is when the source revoked the key, as its trust list's
+	// revoked_keys says (the key is then withdrawn too): documents it
+	// sealed before then verify with the source's timestamp token.
+	RevokedAt time.Time
 }
 
 // trustListRecheck is how long the signed trust list is served without
@@ -101,12 +112,25 @@ func (s *Service) TrustList(ctx context.Context) (string, time.Time, error) {
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	// The timestamp key is made now if the node has none yet, so that the
+	// list names it before the first document is sealed.
+	if _, err := s.seals.TimestampSigner(ctx); err != nil {
+		return "", time.Time{}, err
+	}
+	tsKeys, err := s.seals.TimestampKeys(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	revoked, err := s.seals.RevokedKeys(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	issuer := CredIssuer{ID: s.IssuerURL(org.ID), Name: org.Name, USCC: string(org.USCC)}
 	content, err := json.Marshal(struct {
-		Issuer CredIssuer
-		Keys   []seal.JWK
-		Kid    string
-	}{issuer, set.Keys, sg.KeyID()})
+		Issuer            CredIssuer
+		Keys, TS, Revoked []seal.JWK
+		Kid               string
+	}{issuer, set.Keys, tsKeys, revoked, sg.KeyID()})
 	if err != nil {
 		return "", time.Time{}, err
 	}
@@ -115,7 +139,8 @@ func (s *Service) TrustList(ctx context.Context) (string, time.Time, error) {
 		c.gen, c.checked = gen, now
 		return c.jws, c.issued, nil
 	}
-	tl := TrustList{Type: "DigigovTrustList", Issuer: issuer, Node: s.base, Issued: timeString(now), Keys: set.Keys}
+	tl := TrustList{Type: "DigigovTrustList", Issuer: issuer, Node: s.base, Issued: timeString(now), Keys: set.Keys,
+		TimestampKeys: tsKeys, RevokedKeys: revoked}
 	payload, err := json.Marshal(tl)
 	if err != nil {
 		return "", time.Time{}, err
@@ -147,28 +172,37 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 	if err := authorizeTrust(by); err != nil {
 		return 0, err
 	}
+	tl, keys, source, ok := ParseTrustList(text)
+	if !ok {
+		return 0, errs.Fields(map[string]string{"list": "trust.invalid"})
+	}
 	bad := errs.Fields(map[string]string{"list": "trust.invalid"})
-	c, reason := ParseCompact(text)
-	if reason != ReasonOK || c.Header.Typ != TypTrustList {
-		return 0, bad
-	}
-	var tl TrustList
-	if err := json.Unmarshal(c.Payload, &tl); err != nil || tl.Type != "DigigovTrustList" || len(tl.Keys) == 0 {
-		return 0, bad
-	}
-	keys := KeySet{}
-	for _, j := range tl.Keys {
-		if alg, pub, err := j.Key(); err == nil && j.Kid == j.Thumbprint() {
-			keys[j.Kid] = &KeyInfo{Alg: alg, Public: pub}
+	// Revoked keys, with when, and timestamp keys: well-formed ones only,
+	// never one that is also listed as active (the list contradicts
+	// itself: it is refused).
+	var revoked []TrustedKey
+	for _, j := range tl.RevokedKeys {
+		at, err := time.Parse(time.RFC3339Nano, j.RevokedAt)
+		if _, _, kerr := j.Key(); kerr != nil || err != nil || j.Kid != j.Thumbprint() {
+			continue
 		}
+		if _, active := keys[j.Kid]; active {
+			return 0, bad
+		}
+		revoked = append(revoked, TrustedKey{KID: j.Kid, JWK: j, RevokedAt: at.UTC()})
 	}
-	k, ok := keys[c.Header.Kid]
-	if !ok || seal.Alg(c.Header.Alg) != k.Alg || !seal.Verify(k.Alg, k.Public, []byte(c.SigningInput), c.Signature) {
-		return 0, bad
+	var tsKeys []seal.JWK
+	for _, j := range tl.TimestampKeys {
+		if _, _, err := j.Key(); err != nil || j.Kid != j.Thumbprint() {
+			continue
+		}
+		if _, active := keys[j.Kid]; active {
+			return 0, bad // a seal key is no timestamp key
+		}
+		tsKeys = append(tsKeys, j)
 	}
-	source := strings.TrimSpace(tl.Issuer.Name)
-	if source == "" {
-		source = tl.Node
+	if err := s.checkTrustClaims(ctx, by, source, tl); err != nil {
+		return 0, err
 	}
 	now := s.clock()
 	n := 0
@@ -191,14 +225,59 @@ func (s *Service) ImportTrustList(ctx context.Context, by *identity.Caller, text
 			}
 			n++
 		}
+		for _, r := range revoked {
+			r.Source, r.Node, r.ImportedAt, r.ImportedBy = source, tl.Node, now, by.Name
+			if err := s.store.AddTrustedKey(ctx, &r); err != nil {
+				return err
+			}
+		}
+		if err := s.store.SetTrustedTimestampKeys(ctx, source, tl.Node, tsKeys, now); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, by, "trust_list.imported", audit.Target{Type: "trust_list", ID: tl.Node},
-			map[string]any{"source": source, "node": tl.Node, "keys": n, "withdrawn": withdrawn, "issued": tl.Issued})
+			map[string]any{"source": source, "node": tl.Node, "keys": n, "withdrawn": withdrawn, "issued": tl.Issued,
+				"revoked_keys": len(revoked), "timestamp_keys": len(tsKeys)})
 	})
 	s.trustGen.Add(1)
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// ParseTrustList reads a trust list (a compact JWS, typ
+// TypTrustList) and checks that it is signed by one of its own keys, so
+// that it arrived whole; whether to trust it at all is the caller's
+// decision. It returns the list, its keys (malformed keys and keys whose
+// kid is not their thumbprint left out) and its source name (the issuer's
+// name, else the node URL); ok is false for anything else.
+func ParseTrustList(text string) (tl *TrustList, keys KeySet, source string, ok bool) {
+	c, reason := ParseCompact(text)
+	if reason != ReasonOK || c.Header.Typ != TypTrustList {
+		return nil, nil, "", false
+	}
+	tl = &TrustList{}
+	if err := json.Unmarshal(c.Payload, tl); err != nil || tl.Type != "DigigovTrustList" || len(tl.Keys) == 0 {
+		return nil, nil, "", false
+	}
+	keys = KeySet{}
+	for _, j := range tl.Keys {
+		if alg, pub, err := j.Key(); err == nil && j.Kid == j.Thumbprint() {
+			keys[j.Kid] = &KeyInfo{Alg: alg, Public: pub, Org: j.Org, OrgUSCC: j.OrgUSCC}
+		}
+	}
+	k, found := keys[c.Header.Kid]
+	if !found || seal.Alg(c.Header.Alg) != k.Alg || !seal.Verify(k.Alg, k.Public, []byte(c.SigningInput), c.Signature) {
+		return nil, nil, "", false
+	}
+	source = strings.TrimSpace(tl.Issuer.Name)
+	if source == "" {
+		source = tl.Node
+	}
+	for _, k := range keys {
+		k.Source, k.IssuerBase = source, tl.Node
+	}
+	return tl, keys, source, true
 }
 
 // RemoveTrustSource withdraws trust from every key of a source imported
@@ -225,6 +304,9 @@ func (s *Service) RemoveTrustSource(ctx context.Context, by *identity.Caller, so
 		}
 		if n == 0 {
 			return errs.E(errs.NotFound, "trust.source_unknown")
+		}
+		if err := s.store.WithdrawTrustedTimestampKeys(ctx, source, s.clock()); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, by, "trust_list.removed", audit.Target{Type: "trust_list", ID: source},
 			map[string]any{"source": source, "keys": n})

@@ -7,18 +7,31 @@ import (
 	"github.com/digigov/digigov/internal/catalog"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // UseRate is 用证率 for one group of cases (an item, an authority, a city
-// or a county): of the submitted cases (not drafts) of items with a
-// material a licence can satisfy, how many used an electronic licence
-// instead (a grant of the holder, 免提交: in the application form or from
-// the wallet).
+// or a county): of the submitted cases (not drafts) of items with at least
+// one material a licence can satisfy, how many had EVERY such material of
+// their item satisfied by an electronic licence (免提交): an unrevoked
+// grant of the holder for the case, recorded for that material, of a
+// licence of a type the material accepts (in the application form or from
+// the wallet). A case where one of two such materials was uploaded, or
+// whose grant was withdrawn, is eligible but not used.
 type UseRate struct {
 	Key      string // item code, authority ID or region code
 	Name     string // item or authority name; "" for regions
 	Eligible int
 	Used     int
+}
+
+// UseRateMaterial is one material of a catalog item that electronic
+// licences can satisfy, and the licence types that can (what
+// Store.LicenseUseRates needs of the catalog).
+type UseRateMaterial struct {
+	Item     string // item code
+	Material string // the material's name in the item's guide
+	Types    []string
 }
 
 // UseRateTarget is the plan's target for 用证率: above 80%.
@@ -49,11 +62,25 @@ type Items interface {
 // Returns errs.Forbidden for callers with neither permission,
 // errs.Invalid ("by") for another grouping.
 func (s *Service) UseRates(ctx context.Context, by *identity.Caller, group cases.Grouping) ([]UseRate, UseRate, error) {
+	return s.UseRatesWithin(ctx, by, group, "")
+}
+
+// UseRatesWithin is UseRates over the cases decided within region only (the
+// cockpit's drilled region), "" for all the caller's scopes.
+//
+// Returns errs.NotFound for a region outside those scopes.
+func (s *Service) UseRatesWithin(ctx context.Context, by *identity.Caller, group cases.Grouping, in region.Code) ([]UseRate, UseRate, error) {
 	within := append(by.Scopes(identity.PermAuditRead), by.Scopes(identity.PermCockpit)...)
 	if len(within) == 0 {
 		if err := identity.Authorize(by, identity.PermAuditRead, ""); err != nil {
 			return nil, UseRate{}, err
 		}
+	}
+	if in != "" {
+		if identity.Authorize(by, identity.PermAuditRead, in) != nil && identity.Authorize(by, identity.PermCockpit, in) != nil {
+			return nil, UseRate{}, errs.E(errs.NotFound, "not_found")
+		}
+		within = []region.Code{in}
 	}
 	switch group {
 	case "":
@@ -67,17 +94,16 @@ func (s *Service) UseRates(ctx context.Context, by *identity.Caller, group cases
 		return nil, UseRate{}, err
 	}
 	names := map[string]string{}
-	var codes []string
+	var mats []UseRateMaterial
 	for _, it := range items {
 		for _, m := range it.Materials {
 			if len(m.LicenseTypes) > 0 {
 				names[it.Code] = it.Name
-				codes = append(codes, it.Code)
-				break
+				mats = append(mats, UseRateMaterial{Item: it.Code, Material: m.Name, Types: m.LicenseTypes})
 			}
 		}
 	}
-	rates, err := s.store.LicenseUseRates(ctx, codes, within, group)
+	rates, err := s.store.LicenseUseRates(ctx, mats, within, group)
 	if err != nil {
 		return nil, UseRate{}, err
 	}

@@ -54,6 +54,16 @@ type Statuses interface {
 	StatusBit(ctx context.Context, listURL string, index int) (bool, error)
 }
 
+// CheckedStatuses is Statuses that also checks the list against the
+// entry and the licence's key (StatusCache): its purpose, that it is
+// still valid at now, and that it is signed by a key of the same source
+// as the licence ("" for the verifier's own keys, else the trust list).
+// Its errors carry a reason (StatusErrorReason); StatusExpired makes the
+// verdict ReasonStatusStale.
+type CheckedStatuses interface {
+	StatusBitAt(ctx context.Context, source, listURL, purpose string, index int, now time.Time) (bool, error)
+}
+
 // SourcedStatuses is Statuses that also reads another node's lists (证照互认):
 // source names the trust list the licence's key was imported from, and
 // the list must be signed by a key of that same trust list.
@@ -96,7 +106,8 @@ type Result struct {
 	SealRevokedAt                  time.Time //
 	ExpiresAt                      time.Time // of a 亮证 code
 	StatusUnchecked                bool      // a trust-listed issuer's status lists were out of reach
-	StatusError                    string    // why (StatusUnreachable, StatusBadSignature, …)
+	StatusError                    string    // why a status list could not be used (StatusUnreachable, StatusExpired, …)
+	StatusStale                    bool      // the status list at hand is past its validUntil: status unknown (ReasonStatusStale)
 	ClaimedIssuer                  string    // with ReasonIssuerMismatch: the issuer name the payload claims
 }
 
@@ -240,9 +251,14 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 			}
 			var set bool
 			if ss, ok := v.Statuses.(SourcedStatuses); ok && k.Source != "" {
-				set, err = ss.StatusBitFrom(ctx, k.Source, e.StatusListCredential, e.StatusPurpose, i)
+				set, err = ss.StatusBitFrom(WithStatusBase(ctx, k.IssuerBase), k.Source, e.StatusListCredential, e.StatusPurpose, i)
+			} else if cs, ok := v.Statuses.(CheckedStatuses); ok {
+				set, err = cs.StatusBitAt(ctx, k.Source, e.StatusListCredential, e.StatusPurpose, i, now)
 			} else {
 				set, err = v.Statuses.StatusBit(ctx, e.StatusListCredential, i)
+			}
+			if err != nil && StatusErrorReason(err) == StatusExpired {
+				r.StatusStale = true
 			}
 			if err != nil && k.Source != "" {
 				// Another province's licence, recognised through its trust
@@ -256,7 +272,10 @@ func (v *Verifier) Verify(ctx context.Context, text string, qr bool) *Result {
 				continue
 			}
 			if err != nil {
-				r.Verdict, r.Reason = Invalid, ReasonStatusAbsent
+				r.Verdict, r.Reason, r.StatusError = Invalid, ReasonStatusAbsent, StatusErrorReason(err)
+				if r.StatusStale {
+					r.Reason = ReasonStatusStale
+				}
 				return r
 			}
 			if set {

@@ -35,7 +35,8 @@ func newFixture(t testing.TB) *fixture {
 		f.signers[alg] = sg
 		f.keys[sg.KeyID()] = &KeyInfo{Alg: alg, Public: sg.Public(), Org: "广州市市场监督管理局"}
 	}
-	f.status[listURL], f.status[suspURL] = NewBitstring(ListSize), NewBitstring(ListSize)
+	f.status[listURL] = &CheckedList{ID: listURL, Purpose: PurposeRevocation, Bits: NewBitstring(ListSize)}
+	f.status[suspURL] = &CheckedList{ID: suspURL, Purpose: PurposeSuspension, Bits: NewBitstring(ListSize)}
 	f.v = &Verifier{Keys: f.keys, Statuses: f.status, Now: func() time.Time { return f.now }}
 	return f
 }
@@ -98,8 +99,8 @@ func TestVerifyGivesTheSpecificReason(t *testing.T) {
 		in, _ := SigningInput(Header{Alg: "none", Kid: f.signers[seal.SM2].KeyID(), Typ: TypCredential}, b)
 		return in + "." + b64.EncodeToString(make([]byte, 64))
 	}()
-	f.status[listURL].Set(11)
-	f.status[suspURL].Set(12)
+	f.status[listURL].Bits.Set(11)
+	f.status[suspURL].Bits.Set(12)
 	for _, tc := range []struct {
 		name    string
 		jws     string

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,11 +33,22 @@ type Key struct {
 	RevokedBy  string
 	RevokedAt  time.Time // zero: in use
 	LastUsedAt time.Time
-	Owner      string // the account's name, filled by lists
+	ExpiresAt  time.Time // zero: issued before keys expired; works until revoked
+	Owner      string    // the account's name, filled by lists
 }
 
-// Active reports whether the key still works.
+// Active reports whether the key is not revoked (it may have expired).
 func (k *Key) Active() bool { return k.RevokedAt.IsZero() }
+
+// ExpiredAt reports whether the key has expired at now.
+func (k *Key) ExpiredAt(now time.Time) bool { return !k.ExpiresAt.IsZero() && !now.Before(k.ExpiresAt) }
+
+// Key lifetimes the issuer chooses from, in days; DefaultKeyDays when
+// none is chosen.
+var KeyDays = []int{30, 90, 180, 365, 730}
+
+// DefaultKeyDays is how long a key works unless its issuer chooses.
+const DefaultKeyDays = 365
 
 // KeyQuery selects keys: an account's own, or those within regions (for
 // administrators), or both (ORed).
@@ -138,7 +150,7 @@ func mayReport(by *identity.Caller) bool {
 // Returns errs.Unauthenticated for anonymous callers, errs.Forbidden for
 // accounts that may not report, errs.Invalid on field "name", and
 // errs.Conflict ("open311x.too_many_keys") beyond MaxActiveKeys.
-func (s *Service) IssueKey(ctx context.Context, by *identity.Caller, name string) (*Key, string, error) {
+func (s *Service) IssueKey(ctx context.Context, by *identity.Caller, name string, days int) (*Key, string, error) {
 	if by.Anonymous() {
 		return nil, "", errs.E(errs.Unauthenticated, "auth.required")
 	}
@@ -149,11 +161,18 @@ func (s *Service) IssueKey(ctx context.Context, by *identity.Caller, name string
 	if n := utf8.RuneCountInString(name); n < 2 || n > MaxKeyName {
 		return nil, "", errs.Fields(map[string]string{"name": "open311x.key_name"})
 	}
+	if days == 0 {
+		days = DefaultKeyDays
+	}
+	if !slices.Contains(KeyDays, days) {
+		return nil, "", errs.Fields(map[string]string{"days": "open311x.key_days"})
+	}
 	raw := make([]byte, 24)
 	rand.Read(raw)
 	clear := KeyPrefix + base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now().UTC()
 	k := &Key{ID: ids.New(), Hash: hashKey(clear), UserID: by.UserID, OrgID: by.OrgID, Name: name,
-		CreatedBy: by.Name, CreatedAt: s.now().UTC()}
+		CreatedBy: by.Name, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
 	if sc := by.Scopes(identity.PermEventReport); len(sc) > 0 {
 		k.Region = sc[0]
 	}
@@ -164,7 +183,7 @@ func (s *Service) IssueKey(ctx context.Context, by *identity.Caller, name string
 		}
 		active := 0
 		for i := range mine {
-			if mine[i].Active() {
+			if mine[i].Active() && !mine[i].ExpiredAt(now) {
 				active++
 			}
 		}
@@ -175,7 +194,7 @@ func (s *Service) IssueKey(ctx context.Context, by *identity.Caller, name string
 			return err
 		}
 		return s.audit.Record(ctx, by, "open311.key_issued", audit.Target{Type: "open311_key", ID: string(k.ID), Region: string(k.Region)},
-			map[string]any{"name": k.Name, "user_id": k.UserID})
+			map[string]any{"name": k.Name, "user_id": k.UserID, "expires_at": k.ExpiresAt})
 	})
 	if err != nil {
 		return nil, "", err
@@ -248,7 +267,8 @@ func (s *Service) RevokeKey(ctx context.Context, by *identity.Caller, id ids.ID)
 
 // CallerByKey returns the account an active Open311 key reports as.
 //
-// Returns errs.Unauthenticated for an unknown or revoked key.
+// Returns errs.Unauthenticated for an unknown or revoked key and
+// errs.Forbidden ("open311.api_key_expired") for an expired one.
 func (s *Service) CallerByKey(ctx context.Context, key string) (*identity.Caller, error) {
 	if !strings.HasPrefix(key, KeyPrefix) {
 		return nil, errs.E(errs.Unauthenticated, "auth.token_invalid")
@@ -259,6 +279,9 @@ func (s *Service) CallerByKey(ctx context.Context, key string) (*identity.Caller
 	}
 	if err != nil {
 		return nil, err
+	}
+	if k.ExpiredAt(s.now()) {
+		return nil, errs.E(errs.Forbidden, "open311.api_key_expired")
 	}
 	by, err := s.callerOf(ctx, k.UserID)
 	if err != nil {

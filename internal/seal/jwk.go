@@ -31,7 +31,11 @@ type JWK struct {
 	OrgUSCC  string `json:"org_uscc,omitempty"`  // its 统一社会信用代码
 	SealID   string `json:"seal_id,omitempty"`   //
 	SealName string `json:"seal_name,omitempty"` // 公章 or the 专用章's name
-	Status   string `json:"status,omitempty"`    // "active" or "retired" (rotated out: verifies, no longer signs)
+	Status   string `json:"status,omitempty"`    // "active" or "retired" (rotated out: verifies, no longer signs); "revoked" in a trust list's revoked_keys
+	// RevokedAt is when a revoked key was revoked (RFC 3339), in a trust
+	// list's revoked_keys only: what it signed before then may still
+	// verify with a timestamp token (sealdoc).
+	RevokedAt string `json:"revoked_at,omitempty"`
 }
 
 // JWKS is a JSON Web Key Set.

@@ -107,6 +107,8 @@ type Service struct {
 	now     func() time.Time
 	signers sync.Map      // kid → Signer: decrypted keys, so that signing does not open one per use
 	gen     atomic.Uint64 // bumped by every lifecycle change in this process (Generation)
+	// tsSigner is the node's timestamp key's signer, once opened.
+	tsSigner atomic.Pointer[Signer]
 }
 
 // Generation changes whenever a seal of this process changes state or key,

@@ -19,10 +19,11 @@ const (
 	KindDecision    Kind = "decision"    // 决定书: an authority's decision on a case
 	KindCertificate Kind = "certificate" // 证明 / 证书: a certificate (a data asset's registration, …)
 	KindNotice      Kind = "notice"      // 通知书 / 告知书
+	KindLicense     Kind = "license"     // 电子证照的 PDF 版式文件 (a licence's PDF, laid out by the licence domain)
 )
 
 // Kinds lists the kinds with their number codes.
-var kindCodes = map[Kind]string{KindDecision: "JD", KindCertificate: "ZS", KindNotice: "TZ"}
+var kindCodes = map[Kind]string{KindDecision: "JD", KindCertificate: "ZS", KindNotice: "TZ", KindLicense: "ZZ"}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { _, ok := kindCodes[k]; return ok }
@@ -69,6 +70,17 @@ type Document struct {
 	// (a case's decision is issued once however often the event comes).
 	Key    string
 	Holder Holder
+	// Layout, when set, lays the PDF out instead of the standard layout
+	// of a document (a licence's PDF is laid out by the licence domain).
+	// It gets the font, the number given to the document and the signing
+	// time, and must name the number in the PDF's title (NewPDF with a
+	// title ending in the number does), so that a changed copy is known
+	// as changed. Paragraphs, Fields, Recipient and QR are then unused.
+	Layout func(font *Font, number string, at time.Time) ([]byte, error)
+	// Supersede makes the new document replace every earlier document of
+	// the same Ref and Kind: those then verify as authentic but
+	// superseded (ReasonSuperseded), naming this one.
+	Supersede bool
 }
 
 // check validates d, returning every bad field at once.
@@ -123,6 +135,13 @@ type Signed struct {
 	Holder     Holder
 	SignedBy   string // the actor's name
 	SignedAt   time.Time
+	// SupersededBy is the number of the document that replaced this one
+	// ("" while it stands), SupersededAt when.
+	SupersededBy string
+	SupersededAt time.Time
+	// TST is the node's timestamp token over the signature (see
+	// Timestamp), "" for documents sealed before tokens existed.
+	TST string
 	// PDF is the document itself; set by Issue and PDF, empty elsewhere.
 	PDF []byte
 }

@@ -16,20 +16,28 @@ import (
 type ImportedKey struct {
 	JWK    seal.JWK // the key, with its organisation and seal as the list names them
 	Source string   // the trust list's issuer: the other province's organisation
+	Node   string   // the trust list's node URL ("" for keys imported before it was kept)
 	// WithdrawnAt is set when trust in the key was withdrawn here: a
 	// newer list of its source no longer carried it (its seal was revoked
 	// there), or an administrator removed the source.
 	WithdrawnAt time.Time
+	// RevokedAt is when the other node revoked the key, as its trust
+	// list says; zero if it did not say (the key was left out, or trust
+	// withdrawn here).
+	RevokedAt time.Time
 }
 
 // checkImported verifies a signature whose key is not this node's
 // against the keys imported from other nodes' trust lists. Nothing here
-// knows the other node's seal states: its trust list leaves revoked
-// seals' keys out, and re-importing it is how their revocation arrives —
-// the key is then withdrawn, and what it signed answers trust_withdrawn,
-// as licences do (this node cannot prove a signature older than the
-// revocation: the proof is in the other node's audit chain).
-func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed) *Verdict {
+// knows the other node's seal states but what its trust list says: its
+// active and retired keys, and its revoked keys with the time each was
+// revoked; re-importing it is how a revocation arrives. A revoked key's
+// document then verifies "signed while the seal was valid" only with that
+// node's timestamp token proving it sealed before the revocation
+// (provenTime); without one it is refused (timestamp_missing, _invalid,
+// _late). A key withdrawn here, or left out of a list that names no
+// revocation time, answers trust_withdrawn, as licences do.
+func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed, tst string) *Verdict {
 	k, err := s.store.ImportedKey(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
 		return fail(v, ReasonUnknownKey)
@@ -56,9 +64,23 @@ func (s *Service) checkImported(ctx context.Context, v *Verdict, p *parsed) *Ver
 	}
 	if !k.WithdrawnAt.IsZero() {
 		v.SealRevokedAt = k.WithdrawnAt
-		return fail(v, ReasonTrustWithdrawn)
+		if k.RevokedAt.IsZero() {
+			return fail(v, ReasonTrustWithdrawn) // withdrawn here, or left out: nothing says since when
+		}
+		// The other node revoked the key at RevokedAt: its timestamp
+		// token may prove the document sealed before.
+		v.SealRevokedAt = k.RevokedAt
+		at, reason := s.provenTime(ctx, p, tst, k)
+		if reason != ReasonOK {
+			return fail(v, reason)
+		}
+		if !at.Before(k.RevokedAt) {
+			v.SignedAt = at
+			return fail(v, ReasonTimestampLate)
+		}
+		v.SignedWhileSealValid, v.SignedAt = true, at
 	}
-	v.Genuine = true
+	v.Genuine, v.Authentic = true, true
 	return v
 }
 

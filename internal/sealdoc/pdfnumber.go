@@ -9,7 +9,7 @@ import (
 
 // numberRE matches a document number: the kind's code, the region (six
 // digits), the year and a six-digit serial.
-var numberRE = regexp.MustCompile(`(?:JD|ZS|TZ)\d{16}`)
+var numberRE = regexp.MustCompile(`(?:JD|ZS|TZ|ZZ)\d{16}`)
 
 // titleHex matches the document information's title as render writes it
 // (gopdf): a UTF-16BE hex string with its byte-order mark.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/digigov/digigov/internal/audit"
@@ -37,9 +38,16 @@ type Store interface {
 	DocumentByKey(ctx context.Context, issuerID ids.ID, key string) (*Signed, error)
 	// RefDocuments lists the documents about ref, newest first.
 	RefDocuments(ctx context.Context, ref Ref) ([]Signed, error)
+	// SupersedeDocuments marks every document of ref and kind but exceptID
+	// that is not superseded yet as superseded by number at at; it
+	// returns how many.
+	SupersedeDocuments(ctx context.Context, ref Ref, kind Kind, exceptID ids.ID, number string, at time.Time) (int, error)
 	// ImportedKey finds a key imported from another node's trust list;
 	// errs.NotFound if there is none.
 	ImportedKey(ctx context.Context, kid string) (*ImportedKey, error)
+	// ImportedTimestampKey finds another node's timestamp key imported
+	// with its trust list; errs.NotFound if there is none.
+	ImportedTimestampKey(ctx context.Context, kid string) (*ImportedKey, error)
 }
 
 // Transactor runs fn in a transaction.
@@ -76,6 +84,9 @@ type Service struct {
 	base  string
 	font  string
 	now   func() time.Time
+
+	subjMu   sync.RWMutex
+	subjects map[string]SubjectFunc // Ref.Type → the standing of what documents of that type are about
 }
 
 // NewService returns a Service.
@@ -174,7 +185,15 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 	}
 	// Render and sign outside any transaction: the CPU works while the
 	// single writer serves others.
-	pdf, err := render(font, &d, layout{Number: doc.Number, IssuerName: org.Name, SealOrg: se.OrgName, SealName: se.Name, Date: now, QR: qr})
+	var pdf []byte
+	if d.Layout != nil {
+		pdf, err = d.Layout(font, doc.Number, now)
+	} else {
+		pdf, err = render(font, &d, layout{Number: doc.Number, IssuerName: org.Name, SealOrg: se.OrgName, SealName: se.Name, Date: now, QR: qr})
+	}
+	if err == nil && len(pdf) > MaxPDF {
+		err = fmt.Errorf("%d bytes, more than %d", len(pdf), MaxPDF)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sealdoc: render: %w", err)
 	}
@@ -191,20 +210,37 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, org *identity.Or
 		return nil, err
 	}
 	doc.JWS = input + "." + b64.EncodeToString(sig)
+	tsg, err := s.seals.TimestampSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.blobs.Put(ctx, bytes.NewReader(pdf), MaxPDF, []string{"application/pdf"}); err != nil {
 		return nil, err
 	}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
-		if _, err := s.seals.Record(ctx, actor, se.ID, sg.KeyID(), []byte(input), "document", string(doc.ID)); err != nil {
+		u, err := s.seals.Record(ctx, actor, se.ID, sg.KeyID(), []byte(input), "document", string(doc.ID))
+		if err != nil {
+			return err
+		}
+		// The timestamp token names the use's audit entry: signed here,
+		// once that entry is written, in the same transaction.
+		if doc.TST, err = s.stamp(ctx, tsg, doc, input, string(u.ID), u.At); err != nil {
 			return err
 		}
 		if err := s.store.CreateDocument(ctx, doc); err != nil {
 			return err
 		}
+		detail := map[string]any{"number": doc.Number, "kind": doc.Kind, "title": doc.Title, "kid": doc.KID,
+			"pdf_sha256": doc.PDFSHA256, "ref": doc.Ref.Type + ":" + doc.Ref.ID}
+		if d.Supersede && d.Ref.Type != "" {
+			n, err := s.store.SupersedeDocuments(ctx, d.Ref, d.Kind, doc.ID, doc.Number, now)
+			if err != nil {
+				return err
+			}
+			detail["superseded"] = n
+		}
 		return s.audit.Record(ctx, actor, "document.issued",
-			audit.Target{Type: "document", ID: string(doc.ID), Region: string(doc.Region), Subject: string(doc.Holder.PersonID)},
-			map[string]any{"number": doc.Number, "kind": doc.Kind, "title": doc.Title, "kid": doc.KID,
-				"pdf_sha256": doc.PDFSHA256, "ref": doc.Ref.Type + ":" + doc.Ref.ID})
+			audit.Target{Type: "document", ID: string(doc.ID), Region: string(doc.Region), Subject: string(doc.Holder.PersonID)}, detail)
 	})
 	if err != nil {
 		if errs.Is(err, errs.Conflict) && d.Key != "" {
@@ -305,6 +341,17 @@ func (s *Service) PDF(ctx context.Context, by *identity.Caller, id ids.ID) (*Sig
 		return nil, err
 	}
 	return d, nil
+}
+
+// KeyedPDF returns issuer orgID's document with key, with its PDF, to a
+// trusted caller (the domain that issues it, having checked who asks); its
+// errs.NotFound ("sealdoc.not_found") if there is none.
+func (s *Service) KeyedPDF(ctx context.Context, orgID ids.ID, key string) (*Signed, error) {
+	d, err := s.store.DocumentByKey(ctx, orgID, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.PDFAs(ctx, d.ID)
 }
 
 // ForRef lists the documents about ref that by may read, newest first.

@@ -29,12 +29,27 @@ const (
 	ReasonSealRevoked     Reason = "seal_revoked"     // the seal is revoked and nothing proves it signed before
 	ReasonTrustWithdrawn  Reason = "trust_withdrawn"  // another province's key whose trust was withdrawn here
 	ReasonUnavailable     Reason = "unavailable"      // the check could not be completed now
+	// Another node's seal key that node revoked (its trust list says
+	// when): what it sealed before verifies with the node's timestamp
+	// token, otherwise:
+	ReasonNoTimestamp      Reason = "timestamp_missing" // no timestamp token came with the signature
+	ReasonTimestampInvalid Reason = "timestamp_invalid" // the token is not that node's, or not about this signature
+	ReasonTimestampLate    Reason = "timestamp_late"    // the token proves the document sealed after the revocation
+	// The file is authentic (Verdict.Authentic), but no longer stands:
+	ReasonSuperseded       Reason = "superseded"        // a newer document replaced it (Verdict.SupersededBy)
+	ReasonSubjectRevoked   Reason = "subject_revoked"   // what it is about (a licence) was revoked since
+	ReasonSubjectSuspended Reason = "subject_suspended" // … is suspended
+	ReasonSubjectExpired   Reason = "subject_expired"   // … expired
 )
 
 // Verdict is the answer of Verify.
 type Verdict struct {
-	Genuine bool   // the PDF is the one the seal signed, and the seal's signature counts
+	Genuine bool   // the PDF is the one the seal signed, the seal's signature counts, and the document stands
 	Reason  Reason // why not; "" if genuine
+	// Authentic: the PDF is the one the seal signed and the signature
+	// counts, whether or not the document still stands (superseded, its
+	// licence revoked: Reason says).
+	Authentic bool
 	// Registered: the number (from the QR code) names a document of this
 	// node; without the PDF nothing is said about a file.
 	Registered bool
@@ -56,6 +71,12 @@ type Verdict struct {
 	// proves the signature older than the revocation.
 	SignedWhileSealValid bool
 	SealRevokedAt        time.Time
+	// Of an authentic document of this node: what it is about ("license",
+	// "case") and that subject's standing now (see Subject); the newer
+	// document that superseded it, if any.
+	SubjectType, SubjectState string
+	SupersededBy              string
+	SupersededAt              time.Time
 }
 
 func fail(v *Verdict, r Reason) *Verdict {
@@ -84,9 +105,13 @@ func (s *Service) Verify(ctx context.Context, pdf []byte, signature string) *Ver
 		if err != nil {
 			return fail(v, ReasonUnavailable)
 		}
-		signature = d.JWS
+		return s.check(ctx, v, d.JWS, d.TST)
 	}
-	return s.check(ctx, v, signature)
+	sig, tst, ok := splitBundle(signature)
+	if !ok {
+		return fail(v, ReasonMalformed)
+	}
+	return s.check(ctx, v, sig, tst)
 }
 
 // changed answers for a PDF this node did not issue, given without a
@@ -110,7 +135,7 @@ func (s *Service) changed(ctx context.Context, v *Verdict, pdf []byte) *Verdict 
 	// The registered document's signature, checked against this file's
 	// hash: it cannot match (the hash is not the document's), so the
 	// verdict is hash_mismatch unless the signature itself no longer holds.
-	v = s.check(ctx, v, d.JWS)
+	v = s.check(ctx, v, d.JWS, d.TST)
 	if v.Reason == ReasonHashMismatch {
 		v.Reason = ReasonChanged
 	}
@@ -134,14 +159,16 @@ func (s *Service) Lookup(ctx context.Context, number string) *Verdict {
 		return fail(v, ReasonUnavailable)
 	}
 	v.PDFSHA256 = d.PDFSHA256
-	v = s.check(ctx, v, d.JWS)
+	v = s.check(ctx, v, d.JWS, d.TST)
 	v.Registered = true
 	return v
 }
 
 // check verifies a detached signature and, when v.PDFSHA256 is set,
-// that it signs that PDF.
-func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verdict {
+// that it signs that PDF. tst is the timestamp token that came with it
+// ("" if none): it counts for other nodes' documents only (this node's
+// own audit chain proves when it sealed its own).
+func (s *Service) check(ctx context.Context, v *Verdict, signature, tst string) *Verdict {
 	p, reason := parse(signature)
 	if reason != ReasonOK {
 		return fail(v, reason)
@@ -149,7 +176,7 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 	v.KID, v.Alg = p.header.Kid, seal.Alg(p.header.Alg)
 	k, se, err := s.seals.KeyInfo(ctx, p.header.Kid)
 	if errs.Is(err, errs.NotFound) {
-		return s.checkImported(ctx, v, p) // another province's, perhaps
+		return s.checkImported(ctx, v, p, tst) // another province's, perhaps
 	}
 	if err != nil {
 		return fail(v, ReasonUnavailable)
@@ -177,6 +204,6 @@ func (s *Service) check(ctx context.Context, v *Verdict, signature string) *Verd
 		}
 		v.SignedWhileSealValid, v.SignedAt = true, at
 	}
-	v.Genuine = true
-	return v
+	v.Genuine, v.Authentic = true, true
+	return s.standing(ctx, v)
 }

@@ -361,16 +361,19 @@ func (s *Service) SaveRule(ctx context.Context, by *identity.Caller, id ids.ID, 
 	return r, nil
 }
 
-// StationCodes lists the codes of the stations within one of scopes, for
+// StationCodes lists the codes of the stations in service (not disabled)
+// within one of scopes, for
 // trusted callers (the MQTT bridge limiting a client to its stations).
 func (s *Service) StationCodes(ctx context.Context, scopes []region.Code) ([]string, error) {
 	sts, err := s.store.Stations(ctx, scopes)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(sts))
-	for i, st := range sts {
-		out[i] = st.Code
+	out := make([]string, 0, len(sts))
+	for _, st := range sts {
+		if !st.Disabled {
+			out = append(out, st.Code)
+		}
 	}
 	return out, nil
 }

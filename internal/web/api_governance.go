@@ -138,14 +138,17 @@ func eventRuleBodyOf(r *governance.Rule) eventRuleBody {
 }
 
 type eventSummaryBody struct {
-	Region       string  `json:"region"`
-	Today        int     `json:"today" doc:"events reported today (China Standard Time)"`
-	TodayClosed  int     `json:"today_closed"`
-	ClosedShare  float64 `json:"closed_share" doc:"today_closed / today, 0–1"`
-	Open         int     `json:"open"`
-	Overdue      int     `json:"overdue"`
-	Rated        int     `json:"rated" doc:"events rated in the last 30 days"`
-	Satisfaction float64 `json:"satisfaction" doc:"share rated 4 or 5 in the last 30 days, 0–1"`
+	Region        string  `json:"region"`
+	Today         int     `json:"today" doc:"events reported today (China Standard Time)"`
+	TodayClosed   int     `json:"today_closed"`
+	ClosedShare   float64 `json:"closed_share" doc:"today_closed / today, 0–1"`
+	Open          int     `json:"open"`
+	Overdue       int     `json:"overdue"`
+	Rated         int     `json:"rated" doc:"events rated in the last 30 days"`
+	Satisfaction  float64 `json:"satisfaction" doc:"share rated 4 or 5 in the last 30 days, 0–1"`
+	Reported30    int     `json:"reported_30" doc:"events reported in the last 30 days"`
+	Closed30      int     `json:"closed_30" doc:"of those, closed (办结) by now"`
+	ClosureRate30 float64 `json:"closure_rate_30" doc:"closed_30 / reported_30, 0–1: the cockpit's 30-day closure rate"`
 }
 
 type govEventPartBody struct {
@@ -212,7 +215,7 @@ func (s *Server) registerEventAPI(api huma.API) {
 		}
 		out.Body.Event, out.Body.AutoRouted = s.eventBodyOf(by, e, nil), oc.AutoRouted
 		for _, d := range oc.Duplicates {
-			out.Body.Duplicates = append(out.Body.Duplicates, string(d.ID))
+			out.Body.Duplicates = append(out.Body.Duplicates, string(d))
 		}
 		return out, nil
 	})
@@ -366,18 +369,27 @@ func (s *Server) registerEventAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "event-summary", Method: http.MethodGet, Path: "/api/v1/event-summary",
 		Summary: "Event counts for the cockpit", Tags: tags, Security: bearer,
-		Description: "Today's events and their closed share, open and overdue events, satisfaction over 30 days, within a region.",
+		Description: "Today's events and their closed share, open and overdue events, satisfaction and the closure rate over 30 days, within a region.",
 	}, func(ctx context.Context, in *govEventSummaryInput) (*struct{ Body eventSummaryBody }, error) {
 		by, err := s.apiCaller(ctx)
 		if err != nil {
 			return nil, err
 		}
-		sum, err := s.governance.CockpitSummary(ctx, by, region.Code(in.Region))
+		within := region.Code(in.Region)
+		if within == "" {
+			within = governance.SummaryScope(by)
+		}
+		sum, err := s.governance.CockpitSummary(ctx, by, within)
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		return &struct{ Body eventSummaryBody }{eventSummaryBody{Region: in.Region, Today: sum.Today, TodayClosed: sum.TodayClosed,
-			ClosedShare: sum.ClosedShare(), Open: sum.Open, Overdue: sum.Overdue, Rated: sum.Rated, Satisfaction: sum.Satisfaction()}}, nil
+		c30, err := s.governance.Closure30(ctx, within) // after CockpitSummary checked the scope
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct{ Body eventSummaryBody }{eventSummaryBody{Region: string(within), Today: sum.Today, TodayClosed: sum.TodayClosed,
+			ClosedShare: sum.ClosedShare(), Open: sum.Open, Overdue: sum.Overdue, Rated: sum.Rated, Satisfaction: sum.Satisfaction(),
+			Reported30: c30.Reported, Closed30: c30.Closed, ClosureRate30: c30.Rate()}}, nil
 	})
 
 	huma.Register(api, huma.Operation{

@@ -39,7 +39,7 @@ type licenseBody struct {
 type licenseVerifyBody struct {
 	Genuine              bool              `json:"genuine" doc:"signed by a known seal key and unaltered"`
 	Verdict              string            `json:"verdict" enum:"valid,suspended,revoked,expired,not_yet_valid,invalid"`
-	Reason               string            `json:"reason,omitempty" doc:"why it is not valid: malformed, truncated, wrong_alg, unknown_key, tampered, not_license, revoked, suspended, expired, not_yet_valid, seal_revoked, qr_expired, status_absent, malformed_qr, issuer_mismatch, source_removed"`
+	Reason               string            `json:"reason,omitempty" doc:"why it is not valid: malformed, truncated, wrong_alg, unknown_key, tampered, not_license, revoked, suspended, expired, not_yet_valid, seal_revoked, qr_expired, status_absent, malformed_qr, issuer_mismatch, source_removed; status_stale from the offline verifier only"`
 	Message              string            `json:"message" doc:"the verdict and reason in a sentence, in the caller's language"`
 	Kind                 string            `json:"kind,omitempty" enum:"license,present,reference," doc:"license: the credential; present: a 亮证 code; reference: the signed reference a licence's PDF carries in its QR code"`
 	Issuer               string            `json:"issuer,omitempty"`
@@ -59,7 +59,7 @@ type licenseVerifyBody struct {
 	SignedWhileSealValid bool              `json:"signed_while_seal_valid,omitempty" doc:"the seal is revoked now; the audit chain proves this signature older"`
 	KeySource            string            `json:"key_source,omitempty" doc:"the trust list the key came from; absent for this node's own seals"`
 	StatusUnchecked      bool              `json:"status_unchecked,omitempty" doc:"another province's licence: its status lists are on its node, not checked here"`
-	StatusError          string            `json:"status_error,omitempty" doc:"why the other node's status list could not be used: unreachable, http_status, too_large, bad_signature, not_list, expired, bad_url, index_outside"`
+	StatusError          string            `json:"status_error,omitempty" doc:"why a status list could not be used: unreachable, http_status, too_large, bad_signature, not_list, wrong_list, wrong_purpose, expired, bad_url, index_outside"`
 }
 
 type licenseFieldBody struct {

@@ -17,23 +17,26 @@ import (
 // these types: they carry the license prefix.
 
 type licenseGrantBody struct {
-	ID         string     `json:"id"`
-	LicenseID  string     `json:"license_id"`
-	Number     string     `json:"number" doc:"the licence's 证照编号"`
-	Type       string     `json:"type"`
-	CaseID     string     `json:"case_id"`
-	CaseNumber string     `json:"case_number,omitempty"`
-	Authority  string     `json:"authority" doc:"the authority the grant lets read the licence"`
-	Purpose    string     `json:"purpose"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  time.Time  `json:"expires_at"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	Active     bool       `json:"active" doc:"neither revoked nor expired"`
+	ID          string     `json:"id"`
+	LicenseID   string     `json:"license_id"`
+	Number      string     `json:"number" doc:"the licence's 证照编号"`
+	Type        string     `json:"type"`
+	CaseID      string     `json:"case_id"`
+	CaseNumber  string     `json:"case_number,omitempty"`
+	Authority   string     `json:"authority" doc:"the authority the grant lets read the licence"`
+	Purpose     string     `json:"purpose" doc:"what the grant is for, in the caller's language (Accept-Language)"`
+	PurposeCode string     `json:"purpose_code,omitempty" doc:"case or counter; empty for grants made before purposes had codes"`
+	PurposeArgs []string   `json:"purpose_args,omitempty" doc:"the purpose's arguments: the item's name (and first, at a counter, the applicant's consent)"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
+	Active      bool       `json:"active" doc:"neither revoked nor expired"`
 }
 
-func licenseGrantBodyOf(g *license.Grant) licenseGrantBody {
+func (s *Server) licenseGrantBodyOf(lang string, g *license.Grant) licenseGrantBody {
 	return licenseGrantBody{ID: string(g.ID), LicenseID: string(g.LicenseID), Number: g.Number, Type: g.Type, CaseID: string(g.CaseID),
-		CaseNumber: g.CaseNumber, Authority: g.Authority, Purpose: g.Purpose, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt,
+		CaseNumber: g.CaseNumber, Authority: g.Authority, Purpose: s.grantPurpose(lang, g), PurposeCode: g.PurposeCode,
+		PurposeArgs: g.PurposeArgs, CreatedAt: g.CreatedAt, ExpiresAt: g.ExpiresAt,
 		RevokedAt: timePtr(g.RevokedAt), Active: g.Active(time.Now())}
 }
 
@@ -136,7 +139,7 @@ func (s *Server) registerLicenseUseAPI(api huma.API) {
 		out := &licenseGrantsOutput{}
 		out.Body.Items = make([]licenseGrantBody, len(gs))
 		for i := range gs {
-			out.Body.Items[i] = licenseGrantBodyOf(&gs[i])
+			out.Body.Items[i] = s.licenseGrantBodyOf(state(ctx).Lang, &gs[i])
 		}
 		return out, nil
 	})
@@ -159,7 +162,7 @@ func (s *Server) registerLicenseUseAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		return &licenseGrantOutput{Body: licenseGrantBodyOf(g)}, nil
+		return &licenseGrantOutput{Body: s.licenseGrantBodyOf(state(ctx).Lang, g)}, nil
 	})
 
 	type licenseCaseIDInput struct {

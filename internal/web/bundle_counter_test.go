@@ -10,6 +10,7 @@ import (
 
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/cases"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
@@ -130,8 +131,8 @@ func TestCounterBundleWithLicences(t *testing.T) {
 	}
 	granted := map[ids.ID]map[ids.ID]bool{}
 	for _, g := range gs {
-		if !strings.Contains(g.Purpose, "窗口代办，申请人同意：本人到场书面同意") {
-			t.Errorf("grant %s rests on %q, want the consent recorded at the counter", g.ID, g.Purpose)
+		if g.PurposeCode != license.PurposeCounter || len(g.PurposeArgs) != 2 || !strings.HasPrefix(g.PurposeArgs[0], "本人到场书面同意") {
+			t.Errorf("grant %s rests on %s %q, want the consent recorded at the counter", g.ID, g.PurposeCode, g.PurposeArgs)
 		}
 		if granted[g.CaseID] == nil {
 			granted[g.CaseID] = map[ids.ID]bool{}

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -119,6 +121,22 @@ func TestEventAPI(t *testing.T) {
 	sum := a.call("leader", "GET", "/api/v1/event-summary?region=44", nil, 200)
 	if sum["today"].(float64) < 4 || sum["today_closed"].(float64) < 1 {
 		t.Fatalf("summary: %v", sum)
+	}
+	// The cockpit's 30-day closure rate, from the same count the cockpit
+	// shows (governance.Closure30): today's reports are among the last 30
+	// days', and the rate is closed over reported.
+	c30, err := a.n.App.Governance.Closure30(context.Background(), "44")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, closed, rate := sum["reported_30"].(float64), sum["closed_30"].(float64), sum["closure_rate_30"].(float64)
+	if int(rep) != c30.Reported || int(closed) != c30.Closed || rep < sum["today"].(float64) || closed < 1 ||
+		math.Abs(rate-closed/rep) > 1e-9 || math.Abs(rate-c30.Rate()) > 1e-9 {
+		t.Fatalf("30-day closure: %v, the cockpit's %+v", sum, c30)
+	}
+	// Without a region: the caller's first scope, named in the answer.
+	if def := a.call("leader", "GET", "/api/v1/event-summary", nil, 200); def["region"] != "44" || def["reported_30"] != sum["reported_30"] {
+		t.Fatalf("default summary: %v, want the leader's province", def)
 	}
 	a.call("duty", "GET", "/api/v1/event-summary?region=4403", nil, 404)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -83,7 +84,17 @@ func TestMutualRecognitionLiveStatus(t *testing.T) {
 	if code := c.api(http.MethodPost, "/api/v1/licenses", "officer", body, &cl); code != http.StatusCreated {
 		t.Fatalf("issue at C: %d", code)
 	}
-	if _, err := b.App.Licenses.ImportTrustList(context.Background(), b.Caller(t, "admin"), c.c.Get("/.well-known/trust-list.jws").Body); err != nil {
+	// C's list names the same source as A's (both are demo nodes of 广东):
+	// it cannot replace A's while A's node holds that name; once B's
+	// administrator removes A's source, it imports.
+	cList := c.c.Get("/.well-known/trust-list.jws").Body
+	if _, err := b.App.Licenses.ImportTrustList(context.Background(), b.Caller(t, "admin"), cList); errs.As(err) == nil || errs.As(err).Msg != "trust.source_taken" {
+		t.Fatalf("C's list while A holds its source name: %v", err)
+	}
+	if _, err := b.App.Licenses.RemoveTrustSource(context.Background(), b.Caller(t, "admin"), "广东省人民政府办公厅"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.App.Licenses.ImportTrustList(context.Background(), b.Caller(t, "admin"), cList); err != nil {
 		t.Fatal(err)
 	}
 	if v := verifyAtB(cl.JWS); !v.Genuine || v.Verdict != "valid" || !v.StatusUnchecked || v.StatusError != "unreachable" {

@@ -44,6 +44,21 @@ type CockpitEventFigures struct {
 	ClosureRate30 float64 `json:"closure_rate_30"` // 30 days: of the events reported in the last 30 days, the share closed by now, 0–1
 	Overdue       int     `json:"overdue"`         // open past their deadline
 	Satisfaction  float64 `json:"satisfaction"`    // satisfied ratings / ratings, 0–1
+	// Areas are the same figures for each child region (the map's
+	// colours and the drill-down table), in the region tree's order.
+	Areas []CockpitEventArea `json:"areas"`
+}
+
+// CockpitEventArea is a child region's events figures on the cockpit.
+type CockpitEventArea struct {
+	Region        region.Code `json:"region"`
+	Name          string      `json:"name"`
+	Today         int         `json:"today"`
+	Overdue       int         `json:"overdue"`
+	ClosureRate30 float64     `json:"closure_rate_30"`
+	Satisfaction  float64     `json:"satisfaction"`
+	Rated         int         `json:"rated"`       // ratings behind Satisfaction
+	Reported30    int         `json:"reported_30"` // events behind ClosureRate30
 }
 
 // CockpitEventsFunc reads the events figures within a region for a viewer,

@@ -445,6 +445,9 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request, f s
 		if errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.NotFound) {
 			return open311Err(http.StatusForbidden, "open311.api_key_invalid")
 		}
+		if x := errs.As(err); x != nil && x.Msg == "open311.api_key_expired" {
+			return open311Err(http.StatusForbidden, x.Msg)
+		}
 		return err
 	}
 	code := strings.TrimSpace(form.Get("service_code"))

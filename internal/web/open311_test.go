@@ -152,7 +152,12 @@ func requestsOf(t *testing.T, b []byte, xmlBody bool) []o311Request {
 }
 
 func TestOpen311Conformance(t *testing.T) {
-	n := apptest.Start(t, storetest.Engines(t)[0])
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { open311Conformance(t, apptest.Start(t, e)) })
+	}
+}
+
+func open311Conformance(t *testing.T, n *apptest.Node) {
 	key := n.Token(t, "grid") // a grid worker's system key: event.report over 石牌街道
 	good := func() url.Values {
 		return url.Values{"api_key": {key}, "service_code": {"0104"}, "lat": {"23.1335"}, "long": {"113.3301"},

@@ -24,7 +24,12 @@ import (
 // rounds coordinates and leaves hotline callers' words out, while the
 // reporter still sees everything behind sign-in.
 func TestOpen311PublicPrivacy(t *testing.T) {
-	n := apptest.Start(t, storetest.Engines(t)[0])
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { open311PublicPrivacy(t, apptest.Start(t, e)) })
+	}
+}
+
+func open311PublicPrivacy(t *testing.T, n *apptest.Node) {
 	ctx := context.Background()
 	lat, lng := 23.133512, 113.330187
 	grid, _, err := n.App.Governance.Report(ctx, n.Caller(t, "grid"), governance.Input{Source: governance.SourceGrid, Category: "0101",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/errs"
+	"github.com/digigov/digigov/internal/region"
 )
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -56,20 +57,31 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleCockpit is the leader's live overview of the platform's own
-// records within their scope.
+// records within their scope. The case measures and 用证率 follow the
+// region drilled into (?region=, checked against the viewer's scope);
+// without one they cover all the viewer's scopes.
 func (s *Server) handleCockpit(w http.ResponseWriter, r *http.Request) error {
 	o, scopes, err := s.id.Overview(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
-	byCity, err := s.cases.Measures(r.Context(), caller(r), cases.ByCity)
-	if err != nil {
-		return err
-	}
-	data := map[string]any{"Overview": o, "Scopes": scopes, "Measures": cases.Total(byCity), "ByCity": byCity}
+	data := map[string]any{"Overview": o, "Scopes": scopes}
 	if err := s.addCockpitSensing(r, data); err != nil { // pages_sensing.go
 		return err
 	}
+	in := region.Code(r.URL.Query().Get("region"))
+	if d, ok := data["Sensing"].(*cockpitSensing); ok && in != "" {
+		in = d.Summary.Region
+	}
+	g := cases.ByCity
+	if region.LevelOf(in) >= region.City {
+		g = cases.ByCounty
+	}
+	byArea, err := s.cases.MeasuresWithin(r.Context(), caller(r), g, in)
+	if err != nil {
+		return err
+	}
+	data["Region"], data["Measures"], data["ByCity"], data["ByCounty"] = in, cases.Total(byArea), byArea, g == cases.ByCounty
 	if err := s.addCockpitEmergency(r, data); err != nil { // pages_emergency.go
 		return err
 	}

@@ -299,27 +299,17 @@ func (s *Server) handleLicenseAction(w http.ResponseWriter, r *http.Request) err
 }
 
 // handleLicensePDF downloads a licence as a PDF with its seal and the QR
-// code of its signed reference.
+// code of its signed reference: a registered sealed document, whose
+// detached signature is at /documents/{id}/signature.
 func (s *Server) handleLicensePDF(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.licenses.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
-	if err != nil {
-		return err
-	}
-	se, err := s.seals.Public(r.Context(), l.SealID)
-	if err != nil {
-		return err
-	}
-	ref, err := s.licenses.Reference(r.Context(), caller(r), l.ID)
-	if err != nil {
-		return err
-	}
-	b, err := license.PDF(l, ref, se.OrgName, se.Name, s.licenses.FontFile())
+	d, err := s.licenses.PDFDocument(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="license-`+l.Number+`.pdf"`)
-	_, err = w.Write(b)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+d.FileName()+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(d.PDF)
 	return err
 }
 
@@ -398,7 +388,7 @@ func (s *Server) handleImportTrustList(w http.ResponseWriter, r *http.Request) e
 		text = string(b)
 	}
 	n, err := s.licenses.ImportTrustList(r.Context(), caller(r), text)
-	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden {
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Forbidden || c == errs.Conflict {
 		return s.renderTrustedKeys(w, r, err, -1)
 	}
 	if err != nil {
@@ -463,6 +453,6 @@ func (s *Server) handlePointOfUse(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res)
+	p.Data.(map[string]any)["Result"], p.Data.(map[string]any)["Sentence"] = res, s.verdictSentence(state(r.Context()).Lang, res.Result)
 	return s.rd.render(w, r, "social_card", p)
 }

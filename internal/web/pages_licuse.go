@@ -12,6 +12,7 @@ import (
 	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/region"
 )
 
 // licenseChoiceView is one material of an item that an electronic licence
@@ -159,8 +160,12 @@ func (s *Server) renderLicenseUses(w http.ResponseWriter, r *http.Request, flash
 	if err != nil {
 		return err
 	}
+	purposes := make(map[ids.ID]string, len(grants))
+	for i := range grants {
+		purposes[grants[i].ID] = s.grantPurpose(state(r.Context()).Lang, &grants[i])
+	}
 	p := &page{Title: "wallet.uses_title", Face: identity.FacePortal, Flash: flash,
-		Data: map[string]any{"Uses": uses, "Grants": grants, "Now": time.Now()}}
+		Data: map[string]any{"Uses": uses, "Grants": grants, "Purposes": purposes, "Now": time.Now()}}
 	if refused != nil {
 		p.Status, p.Errors, p.Args = status(refused), errorsOf(refused), refused.Args
 	}
@@ -202,7 +207,8 @@ func (s *Server) handleUseRate(w http.ResponseWriter, r *http.Request) error {
 
 // addCockpitLicenses puts 用证率 and its target on the cockpit's measures.
 func (s *Server) addCockpitLicenses(r *http.Request, data map[string]any) error {
-	_, total, err := s.licenses.UseRates(r.Context(), caller(r), cases.ByItem)
+	in, _ := data["Region"].(region.Code) // the drilled region, "" for all scopes (handleCockpit)
+	_, total, err := s.licenses.UseRatesWithin(r.Context(), caller(r), cases.ByItem, in)
 	if errs.Is(err, errs.Forbidden) {
 		return nil
 	}
@@ -211,4 +217,17 @@ func (s *Server) addCockpitLicenses(r *http.Request, data map[string]any) error 
 	}
 	data["LicenseUse"] = map[string]any{"Rate": total, "Target": license.UseRateTarget}
 	return nil
+}
+
+// grantPurpose is what a grant was for, in lang: its purpose message with
+// its arguments, or the text of a grant made before purposes had codes.
+func (s *Server) grantPurpose(lang string, g *license.Grant) string {
+	if g.PurposeCode == "" {
+		return g.Purpose
+	}
+	args := make([]any, len(g.PurposeArgs))
+	for i, a := range g.PurposeArgs {
+		args[i] = a
+	}
+	return s.msgs.T(lang, "licgrant.purpose."+g.PurposeCode, args...)
 }

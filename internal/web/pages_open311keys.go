@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/digigov/digigov/internal/open311"
 	"github.com/digigov/digigov/internal/platform/errs"
@@ -25,16 +27,20 @@ func (s *Server) open311KeyRoutes(mux *http.ServeMux) {
 type open311KeysPage struct {
 	Keys    []open311.Key
 	Me      ids.ID
-	Issued  string // the key just issued, in clear, shown once
-	Name    string // its name
+	Issued  string    // the key just issued, in clear, shown once
+	Name    string    // its name
+	Expires time.Time // when it expires
 	BaseURL string
+	Days    []int     // the lifetimes to choose from (open311.KeyDays)
+	Default int       // the one chosen unless the form says otherwise
+	Now     time.Time // to tell expired keys
 }
 
 func (s *Server) handleOpen311Keys(w http.ResponseWriter, r *http.Request) error {
-	return s.renderOpen311Keys(w, r, "", "", nil)
+	return s.renderOpen311Keys(w, r, nil, "", nil)
 }
 
-func (s *Server) renderOpen311Keys(w http.ResponseWriter, r *http.Request, issued, name string, refused *errs.Error) error {
+func (s *Server) renderOpen311Keys(w http.ResponseWriter, r *http.Request, k *open311.Key, issued string, refused *errs.Error) error {
 	by := caller(r)
 	if by.Anonymous() {
 		return errs.E(errs.Unauthenticated, "auth.required")
@@ -44,7 +50,12 @@ func (s *Server) renderOpen311Keys(w http.ResponseWriter, r *http.Request, issue
 		return err
 	}
 	p := &page{Title: "open311x.keys_title", Face: by.Face(), Form: r.PostForm,
-		Data: &open311KeysPage{Keys: keys, Me: by.UserID, Issued: issued, Name: name, BaseURL: open311Base(r)}}
+		Data: &open311KeysPage{Keys: keys, Me: by.UserID, Issued: issued, BaseURL: open311Base(r),
+			Days: open311.KeyDays, Default: open311.DefaultKeyDays, Now: time.Now()}}
+	if k != nil {
+		d := p.Data.(*open311KeysPage)
+		d.Name, d.Expires = k.Name, k.ExpiresAt
+	}
 	if issued != "" {
 		p.Form = nil
 	}
@@ -62,14 +73,18 @@ func (s *Server) handleOpen311KeyIssue(w http.ResponseWriter, r *http.Request) e
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	k, clear, err := s.open311keys.IssueKey(r.Context(), caller(r), r.PostForm.Get("name"))
+	days, _ := strconv.Atoi(r.PostForm.Get("days"))
+	if r.PostForm.Get("days") != "" && days == 0 {
+		days = -1 // not a number: refused as a choice not offered
+	}
+	k, clear, err := s.open311keys.IssueKey(r.Context(), caller(r), r.PostForm.Get("name"), days)
 	if x := errs.As(err); x != nil && (x.Code == errs.Invalid || x.Code == errs.Conflict) {
-		return s.renderOpen311Keys(w, r, "", "", x)
+		return s.renderOpen311Keys(w, r, nil, "", x)
 	}
 	if err != nil {
 		return err
 	}
-	return s.renderOpen311Keys(w, r, clear, k.Name, nil)
+	return s.renderOpen311Keys(w, r, k, clear, nil)
 }
 
 func (s *Server) handleOpen311KeyRevoke(w http.ResponseWriter, r *http.Request) error {
@@ -78,7 +93,7 @@ func (s *Server) handleOpen311KeyRevoke(w http.ResponseWriter, r *http.Request) 
 	}
 	err := s.open311keys.RevokeKey(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if x := errs.As(err); x != nil && x.Code == errs.Conflict {
-		return s.renderOpen311Keys(w, r, "", "", x)
+		return s.renderOpen311Keys(w, r, nil, "", x)
 	}
 	if err != nil {
 		return err

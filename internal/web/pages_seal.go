@@ -50,8 +50,15 @@ func (s *Server) renderSeals(w http.ResponseWriter, r *http.Request, err error) 
 	if cerr != nil {
 		return cerr
 	}
+	// Which seal signs the status lists: none at all is said plainly, as
+	// every licence's status is then out of verifiers' reach.
+	signer, serr := s.licenses.StatusSigner(r.Context(), caller(r))
+	if serr != nil && !errs.Is(serr, errs.Conflict) {
+		return serr
+	}
 	p := &page{Title: "seal.title", Face: identity.FaceWorkbench, Data: map[string]any{
-		"Seals": list, "Orgs": orgs, "Kinds": seal.Kinds, "Algs": seal.Algs, "Coverage": cov}}
+		"Seals": list, "Orgs": orgs, "Kinds": seal.Kinds, "Algs": seal.Algs, "Coverage": cov,
+		"StatusSigner": signer, "NoStatusSigner": serr != nil}}
 	if e := errs.As(err); e != nil {
 		p.Status, p.Errors, p.Args, p.Form = status(e), errorsOf(e), e.Args, r.PostForm
 	}

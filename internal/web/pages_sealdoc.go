@@ -79,7 +79,8 @@ func (s *Server) handleDocumentPDF(w http.ResponseWriter, r *http.Request) error
 }
 
 // handleDocumentSignature downloads a document's detached signature (a
-// compact JWS, see sealdoc.Statement).
+// compact JWS, see sealdoc.Statement) with, on the next line, the node's
+// timestamp token (sealdoc.Timestamp): the bundle the verifier accepts.
 func (s *Server) handleDocumentSignature(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.documents.Get(r.Context(), caller(r), ids.ID(r.PathValue("id")))
 	if err != nil {
@@ -88,7 +89,7 @@ func (s *Server) handleDocumentSignature(w http.ResponseWriter, r *http.Request)
 	w.Header().Set("Content-Type", "application/jose")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+d.FileName()+`.jws"`)
 	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write([]byte(d.JWS))
+	_, err = w.Write([]byte(d.Bundle()))
 	return err
 }
 

@@ -23,7 +23,16 @@ type cockpitSensing struct {
 	Events  *CockpitEventFigures // nil: the events engine has not provided its figures
 	Live    string               // the stream's URL
 	MapURL  string               // the region's map, "" if there is none (a table only)
+	// Measure is the events measure colouring the map (one of
+	// cockpitEventMeasures), "" when the indicator Summary.Metric does.
+	Measure       string
+	EventMeasures []string
 }
+
+// cockpitEventMeasures are the events figures the cockpit's map can be
+// coloured by, per child region (the keys of CockpitEventArea's JSON and
+// of the messages cockpit.measure.<key>).
+var cockpitEventMeasures = []string{"today", "overdue", "closure_rate_30", "satisfaction"}
 
 // cockpitSensingData reads the cockpit's indicator figures for the region
 // and metric the query asks for (the viewer's widest scope and rainfall by
@@ -50,6 +59,12 @@ func (s *Server) cockpitSensingData(ctx context.Context, by *identity.Caller, q 
 	if s.cockpitEvents != nil {
 		if d.Events, err = s.cockpitEvents(ctx, by, sum.Region); err != nil {
 			return nil, err
+		}
+		d.EventMeasures = cockpitEventMeasures
+		for _, m := range cockpitEventMeasures {
+			if get("measure") == m {
+				d.Measure = m
+			}
 		}
 	}
 	return d, nil
@@ -164,8 +179,11 @@ func (s *Server) addCockpitSensing(r *http.Request, data map[string]any) error {
 		return err
 	}
 	lang := state(r.Context()).Lang
-	labels := map[string]any{"levels": map[string]string{}, "metrics": map[string]any{},
+	labels := map[string]any{"levels": map[string]string{}, "metrics": map[string]any{}, "measures": map[string]string{},
 		"no_alerts": s.msgs.T(lang, "sensing.no_alerts"), "unit_hint": s.msgs.T(lang, "sensing.last_hour")}
+	for _, m := range cockpitEventMeasures {
+		labels["measures"].(map[string]string)[m] = s.msgs.T(lang, "cockpit.measure."+m)
+	}
 	for _, l := range sensing.LevelNames[1:] {
 		labels["levels"].(map[string]string)[l] = s.msgs.T(lang, "sensing.level."+l)
 	}

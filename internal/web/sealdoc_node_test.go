@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/license"
 	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/store/storetest"
@@ -103,6 +105,29 @@ func TestDocumentsVerifyWithNode(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("verify-sealdoc.mjs output lacks %q:\n%s", want, out)
 		}
+	}
+
+	// A licence's PDF, as its holder downloads it with its detached
+	// signature, is a sealed document like any other: it verifies too,
+	// and a copy with one byte changed does not.
+	cit := n.Client(t)
+	cit.Login("citizen", app.DemoPassword)
+	lic := n.listMine("citizen")[0]
+	licPDF := cit.Get("/wallet/" + lic.ID + "/pdf")
+	licDocs, err := n.App.Documents.ForRef(ctx, n.Caller(t, "citizen"), sealdoc.Ref{Type: license.RefType, ID: lic.ID})
+	if licPDF.StatusCode != 200 || err != nil || len(licDocs) != 1 {
+		t.Fatalf("the licence PDF: %d, %v, %d documents", licPDF.StatusCode, err, len(licDocs))
+	}
+	licSig := cit.Get("/documents/" + string(licDocs[0].ID) + "/signature")
+	out, err = run(write("licence.pdf", []byte(licPDF.Body)), write("licence.jws", []byte(licSig.Body)))
+	t.Log(out)
+	if err != nil || !strings.Contains(out, "ok "+string(licDocs[0].Alg)+" "+licDocs[0].Number) {
+		t.Errorf("verify-sealdoc.mjs on the licence PDF: %v\n%s", err, out)
+	}
+	changedLic := []byte(licPDF.Body)
+	changedLic[len(changedLic)/2] ^= 0x20
+	if out, err := run(write("licence-changed.pdf", changedLic), write("licence2.jws", []byte(licSig.Body))); err == nil || !strings.Contains(out, "the file was changed") {
+		t.Errorf("the licence PDF with one byte changed: %v\n%s", err, out)
 	}
 
 	// Each refuses a PDF with one byte changed, and a statement rewritten

@@ -153,14 +153,32 @@ func TestDocumentVerifiesAtOtherProvince(t *testing.T) {
 	if _, err := b.App.Licenses.ImportTrustList(ctx, b.Caller(t, "admin"), list); err != nil {
 		t.Fatal(err)
 	}
-	if v := b.verifyDocTrusted(d.PDF, d.JWS); v.Genuine || v.Reason != "trust_withdrawn" || v.KeySource != source ||
-		!strings.Contains(v.Message, "撤回") {
-		t.Errorf("A's document at B after A revoked its seal: %+v", v)
+	// A's list now names the keys revoked, with when: the document's
+	// signature alone proves nothing of its time (timestamp_missing); with
+	// A's timestamp token (the bundle as downloaded) it was sealed while
+	// the seal was valid. A's licence is refused all the same.
+	if v := b.verifyDocTrusted(d.PDF, d.JWS); v.Genuine || v.Reason != "timestamp_missing" || v.KeySource != source ||
+		!strings.Contains(v.Message, "时间戳") {
+		t.Errorf("A's document without its timestamp token at B after A revoked its seal: %+v", v)
+	}
+	if v := b.verifyDocTrusted(d.PDF, d.Bundle()); !v.Genuine || !v.SignedWhileSealValid || v.KeySource != source {
+		t.Errorf("A's document with its timestamp token at B after A revoked its seal: %+v", v)
 	}
 	if v := b.verify(lic.JWS, false); v.Verdict != "invalid" || v.Reason != "trust_withdrawn" {
 		t.Errorf("A's licence at B after A revoked its seal: %+v", v)
 	}
-	if p := uploadDoc(t, b, d.PDF, d.JWS); !strings.Contains(p.sentence, "撤回") {
+	if p := uploadDoc(t, b, d.PDF, d.JWS); !strings.Contains(p.sentence, "时间戳") {
+		t.Errorf("B's page after the revocation says %q", p.sentence)
+	}
+	// B's administrator ends mutual recognition with A: trust withdrawn,
+	// token or not.
+	if _, err := b.App.Licenses.RemoveTrustSource(ctx, b.Caller(t, "admin"), source); err != nil {
+		t.Fatal(err)
+	}
+	if v := b.verifyDocTrusted(d.PDF, d.Bundle()); v.Genuine || v.Reason != "trust_withdrawn" || !strings.Contains(v.Message, "撤回") {
+		t.Errorf("A's document at B after B removed A's list: %+v", v)
+	}
+	if p := uploadDoc(t, b, d.PDF, d.Bundle()); !strings.Contains(p.sentence, "撤回") {
 		t.Errorf("B's page after the withdrawal says %q", p.sentence)
 	}
 }

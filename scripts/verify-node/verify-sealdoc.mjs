@@ -1,4 +1,4 @@
-// Verifies digigov sealed documents (决定书, 证明: a PDF and its detached
+// Verifies digigov sealed documents (决定书, 证明, a licence's PDF: a PDF and its detached
 // signature) against a node's served JWKS with code digigov did not write:
 // npm jose for EdDSA and ES256, npm sm-crypto for SM2 (SM2 with SM3,
 // default user ID 1234567812345678, signature r || s).
@@ -61,7 +61,10 @@ for (let i = 0; i < files.length; i += 2) {
   const [pdfFile, jwsFile] = [files[i], files[i + 1]];
   try {
     const pdf = readFileSync(pdfFile);
-    const { header, st } = await verifySignature(readFileSync(jwsFile, 'utf8').trim());
+    // The signature file may be a bundle: the signature on its first line,
+    // the node's timestamp token (digigov-tst+jwt) on the next; the
+    // signature is what proves the file.
+    const { header, st } = await verifySignature(readFileSync(jwsFile, 'utf8').trim().split(/\s+/)[0]);
     const sum = createHash('sha256').update(pdf).digest('hex');
     if (typeof st.pdf_sha256 !== 'string' || st.pdf_sha256.toLowerCase() !== sum) {
       throw new Error(`the PDF's SHA-256 ${sum} is not the signed ${st.pdf_sha256}: the file was changed`);

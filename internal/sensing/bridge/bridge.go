@@ -14,7 +14,9 @@
 // MQTT clients of the embedded server sign in with an API token as the
 // password (any user name). The token's account needs sensing.ingest; the
 // client may then publish only to the topics of the stations within that
-// grant's scope, fixed when it connects.
+// grant's scope, checked again every few seconds while it stays connected
+// (recheck.go): a station added or disabled, a grant or token withdrawn,
+// takes effect without the sensor reconnecting.
 package bridge
 
 import (
@@ -28,6 +30,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -64,16 +67,22 @@ type Options struct {
 
 	Batch   int           // messages per fetch; default 1000
 	MaxWait time.Duration // how long a fetch waits for a full batch; default 100 ms
+	// Recheck is how often connected MQTT clients' topics are checked
+	// again with Allow; default 2 s.
+	Recheck time.Duration
 }
 
 // Bridge is a running bus connection with its consumer.
 type Bridge struct {
 	opt    Options
 	srv    *server.Server // nil with an external cluster
+	auth   *auth          // the embedded server's client check; nil with an external cluster
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	cancel context.CancelFunc
 	done   chan struct{}
+	// rechecking is closed when the recheck loop ends; nil without one.
+	rechecking chan struct{}
 }
 
 // Start connects (starting the embedded server if no URL is given),
@@ -85,6 +94,9 @@ func Start(ctx context.Context, opt Options) (*Bridge, error) {
 	}
 	if opt.MaxWait <= 0 {
 		opt.MaxWait = 100 * time.Millisecond
+	}
+	if opt.Recheck <= 0 {
+		opt.Recheck = 2 * time.Second
 	}
 	if opt.Replicas <= 0 || opt.URL == "" {
 		opt.Replicas = 1
@@ -101,7 +113,8 @@ func Start(ctx context.Context, opt Options) (*Bridge, error) {
 		secret := make([]byte, 24)
 		rand.Read(secret)
 		internal := hex.EncodeToString(secret)
-		srv, err := embedded(opt, internal)
+		b.auth = &auth{internal: internal, allow: opt.Allow, clients: map[uint64]*mqttClient{}}
+		srv, err := embedded(opt, b.auth)
 		if err != nil {
 			return nil, err
 		}
@@ -137,16 +150,19 @@ func Start(ctx context.Context, opt Options) (*Bridge, error) {
 	rctx, rcancel := context.WithCancel(context.Background())
 	b.cancel = rcancel
 	go b.run(rctx, cons)
+	if b.srv != nil && opt.Allow != nil {
+		b.rechecking = make(chan struct{})
+		go b.recheckLoop(rctx)
+	}
 	return b, nil
 }
 
 const internalUser = "digigov-internal"
 
 // embedded starts the in-process NATS server.
-func embedded(opt Options, internalSecret string) (*server.Server, error) {
+func embedded(opt Options, a *auth) (*server.Server, error) {
 	so := &server.Options{ServerName: "digigov", Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
-		StoreDir: opt.StoreDir, NoSigs: true, NoLog: true,
-		CustomClientAuthentication: &auth{internal: internalSecret, allow: opt.Allow}}
+		StoreDir: opt.StoreDir, NoSigs: true, NoLog: true, CustomClientAuthentication: a}
 	if opt.NATSAddr != "" {
 		host, port, err := splitHostPort(opt.NATSAddr)
 		if err != nil {
@@ -190,9 +206,14 @@ func splitHostPort(addr string) (string, int, error) {
 
 // auth admits the bridge's own connection with its secret, and MQTT
 // clients with an API token that may ingest, limited to their stations.
+// It remembers the clients it admitted so that recheck can narrow or widen
+// their topics while they stay connected.
 type auth struct {
 	internal string
 	allow    func(ctx context.Context, token string) ([]string, bool)
+
+	mu      sync.Mutex
+	clients map[uint64]*mqttClient // by NATS client ID
 }
 
 func (a *auth) Check(c server.ClientAuthentication) bool {
@@ -213,11 +234,21 @@ func (a *auth) Check(c server.ClientAuthentication) bool {
 	if !ok {
 		return false
 	}
-	c.RegisterUser(&server.User{Username: o.Username, Permissions: &server.Permissions{
-		Publish:   &server.SubjectPermission{Allow: subjects},
-		Subscribe: &server.SubjectPermission{Deny: []string{">"}},
-	}})
+	c.RegisterUser(&server.User{Username: o.Username, Permissions: permissions(subjects)})
+	a.mu.Lock()
+	a.clients[c.GetID()] = &mqttClient{c: c, token: token, subjects: subjects}
+	a.mu.Unlock()
 	return true
+}
+
+// permissions lets a client publish to subjects (nothing when empty) and
+// subscribe to nothing.
+func permissions(subjects []string) *server.Permissions {
+	pub := &server.SubjectPermission{Allow: subjects}
+	if len(subjects) == 0 {
+		pub = &server.SubjectPermission{Deny: []string{">"}}
+	}
+	return &server.Permissions{Publish: pub, Subscribe: &server.SubjectPermission{Deny: []string{">"}}}
 }
 
 // StationSubjects are the subjects of stations' readings.
@@ -326,6 +357,9 @@ func (b *Bridge) Close() {
 	if b.cancel != nil {
 		b.cancel()
 		<-b.done
+		if b.rechecking != nil {
+			<-b.rechecking
+		}
 	}
 	if b.nc != nil {
 		b.nc.Close()

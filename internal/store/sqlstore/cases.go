@@ -13,6 +13,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/jsonx"
 	"github.com/digigov/digigov/internal/region"
 )
 
@@ -224,7 +225,7 @@ func (s *Store) caseList(ctx context.Context, q string, args ...any) ([]cases.Ca
 
 func (s *Store) AddOutbox(ctx context.Context, topic string, payload any, at time.Time) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddOutbox(%s)", topic)
-	b, err := json.Marshal(payload)
+	b, err := jsonx.Marshal(payload)
 	if err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func (s *Store) AddOutboxAll(ctx context.Context, topics []string, payloads []an
 	for _, n := range chunks(len(topics), outboxChunk) {
 		args = args[:0]
 		for i := off; i < off+n; i++ {
-			b, err := json.Marshal(payloads[i])
+			b, err := jsonx.Marshal(payloads[i])
 			if err != nil {
 				return err
 			}

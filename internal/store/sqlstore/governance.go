@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
+	"github.com/digigov/digigov/internal/platform/jsonx"
 	"github.com/digigov/digigov/internal/region"
 )
 
@@ -117,9 +118,16 @@ func (s *Store) CreateEvent(ctx context.Context, e *governance.Event, sealedPhon
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO gov_events (`+eventCols+`, phone_enc, phone_idx) VALUES (`+
-		strings.Repeat("?, ", 36)+`?, ?)`, append(args, sealedPhone, phoneIndex)...)
-	return conflict(err, "event")
+	return s.db.Transact(ctx, func(ctx context.Context) error {
+		_, err := s.db.Exec(ctx, `INSERT INTO gov_events (`+eventCols+`, phone_enc, phone_idx) VALUES (`+
+			strings.Repeat("?, ", 36)+`?, ?)`, append(args, sealedPhone, phoneIndex)...)
+		if err != nil {
+			return conflict(err, "event")
+		}
+		m := map[tallyKey]tallyVec{} // the cockpit's counts (governance_tally.go)
+		factsOf(e).add(m, 1)
+		return s.logTally(ctx, m)
+	})
 }
 
 // eventUpdate writes every mutable column of an event.
@@ -133,18 +141,31 @@ func (s *Store) UpdateEvent(ctx context.Context, e *governance.Event) (err error
 	if err != nil {
 		return err
 	}
-	// The version check makes concurrent steps safe: of two dispatchers who
-	// loaded version n, only the first update finds it.
-	res, err := s.db.Exec(ctx, eventUpdate, e.Version, e.State, int(e.Level), e.Department, e.Lead.ID, e.Lead.Name,
-		a[21], a[22], a[23], e.MergedInto, e.Reply, e.Rating, e.Supervised, e.Escalated, a[30],
-		e.UpdatedAt.UTC(), a[33], a[34], a[35], e.ID, e.Version-1)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.E(errs.Conflict, "event.changed")
-	}
-	return nil
+	return s.db.Transact(ctx, func(ctx context.Context) error {
+		// The counts the event had (governance_tally.go), read at the
+		// version the update replaces.
+		old, err := s.oldFacts(ctx, string(e.ID), e.Version-1)
+		if err != nil {
+			return err
+		}
+		// The version check makes concurrent steps safe: of two dispatchers who
+		// loaded version n, only the first update finds it.
+		res, err := s.db.Exec(ctx, eventUpdate, e.Version, e.State, int(e.Level), e.Department, e.Lead.ID, e.Lead.Name,
+			a[21], a[22], a[23], e.MergedInto, e.Reply, e.Rating, e.Supervised, e.Escalated, a[30],
+			e.UpdatedAt.UTC(), a[33], a[34], a[35], e.ID, e.Version-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "event.changed")
+		}
+		m := map[tallyKey]tallyVec{}
+		old.add(m, -1)
+		now := factsOf(e)
+		now.region, now.created = old.region, old.created // not updated
+		now.add(m, 1)
+		return s.logTally(ctx, m)
+	})
 }
 
 func (s *Store) Event(ctx context.Context, id ids.ID) (_ *governance.Event, phone []byte, err error) {
@@ -185,7 +206,7 @@ func (s *Store) addEventSteps(ctx context.Context, sts []*governance.Step) error
 			}
 			detail := []byte("{}")
 			if len(st.Detail) > 0 {
-				if detail, err = json.Marshal(st.Detail); err != nil {
+				if detail, err = jsonx.Marshal(st.Detail); err != nil {
 					return err
 				}
 			}
@@ -378,7 +399,7 @@ func (s *Store) eventList(ctx context.Context, query string, args ...any) ([]gov
 	return out, rows.Err()
 }
 
-func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Event, err error) {
+func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Candidate, err error) {
 	defer errs.Wrap(&err, "sqlstore.NearbyEvents")
 	where, args := "region = ?", []any{q.Region}
 	if len(q.Cells) > 0 {
@@ -391,8 +412,27 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 			args = append(args, b[0], b[1], b[2], b[3])
 		}
 	}
-	return s.eventList(ctx, `SELECT `+eventCols+` FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+
+	// Only what the duplicate check reads: a report usually finds none,
+	// and a row of all 36 columns cost most of the search.
+	rows, err := s.db.Query(ctx, `SELECT id, region, lat, lng FROM gov_events WHERE category = ? AND `+where+` AND created_at >= ? AND `+
 		openCond+` ORDER BY created_at DESC LIMIT ?`, append(append([]any{q.Category}, args...), q.Since.UTC(), q.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []governance.Candidate
+	for rows.Next() {
+		var c governance.Candidate
+		var lat, lng sql.NullFloat64
+		if err := rows.Scan(&c.ID, &c.Region, &lat, &lng); err != nil {
+			return nil, err
+		}
+		if lat.Valid && lng.Valid {
+			c.Lat, c.Lng, c.HasGeo = lat.Float64, lng.Float64, true
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {
@@ -445,36 +485,4 @@ func (s *Store) DeleteEventRule(ctx context.Context, id ids.ID) (err error) {
 		return errs.E(errs.NotFound, "event.rule_not_found")
 	}
 	return nil
-}
-
-// EventSummary runs three counts, each on an index that bounds what it
-// reads: today's events by creation time (gov_events_created), open and
-// overdue events from the partial indexes of open events, recent ratings
-// from the partial indexes of rated events. None reads the closed history,
-// which is what grows. Where the time-ordered index is the narrow one (one
-// day of events, or a whole province's open and rated events), the region
-// range is written as an expression (region || ”), which keeps the
-// planners off the region indexes; for a city or below the region-ordered
-// partial indexes are narrower, and the plain column lets the planners use
-// them.
-func (s *Store) EventSummary(ctx context.Context, in region.Code, dayStart, since, now time.Time) (sum governance.Summary, err error) {
-	defer errs.Wrap(&err, "sqlstore.EventSummary(%q)", in)
-	byTime, targs := within("(region || '')", string(in))
-	byRegion, rargs := within("region", string(in))
-	if region.LevelOf(in) == region.Province {
-		byRegion, rargs = byTime, targs
-	}
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE created_at >= ? AND `+byTime, append([]any{dayStart.UTC()}, targs...)...).Scan(&sum.Today, &sum.TodayClosed)
-	if err != nil {
-		return sum, err
-	}
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE `+openCond+` AND `+byRegion, append([]any{now.UTC()}, rargs...)...).Scan(&sum.Open, &sum.Overdue)
-	if err != nil {
-		return sum, err
-	}
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END), 0)
-		FROM gov_events WHERE rated_at IS NOT NULL AND rated_at >= ? AND `+byRegion, append([]any{since.UTC()}, rargs...)...).Scan(&sum.Rated, &sum.Satisfied)
-	return sum, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -252,14 +253,26 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 	if err != nil {
 		return err
 	}
+	if !k.RevokedAt.IsZero() {
+		// A key its source revoked: kept, withdrawn from trust (since
+		// when it was, if it was before), with the source's revocation time.
+		_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source, node = excluded.node,
+			removed_at = COALESCE(trusted_keys.removed_at, excluded.removed_at),
+			removed_by = CASE WHEN trusted_keys.removed_at IS NULL THEN excluded.removed_by ELSE trusted_keys.removed_by END,
+			revoked_at = excluded.revoked_at`,
+			k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy, k.ImportedAt.UTC(), k.ImportedBy, k.RevokedAt.UTC())
+		return err
+	}
 	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
-		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = ''`,
+		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = '', revoked_at = NULL`,
 		k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy)
 	return err
 }
 
-const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by`
+const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at`
 
 // WithdrawTrustedKeys marks the trusted keys of a source (by its name, or
 // by its node URL when node is not "") withdrawn, but for those in keep.
@@ -289,9 +302,12 @@ func (s *Store) WithdrawTrustedKeys(ctx context.Context, source, node string, ke
 func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
 	var k license.TrustedKey
 	var jwk, org string
-	var removed sql.NullTime
-	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy); err != nil {
+	var removed, revoked sql.NullTime
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy, &revoked); err != nil {
 		return nil, err
+	}
+	if revoked.Valid {
+		k.RevokedAt = utc(revoked.Time)
 	}
 	if removed.Valid {
 		k.RemovedAt = utc(removed.Time)
@@ -333,19 +349,36 @@ func (s *Store) TrustedKeys(ctx context.Context) (_ []license.TrustedKey, err er
 
 func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err error) {
 	defer errs.Wrap(&err, "sqlstore.AddLicenseGrant")
-	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, purpose, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID, g.Purpose, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	args := ""
+	if len(g.PurposeArgs) > 0 {
+		b, err := json.Marshal(g.PurposeArgs)
+		if err != nil {
+			return err
+		}
+		args = string(b)
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose, purpose_code,
+		purpose_args, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID,
+		g.Material, g.LicenseType, g.Purpose,
+		g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
 	return err
 }
 
-const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.purpose, g.created_at, g.expires_at, g.revoked_at`
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.purpose_code, g.purpose_args, g.created_at,
+	g.expires_at, g.revoked_at`
 
 func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
 	var g license.Grant
 	var revoked sql.NullTime
-	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Purpose, &g.CreatedAt, &g.ExpiresAt,
-		&revoked}, extra...)...); err != nil {
+	var args string
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose, &g.PurposeCode, &args, &g.CreatedAt,
+		&g.ExpiresAt, &revoked}, extra...)...); err != nil {
 		return nil, err
+	}
+	if args != "" {
+		if err := json.Unmarshal([]byte(args), &g.PurposeArgs); err != nil {
+			return nil, err
+		}
 	}
 	g.CreatedAt, g.ExpiresAt = utc(g.CreatedAt), utc(g.ExpiresAt)
 	if revoked.Valid {
@@ -457,9 +490,9 @@ func (s *Store) CaseLicenseAccesses(ctx context.Context, caseID, orgID ids.ID) (
 	return out, rows.Err()
 }
 
-func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []region.Code, by cases.Grouping) (_ []license.UseRate, err error) {
+func (s *Store) LicenseUseRates(ctx context.Context, mats []license.UseRateMaterial, within []region.Code, by cases.Grouping) (_ []license.UseRate, err error) {
 	defer errs.Wrap(&err, "sqlstore.LicenseUseRates(%s)", by)
-	if len(items) == 0 || len(within) == 0 {
+	if len(mats) == 0 || len(within) == 0 {
 		return nil, nil
 	}
 	key, label := "c.item_code", "MAX(c.item_name)"
@@ -471,33 +504,65 @@ func (s *Store) LicenseUseRates(ctx context.Context, items []string, within []re
 	case cases.ByCounty:
 		key, label = "substr(c.decided_at, 1, 6)", "''"
 	}
-	var or []string
+	// The (item, licence-capable material, licence type that satisfies it)
+	// triples of the catalog, and per item how many such materials it has.
+	var triples []string
 	var args []any
+	need := map[string]map[string]bool{}
+	var order []string
+	for _, m := range mats {
+		for _, t := range m.Types {
+			triples, args = append(triples, "(?, ?, ?)"), append(args, m.Item, m.Material, t)
+		}
+		if len(m.Types) == 0 {
+			continue
+		}
+		if need[m.Item] == nil {
+			need[m.Item] = map[string]bool{}
+			order = append(order, m.Item)
+		}
+		need[m.Item][m.Material] = true
+	}
+	if len(triples) == 0 {
+		return nil, nil
+	}
+	needed := "CASE c.item_code"
+	for _, it := range order {
+		needed += " WHEN ? THEN " + strconv.Itoa(len(need[it]))
+		args = append(args, it)
+	}
+	needed += " ELSE 0 END"
+	var or []string
 	for _, r := range within {
 		cond, a := withinRegion("c.decided_at", string(r))
 		or, args = append(or, cond), append(args, a...)
 	}
-	in := strings.Repeat("?, ", len(items))
-	for _, it := range items {
+	for _, it := range order {
 		args = append(args, it)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
-		SUM(CASE WHEN EXISTS (SELECT 1 FROM license_grants g WHERE g.case_id = c.id) THEN 1 ELSE 0 END)
-		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+in[:len(in)-2]+`) AND c.state <> 'draft'
+	// A case is counted as used when its unrevoked grants, recorded for a
+	// licence-capable material of its item with a licence of a type that
+	// material accepts, cover as many distinct materials as the item has.
+	// The grants are read from the license_grants_use index alone.
+	q, err := s.db.Query(ctx, `SELECT `+key+`, `+label+`, COUNT(*),
+		SUM(CASE WHEN (SELECT COUNT(DISTINCT g.material) FROM license_grants g WHERE g.case_id = c.id AND g.revoked_at IS NULL
+			AND (c.item_code, g.material, g.license_type) IN (VALUES `+strings.Join(triples, ", ")+`)) = `+needed+` THEN 1 ELSE 0 END)
+		FROM cases c WHERE (`+strings.Join(or, " OR ")+`) AND c.item_code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(order)), ", ")+`)
+		AND c.state <> 'draft'
 		GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer q.Close()
 	var out []license.UseRate
-	for rows.Next() {
+	for q.Next() {
 		var u license.UseRate
-		if err := rows.Scan(&u.Key, &u.Name, &u.Eligible, &u.Used); err != nil {
+		if err := q.Scan(&u.Key, &u.Name, &u.Eligible, &u.Used); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	return out, q.Err()
 }
 
 func (s *Store) LicenseRef(ctx context.Context, id ids.ID) (_ string, err error) {

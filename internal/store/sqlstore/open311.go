@@ -52,13 +52,13 @@ func (s *Store) Open311Media(ctx context.Context, eventIDs []ids.ID) (_ map[ids.
 }
 
 const open311KeyCols = `k.id, k.key_hash, k.user_id, k.org_id, k.region, k.name, k.created_by, k.created_at, k.revoked_by,
-	k.revoked_at, k.last_used_at, u.display_name`
+	k.revoked_at, k.last_used_at, k.expires_at, u.display_name`
 
 func scanOpen311Key(sc interface{ Scan(...any) error }) (*open311.Key, error) {
 	var k open311.Key
-	var revoked, used sql.NullTime
+	var revoked, used, expires sql.NullTime
 	if err := sc.Scan(&k.ID, &k.Hash, &k.UserID, &k.OrgID, &k.Region, &k.Name, &k.CreatedBy, &k.CreatedAt, &k.RevokedBy,
-		&revoked, &used, &k.Owner); err != nil {
+		&revoked, &used, &expires, &k.Owner); err != nil {
 		return nil, err
 	}
 	k.CreatedAt = utc(k.CreatedAt)
@@ -68,13 +68,20 @@ func scanOpen311Key(sc interface{ Scan(...any) error }) (*open311.Key, error) {
 	if used.Valid {
 		k.LastUsedAt = utc(used.Time)
 	}
+	if expires.Valid {
+		k.ExpiresAt = utc(expires.Time)
+	}
 	return &k, nil
 }
 
 func (s *Store) CreateOpen311Key(ctx context.Context, k *open311.Key) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateOpen311Key")
-	_, err = s.db.Exec(ctx, `INSERT INTO open311_keys (id, key_hash, user_id, org_id, region, name, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, k.ID, k.Hash, k.UserID, k.OrgID, k.Region, k.Name, k.CreatedBy, k.CreatedAt.UTC())
+	var expires any
+	if !k.ExpiresAt.IsZero() {
+		expires = k.ExpiresAt.UTC()
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO open311_keys (id, key_hash, user_id, org_id, region, name, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.ID, k.Hash, k.UserID, k.OrgID, k.Region, k.Name, k.CreatedBy, k.CreatedAt.UTC(), expires)
 	return conflictKey(err, "open311x.key_exists")
 }
 

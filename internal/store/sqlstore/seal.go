@@ -177,6 +177,16 @@ func (s *Store) SetSealKeyState(ctx context.Context, kid string, st seal.KeyStat
 
 func (s *Store) PublishedSealKeys(ctx context.Context) (_ []seal.PublishedKey, err error) {
 	defer errs.Wrap(&err, "sqlstore.PublishedSealKeys")
+	return s.sealKeysWithSeal(ctx, `k.state IN ('active', 'retired')`)
+}
+
+// RevokedSealKeys lists every revoked key with its seal (RevokedAt set).
+func (s *Store) RevokedSealKeys(ctx context.Context) (_ []seal.PublishedKey, err error) {
+	defer errs.Wrap(&err, "sqlstore.RevokedSealKeys")
+	return s.sealKeysWithSeal(ctx, `k.state = 'revoked'`)
+}
+
+func (s *Store) sealKeysWithSeal(ctx context.Context, where string) ([]seal.PublishedKey, error) {
 	var cols []string
 	for _, c := range strings.Split(sealKeyCols, ", ") {
 		cols = append(cols, "k."+strings.TrimSpace(c))
@@ -185,7 +195,7 @@ func (s *Store) PublishedSealKeys(ctx context.Context) (_ []seal.PublishedKey, e
 		cols = append(cols, "s."+strings.TrimSpace(c))
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM seal_keys k JOIN seals s ON s.id = k.seal_id
-		WHERE k.state IN ('active', 'retired') ORDER BY s.org_name, k.created_at, k.kid`)
+		WHERE `+where+` ORDER BY s.org_name, k.created_at, k.kid`)
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +215,13 @@ func (s *Store) PublishedSealKeys(ctx context.Context) (_ []seal.PublishedKey, e
 			return nil, err
 		}
 		k.PrivateEnc = nil // never leaves the store on this path
+		k.CreatedAt = utc(k.CreatedAt)
+		if retired.Valid {
+			k.RetiredAt = utc(retired.Time)
+		}
+		if revoked.Valid {
+			k.RevokedAt = utc(revoked.Time)
+		}
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -11,16 +13,20 @@ import (
 var _ sealdoc.Store = (*Store)(nil)
 
 const documentCols = `id, number, kind, title, issuer_id, issuer_name, region, seal_id, kid, alg, pdf_sha256, pdf_size, jws,
-	ref_type, ref_id, doc_key, holder_user, holder_person, holder_enterprise, signed_by, signed_at`
+	ref_type, ref_id, doc_key, holder_user, holder_person, holder_enterprise, signed_by, signed_at, superseded_by, superseded_at, tst`
 
 func scanDocument(sc interface{ Scan(...any) error }) (*sealdoc.Signed, error) {
 	var d sealdoc.Signed
+	var superseded sql.NullTime
 	if err := sc.Scan(&d.ID, &d.Number, &d.Kind, &d.Title, &d.IssuerID, &d.IssuerName, &d.Region, &d.SealID, &d.KID, &d.Alg,
 		&d.PDFSHA256, &d.PDFSize, &d.JWS, &d.Ref.Type, &d.Ref.ID, &d.Key, &d.Holder.UserID, &d.Holder.PersonID,
-		&d.Holder.EnterpriseID, &d.SignedBy, &d.SignedAt); err != nil {
+		&d.Holder.EnterpriseID, &d.SignedBy, &d.SignedAt, &d.SupersededBy, &superseded, &d.TST); err != nil {
 		return nil, err
 	}
 	d.SignedAt = utc(d.SignedAt)
+	if superseded.Valid {
+		d.SupersededAt = utc(superseded.Time)
+	}
 	return &d, nil
 }
 
@@ -36,9 +42,10 @@ func (s *Store) NextDocumentSerial(ctx context.Context, prefix string) (n int64,
 
 func (s *Store) CreateDocument(ctx context.Context, d *sealdoc.Signed) (err error) {
 	defer errs.Wrap(&err, "sqlstore.CreateDocument(%q)", d.ID)
-	_, err = s.db.Exec(ctx, `INSERT INTO documents (`+documentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = s.db.Exec(ctx, `INSERT INTO documents (`+documentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.Number, d.Kind, d.Title, d.IssuerID, d.IssuerName, d.Region, d.SealID, d.KID, d.Alg, d.PDFSHA256, d.PDFSize, d.JWS,
-		d.Ref.Type, d.Ref.ID, d.Key, d.Holder.UserID, d.Holder.PersonID, d.Holder.EnterpriseID, d.SignedBy, d.SignedAt.UTC())
+		d.Ref.Type, d.Ref.ID, d.Key, d.Holder.UserID, d.Holder.PersonID, d.Holder.EnterpriseID, d.SignedBy, d.SignedAt.UTC(),
+		d.SupersededBy, nullTime(d.SupersededAt), d.TST)
 	return conflict(err, "sealdoc")
 }
 
@@ -87,4 +94,17 @@ func (s *Store) RefDocuments(ctx context.Context, ref sealdoc.Ref) (_ []sealdoc.
 		out = append(out, *d)
 	}
 	return out, rows.Err()
+}
+
+// SupersedeDocuments marks ref's documents of kind but exceptID as
+// superseded by number.
+func (s *Store) SupersedeDocuments(ctx context.Context, ref sealdoc.Ref, kind sealdoc.Kind, exceptID ids.ID, number string, at time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "sqlstore.SupersedeDocuments(%q, %q)", ref.Type, ref.ID)
+	res, err := s.db.Exec(ctx, `UPDATE documents SET superseded_by = ?, superseded_at = ?
+		WHERE ref_type = ? AND ref_id = ? AND kind = ? AND id <> ? AND superseded_by = ''`, number, at.UTC(), ref.Type, ref.ID, kind, exceptID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -13,5 +13,5 @@ func (s *Store) ImportedKey(ctx context.Context, kid string) (*sealdoc.ImportedK
 	if err != nil {
 		return nil, err
 	}
-	return &sealdoc.ImportedKey{JWK: k.JWK, Source: k.Source, WithdrawnAt: k.RemovedAt}, nil
+	return &sealdoc.ImportedKey{JWK: k.JWK, Source: k.Source, Node: k.Node, WithdrawnAt: k.RemovedAt, RevokedAt: k.RevokedAt}, nil
 }

@@ -120,6 +120,9 @@ func TestGovernanceStore(t *testing.T) {
 			if err != nil || len(near) < 1 {
 				t.Fatalf("nearby: %v %d", err, len(near))
 			}
+			if want := (governance.Candidate{ID: other.ID, Region: other.Region, Lat: other.Lat, Lng: other.Lng, HasGeo: true}); near[0] != want {
+				t.Fatalf("nearby, newest first: %+v, want %+v", near[0], want)
+			}
 
 			// Rules.
 			r := &governance.Rule{ID: ids.New(), Category: "01", Region: "440106", Department: "urban_management", Level: 5, Auto: true, CreatedBy: "罗嘉豪", CreatedAt: now}
@@ -138,7 +141,7 @@ func TestGovernanceStore(t *testing.T) {
 			}
 
 			// The summary: both events today, none closed or rated.
-			sum, err := s.EventSummary(ctx, "44", now.Add(-time.Hour), now.Add(-24*time.Hour), now.Add(2*time.Hour))
+			sum, err := s.EventSummary(ctx, "44", governance.WindowAt(now.Add(2*time.Hour)))
 			if err != nil || sum.Today != 2 || sum.Open < 1 {
 				t.Fatalf("summary: %v %+v", err, sum)
 			}

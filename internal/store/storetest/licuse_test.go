@@ -61,8 +61,8 @@ func TestLicenseUseAndConsent(t *testing.T) {
 				return c
 			}
 			c1, c2 := mk("440106", 1), mk("440104", 2)
-			g := &license.Grant{ID: ids.New(), LicenseID: lic.ID, HolderID: holder, OrgID: f.org.ID, CaseID: c1.ID, Purpose: "免提交：测试事项",
-				CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
+			g := &license.Grant{ID: ids.New(), LicenseID: lic.ID, HolderID: holder, OrgID: f.org.ID, CaseID: c1.ID, Material: "居民身份证", LicenseType: "resident_id",
+				PurposeCode: license.PurposeCounter, PurposeArgs: []string{"申请人当面口头同意", "测试事项"}, CreatedAt: t0, ExpiresAt: t0.Add(license.GrantTTL)}
 			if err := s.AddLicenseGrant(ctx, g); err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +83,8 @@ func TestLicenseUseAndConsent(t *testing.T) {
 			}
 			// 用证率 before the revocation: by item one of two, by county one of one and zero of one.
 			rates := func(by cases.Grouping) map[string][2]int {
-				rs, err := s.LicenseUseRates(ctx, []string{"TST-0001"}, []region.Code{"4401"}, by)
+				rs, err := s.LicenseUseRates(ctx, []license.UseRateMaterial{{Item: "TST-0001", Material: "居民身份证",
+					Types: []string{"resident_id"}}}, []region.Code{"4401"}, by)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,8 +117,8 @@ func TestLicenseUseAndConsent(t *testing.T) {
 			if gs, err := s.CaseLicenseGrants(ctx, c1.ID); err != nil || len(gs) != 0 {
 				t.Errorf("a revoked grant still lists for its case: %v %+v", err, gs)
 			}
-			// A revoked grant was still a use of the licence in the application.
-			if got := rates(cases.ByItem)["TST-0001|测试事项"]; got != [2]int{2, 1} {
+			// A withdrawn grant no longer satisfies the material: the case is eligible, not used.
+			if got := rates(cases.ByItem)["TST-0001|测试事项"]; got != [2]int{2, 0} {
 				t.Errorf("用证率 after the revocation: %v", got)
 			}
 			// Readings under a legal basis: the newest per licence, for the case and the organisation only.

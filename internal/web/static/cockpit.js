@@ -18,27 +18,70 @@
     var trendEl = document.getElementById("cockpit-trend");
     var mapChart = null, trendChart = null, mapName = null;
 
+    var measure = root.dataset.measure || "";
+    // Events measures that are shares (0–1); the others are counts.
+    var shares = { closure_rate_30: "reported_30", satisfaction: "rated" };
+    function pct(f) { return (f * 100).toFixed(1) + "%"; }
+
     function areaData(s) {
       return (s.areas || []).map(function (a) {
         return { name: a.name, value: a.value == null ? null : a.value, code: a.region, level: a.level };
       });
     }
 
-    function drawMap(s) {
+    // eventAreaData is the chosen events measure of each child region; a
+    // share without events behind it has no value (drawn grey, not 0%).
+    function eventAreaData(ev) {
+      return ((ev && ev.areas) || []).map(function (a) {
+        var v = a[measure];
+        if (shares[measure] && !a[shares[measure]]) { v = null; }
+        return { name: a.name, value: v, code: a.region };
+      });
+    }
+
+    function drawMap(s, ev) {
       if (!mapChart) { return; }
-      var m = labels.metrics[s.metric] || { levels: [0, 0, 0, 1], unit: "" };
-      var top = m.levels[3] || m.levels[2] || 1;
+      var data, top, colors, show;
+      if (measure && ev) {
+        data = eventAreaData(ev);
+        if (shares[measure]) {
+          top = 1; show = function (v) { return v == null ? "—" : pct(v); };
+          colors = ["#ef4444", "#fb923c", "#facc15", "#3b82f6", "#0f3a6b"]; // a low share is the warning
+        } else {
+          top = Math.max(1, Math.max.apply(null, data.map(function (d) { return d.value || 0; })));
+          show = function (v) { return v == null ? "—" : String(v); };
+          colors = ["#0f3a6b", "#3b82f6", "#facc15", "#fb923c", "#ef4444"];
+        }
+      } else {
+        var m = labels.metrics[s.metric] || { levels: [0, 0, 0, 1], unit: "" };
+        data = areaData(s); top = m.levels[3] || m.levels[2] || 1;
+        show = function (v) { return fmt(v) + " " + s.unit; };
+        colors = ["#0f3a6b", "#3b82f6", "#facc15", "#fb923c", "#ef4444"];
+      }
       mapChart.setOption({
         tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
-          return p.name + "\n" + fmt(p.value) + " " + s.unit;
+          return p.name + "\n" + show(p.value);
         } },
         visualMap: { min: 0, max: top, calculable: true, left: 10, bottom: 10, textStyle: { color: "#cfe3ff" },
-          inRange: { color: ["#0f3a6b", "#3b82f6", "#facc15", "#fb923c", "#ef4444"] } },
+          formatter: function (v) { return shares[measure] && measure ? pct(v) : (Math.round(v * 10) / 10).toString(); },
+          inRange: { color: colors } },
         series: [{ type: "map", map: mapName, roam: false, selectedMode: false,
           label: { show: true, color: "#e6edf7", fontSize: 11 },
           itemStyle: { borderColor: "#5b8fd1", areaColor: "#123a66" },
           emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#1f6feb" } },
-          data: areaData(s) }]
+          data: data }]
+      });
+      root.dataset.mapMeasure = measure || s.metric;
+    }
+
+    function drawEventAreas(ev) {
+      ((ev && ev.areas) || []).forEach(function (a) {
+        var tr = document.querySelector('#cockpit-event-areas tr[data-region="' + a.region + '"]');
+        if (!tr) { return; }
+        text(tr.querySelector('[data-k="today"]'), String(a.today));
+        text(tr.querySelector('[data-k="overdue"]'), String(a.overdue));
+        text(tr.querySelector('[data-k="closure_rate_30"]'), a.reported_30 ? pct(a.closure_rate_30) : "—");
+        text(tr.querySelector('[data-k="satisfaction"]'), a.rated ? pct(a.satisfaction) : "—");
       });
     }
 
@@ -101,7 +144,6 @@
       if (!ev) { return; }
       var slot = document.getElementById("cockpit-events");
       if (!slot) { return; }
-      var pct = function (f) { return (f * 100).toFixed(1) + "%"; };
       var vals = { today: String(ev.today), closure_rate: pct(ev.closure_rate), closure_rate_30: pct(ev.closure_rate_30), overdue: String(ev.overdue), satisfaction: pct(ev.satisfaction) };
       Object.keys(vals).forEach(function (k) { text(slot.querySelector('[data-k="' + k + '"]'), vals[k]); });
     }
@@ -113,7 +155,8 @@
 
     function apply(u) {
       state = u;
-      drawTiles(u.sensing); drawMap(u.sensing); drawTrend(u.sensing); drawEvents(u.events); drawIncidents(u.incidents);
+      drawTiles(u.sensing); drawMap(u.sensing, u.events); drawTrend(u.sensing); drawEvents(u.events); drawEventAreas(u.events);
+      drawIncidents(u.incidents);
       root.dataset.updates = String((parseInt(root.dataset.updates || "0", 10)) + 1);
     }
 
@@ -134,9 +177,11 @@
         mapChart = window.echarts.init(mapEl, null, { renderer: "canvas" });
         mapChart.on("click", function (p) {
           var code = p.data && p.data.code;
-          if (code) { window.location.href = "/cockpit?region=" + code + "&metric=" + metric; }
+          if (code) {
+            window.location.href = "/cockpit?region=" + code + "&metric=" + metric + (measure ? "&measure=" + measure : "");
+          }
         });
-        drawMap(state.sensing);
+        drawMap(state.sensing, state.events);
         root.dataset.map = "drawn";
       }).catch(function () {
         mapEl.hidden = true; // the map could not be read: the table shows the areas
