@@ -47,6 +47,9 @@ type Query struct {
 	Order        Order
 	Limit        int
 	Offset       int
+	// After continues a ByDeadline list after this row (keyset paging,
+	// queue_page.go); nil from the start.
+	After *Cursor
 }
 
 // MaxList is the most events one list returns.
@@ -61,6 +64,12 @@ func (s *Service) List(ctx context.Context, by *identity.Caller, q Query) ([]Eve
 	if by.Anonymous() {
 		return nil, errs.E(errs.Unauthenticated, "auth.required")
 	}
+	reach(by, &q)
+	return s.list(ctx, q)
+}
+
+// reach sets q's reach fields to by's.
+func reach(by *identity.Caller, q *Query) {
 	q.Within, q.Orgs, q.Public, q.Reporter = nil, nil, false, by.UserID
 	seen := map[region.Code]bool{}
 	for _, p := range eventPerms {
@@ -76,7 +85,6 @@ func (s *Service) List(ctx context.Context, by *identity.Caller, q Query) ([]Eve
 			q.Orgs = append(q.Orgs, g.OrgID)
 		}
 	}
-	return s.list(ctx, q)
 }
 
 // Mine lists by's own reports, newest first.

@@ -46,6 +46,9 @@ type Store interface {
 	// EventByExternalID returns the event a source reported with an
 	// external ID; errs.NotFound if there is none.
 	EventByExternalID(ctx context.Context, source Source, externalID string) (*Event, error)
+	// CountEvents counts the events q selects, its order, limit and
+	// cursor aside.
+	CountEvents(ctx context.Context, q Query) (int, error)
 	// MergedReporters lists the accounts that reported, from the portal,
 	// Open311 or the grid, the events merged into id (并单), without repeats.
 	MergedReporters(ctx context.Context, id ids.ID) ([]ids.ID, error)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -368,6 +369,25 @@ type eventListPage struct {
 	State  string
 	States []governance.State
 	Rows   []eventRow
+	Total  int    // queue and overdue: events in all
+	Next   string // queue and overdue: the link to the next page, "" on the last
+}
+
+// eventPageSize is how many events a page of the queue or the overdue
+// view shows; the rest follow page by page (governance.ListPage).
+const eventPageSize = 100
+
+// pageOf fills d from a page of events, linking the next page from path
+// (which may carry a query already).
+func (s *Server) pageOf(d *eventListPage, p *governance.Page, path string) {
+	d.Rows, d.Total = s.eventRows(p.Events), p.Total
+	if p.Next != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		d.Next = path + sep + "after=" + url.QueryEscape(p.Next)
+	}
 }
 
 // handleEventQueue is the dispatcher's and department's queue: open
@@ -378,7 +398,7 @@ func (s *Server) handleEventQueue(w http.ResponseWriter, r *http.Request) error 
 		return errs.E(errs.Unauthenticated, "auth.required")
 	}
 	st := r.URL.Query().Get("state")
-	q := governance.Query{Order: governance.ByDeadline, Limit: 200, States: governance.OpenStates}
+	q := governance.Query{States: governance.OpenStates}
 	if st != "" {
 		ok := false
 		for _, x := range governance.States {
@@ -389,12 +409,17 @@ func (s *Server) handleEventQueue(w http.ResponseWriter, r *http.Request) error 
 		}
 		q.States = []governance.State{governance.State(st)}
 	}
-	list, err := s.governance.List(r.Context(), by, q)
+	pg, err := s.governance.ListPage(r.Context(), by, q, eventPageSize, r.URL.Query().Get("after"))
 	if err != nil {
 		return err
 	}
-	return s.rd.render(w, r, "event_list", &page{Title: "event.queue_title", Face: identity.FaceWorkbench,
-		Data: &eventListPage{Kind: "queue", State: st, States: governance.States, Rows: s.eventRows(list)}})
+	d := &eventListPage{Kind: "queue", State: st, States: governance.States}
+	path := "/workbench/events"
+	if st != "" {
+		path += "?state=" + url.QueryEscape(st)
+	}
+	s.pageOf(d, pg, path)
+	return s.rd.render(w, r, "event_list", &page{Title: "event.queue_title", Face: identity.FaceWorkbench, Data: d})
 }
 
 // handleEventOverdue is the supervisor's view: open events past their deadline.
@@ -403,12 +428,13 @@ func (s *Server) handleEventOverdue(w http.ResponseWriter, r *http.Request) erro
 	if by.Anonymous() {
 		return errs.E(errs.Unauthenticated, "auth.required")
 	}
-	list, err := s.governance.List(r.Context(), by, governance.Query{Order: governance.ByDeadline, Limit: 500, OverdueAt: time.Now()})
+	pg, err := s.governance.ListPage(r.Context(), by, governance.Query{OverdueAt: time.Now()}, eventPageSize, r.URL.Query().Get("after"))
 	if err != nil {
 		return err
 	}
-	return s.rd.render(w, r, "event_list", &page{Title: "event.overdue_title", Face: identity.FaceWorkbench,
-		Data: &eventListPage{Kind: "overdue", Rows: s.eventRows(list)}})
+	d := &eventListPage{Kind: "overdue"}
+	s.pageOf(d, pg, "/workbench/events/overdue")
+	return s.rd.render(w, r, "event_list", &page{Title: "event.overdue_title", Face: identity.FaceWorkbench, Data: d})
 }
 
 // handleMyEvents is the reporter's list: 我的报事.

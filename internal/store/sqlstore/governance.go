@@ -262,8 +262,61 @@ const openCond = `state NOT IN ('closed', 'rejected', 'merged', 'split')`
 
 func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.Event, err error) {
 	defer errs.Wrap(&err, "sqlstore.Events")
-	var where, reach []string
-	var args []any
+	where, args, ok := eventWhere(q)
+	if !ok {
+		return nil, nil
+	}
+	if q.After != nil && q.Order == governance.ByDeadline {
+		// Keyset paging (queue_page.go): the rows after the cursor in the
+		// order below.
+		c := q.After
+		cond := `deadline IS NULL AND (created_at > ? OR (created_at = ? AND id > ?))`
+		cargs := []any{c.CreatedAt.UTC(), c.CreatedAt.UTC(), c.ID}
+		if !c.Deadline.IsZero() {
+			cond = `(deadline IS NULL OR deadline > ? OR (deadline = ? AND (created_at > ? OR (created_at = ? AND id > ?))))`
+			cargs = []any{c.Deadline.UTC(), c.Deadline.UTC(), c.CreatedAt.UTC(), c.CreatedAt.UTC(), c.ID}
+		}
+		where, args = append(where, cond), append(args, cargs...)
+	}
+	query := `SELECT ` + eventCols + ` FROM gov_events`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	switch q.Order {
+	case governance.ByDeadline:
+		query += ` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, created_at, id`
+	case governance.ByUpdated:
+		query += ` ORDER BY updated_at, id`
+	case governance.ByClosed:
+		query += ` ORDER BY closed_at, id`
+	default:
+		query += ` ORDER BY created_at DESC, id DESC`
+	}
+	query += ` LIMIT ? OFFSET ?`
+	args = append(args, q.Limit, q.Offset)
+	return s.eventList(ctx, query, args...)
+}
+
+// CountEvents counts the events q selects (its order, limit and cursor
+// aside).
+func (s *Store) CountEvents(ctx context.Context, q governance.Query) (_ int, err error) {
+	defer errs.Wrap(&err, "sqlstore.CountEvents")
+	where, args, ok := eventWhere(q)
+	if !ok {
+		return 0, nil
+	}
+	query := `SELECT COUNT(*) FROM gov_events`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	var n int
+	err = s.db.QueryRow(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+// eventWhere is the conditions of q; ok is false if q can match nothing.
+func eventWhere(q governance.Query) (where []string, args []any, ok bool) {
+	var reach []string
 	for _, w := range q.Within {
 		c, a := within("region", string(w))
 		reach, args = append(reach, c), append(args, a...)
@@ -280,7 +333,7 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 	switch {
 	case q.Public:
 	case len(reach) == 0:
-		return nil, nil
+		return nil, nil, false
 	default:
 		where = append(where, "("+strings.Join(reach, " OR ")+")")
 	}
@@ -324,23 +377,7 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 		// Word for word the predicate of the partial index gov_events_callbacks.
 		where = append(where, callbacksDueCond)
 	}
-	query := `SELECT ` + eventCols + ` FROM gov_events`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	switch q.Order {
-	case governance.ByDeadline:
-		query += ` ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, created_at, id`
-	case governance.ByUpdated:
-		query += ` ORDER BY updated_at, id`
-	case governance.ByClosed:
-		query += ` ORDER BY closed_at, id`
-	default:
-		query += ` ORDER BY created_at DESC, id DESC`
-	}
-	query += ` LIMIT ? OFFSET ?`
-	args = append(args, q.Limit, q.Offset)
-	return s.eventList(ctx, query, args...)
+	return where, args, true
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
