@@ -96,7 +96,8 @@ func (s *Service) GrantForCase(ctx context.Context, by *identity.Caller, license
 		return nil, err
 	}
 	g := &Grant{ID: ids.New(), LicenseID: l.ID, HolderID: l.HolderID, OrgID: c.AuthorityID, CaseID: c.ID, Material: material,
-		LicenseType: l.Type, PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
+		LicenseType: l.Type,
+		PurposeCode: PurposeCase, PurposeArgs: []string{c.ItemName}, CreatedAt: now, ExpiresAt: now.Add(GrantTTL)}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		if err := s.store.AddLicenseGrant(ctx, g); err != nil {
 			return err

@@ -253,14 +253,26 @@ func (s *Store) AddTrustedKey(ctx context.Context, k *license.TrustedKey) (err e
 	if err != nil {
 		return err
 	}
+	if !k.RevokedAt.IsZero() {
+		// A key its source revoked: kept, withdrawn from trust (since
+		// when it was, if it was before), with the source's revocation time.
+		_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source, node = excluded.node,
+			removed_at = COALESCE(trusted_keys.removed_at, excluded.removed_at),
+			removed_by = CASE WHEN trusted_keys.removed_at IS NULL THEN excluded.removed_by ELSE trusted_keys.removed_by END,
+			revoked_at = excluded.revoked_at`,
+			k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy, k.ImportedAt.UTC(), k.ImportedBy, k.RevokedAt.UTC())
+		return err
+	}
 	_, err = s.db.Exec(ctx, `INSERT INTO trusted_keys (kid, jwk, org_name, source, node, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kid) DO UPDATE SET jwk = excluded.jwk, org_name = excluded.org_name, source = excluded.source,
-		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = ''`,
+		node = excluded.node, imported_at = excluded.imported_at, imported_by = excluded.imported_by, removed_at = NULL, removed_by = '', revoked_at = NULL`,
 		k.KID, string(jwk), k.JWK.Org, k.Source, k.Node, k.ImportedAt.UTC(), k.ImportedBy)
 	return err
 }
 
-const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by`
+const trustedKeyCols = `kid, jwk, org_name, source, node, imported_at, imported_by, removed_at, removed_by, revoked_at`
 
 // WithdrawTrustedKeys marks the trusted keys of a source (by its name, or
 // by its node URL when node is not "") withdrawn, but for those in keep.
@@ -290,9 +302,12 @@ func (s *Store) WithdrawTrustedKeys(ctx context.Context, source, node string, ke
 func scanTrustedKey(sc interface{ Scan(...any) error }) (*license.TrustedKey, error) {
 	var k license.TrustedKey
 	var jwk, org string
-	var removed sql.NullTime
-	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy); err != nil {
+	var removed, revoked sql.NullTime
+	if err := sc.Scan(&k.KID, &jwk, &org, &k.Source, &k.Node, &k.ImportedAt, &k.ImportedBy, &removed, &k.RemovedBy, &revoked); err != nil {
 		return nil, err
+	}
+	if revoked.Valid {
+		k.RevokedAt = utc(revoked.Time)
 	}
 	if removed.Valid {
 		k.RemovedAt = utc(removed.Time)
@@ -342,22 +357,22 @@ func (s *Store) AddLicenseGrant(ctx context.Context, g *license.Grant) (err erro
 		}
 		args = string(b)
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose,
-		purpose_code, purpose_args, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID,
-		g.OrgID, g.CaseID, g.Material, g.LicenseType, g.Purpose, g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
+	_, err = s.db.Exec(ctx, `INSERT INTO license_grants (id, license_id, holder_id, org_id, case_id, material, license_type, purpose, purpose_code,
+		purpose_args, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.LicenseID, g.HolderID, g.OrgID, g.CaseID,
+		g.Material, g.LicenseType, g.Purpose,
+		g.PurposeCode, args, g.CreatedAt.UTC(), g.ExpiresAt.UTC())
 	return err
 }
 
-const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.purpose_code,
-	g.purpose_args, g.created_at,
+const licenseGrantCols = `g.id, g.license_id, g.holder_id, g.org_id, g.case_id, g.material, g.license_type, g.purpose, g.purpose_code, g.purpose_args, g.created_at,
 	g.expires_at, g.revoked_at`
 
 func scanLicenseGrant(sc interface{ Scan(...any) error }, extra ...any) (*license.Grant, error) {
 	var g license.Grant
 	var revoked sql.NullTime
 	var args string
-	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose,
-		&g.PurposeCode, &args, &g.CreatedAt, &g.ExpiresAt, &revoked}, extra...)...); err != nil {
+	if err := sc.Scan(append([]any{&g.ID, &g.LicenseID, &g.HolderID, &g.OrgID, &g.CaseID, &g.Material, &g.LicenseType, &g.Purpose, &g.PurposeCode, &args, &g.CreatedAt,
+		&g.ExpiresAt, &revoked}, extra...)...); err != nil {
 		return nil, err
 	}
 	if args != "" {
