@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/emergency"
+	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/jobs"
-	"github.com/digigov/digigov/internal/notify"
 )
 
 // handleTaskNotices tells a department's staff of the emergency tasks
@@ -27,19 +27,11 @@ func (a *App) taskNotice(ctx context.Context, ev jobs.Event) error {
 	if err != nil {
 		return err
 	}
-	var sent []notify.Notification
-	e := notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}
-	for _, n := range notices {
-		list, err := a.Notify.Tell(ctx, e, n.Users, notify.Notice{Stem: n.Stem, Args: n.Args, Link: n.Link})
-		if err != nil {
-			return err
-		}
-		sent = append(sent, list...)
+	list := make([]governance.Notice, len(notices))
+	for i, n := range notices {
+		list[i] = governance.Notice(n)
 	}
-	if len(sent) > 0 {
-		jobs.AfterCommit(ctx, func(ctx context.Context) { a.Notify.Deliver(ctx, sent) })
-	}
-	return nil
+	return a.tellNotices(ctx, ev, list)
 }
 
 // taskTick is how often overdue emergency tasks are looked for.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/jobs"
@@ -23,18 +24,20 @@ func (a *App) handleEventNotices() {
 }
 
 func (a *App) eventNotice(ctx context.Context, ev jobs.Event) error {
-	// Handle matches prefixes; an exact topic is wanted.
-	known := false
-	for _, t := range governance.NoticeTopics {
-		known = known || t == ev.Topic
-	}
-	if !known {
+	if !slices.Contains(governance.NoticeTopics, ev.Topic) { // Handle matches prefixes
 		return nil
 	}
 	notices, err := a.Governance.NoticeOf(ctx, ev.Topic, ev.Payload)
 	if err != nil {
 		return err
 	}
+	return a.tellNotices(ctx, ev, notices)
+}
+
+// tellNotices writes each notice's inbox rows in the dispatcher's
+// transaction and sends them after it commits; shared by the events and
+// emergency-task handlers (emtask_notify.go).
+func (a *App) tellNotices(ctx context.Context, ev jobs.Event, notices []governance.Notice) error {
 	var sent []notify.Notification
 	e := notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}
 	for _, n := range notices {
