@@ -42,7 +42,9 @@ type Store interface {
 	// the stored one of the same grain, metric, region and bucket.
 	AddRollups(ctx context.Context, rs []Rollup) error
 	// Rollups returns the roll-ups of grain and metric for the regions in
-	// [from, to) buckets, by region and bucket.
+	// [from, to) buckets, by region and bucket: stored ones down to
+	// StoredLevel (hours not folded yet added up from their minutes),
+	// summed from the readings below it.
 	Rollups(ctx context.Context, grain Grain, metricID int, regions []region.Code, from, to int64) ([]Rollup, error)
 	// RegionRollups returns the roll-ups of grain of every metric in
 	// metricIDs for one region in [from, to) buckets.
