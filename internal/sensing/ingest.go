@@ -172,6 +172,13 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 	all := rollups(rs, sts, Minute)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		dups, alerts = nil, nil
+		// First, before any row is written (PostgreSQL: the fold's row is
+		// held shared from here, and a fold waiting for it holds nothing
+		// this transaction could wait for).
+		folded, err := s.store.RollupsFolded(ctx)
+		if err != nil {
+			return err
+		}
 		d, err := s.store.InsertReadings(ctx, rs)
 		if err != nil {
 			return err
@@ -192,10 +199,6 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 			ups = rollups(keep, keepSt, Minute)
 		}
 		// Readings for hours folded already add into the hour rows too.
-		folded, err := s.store.RollupsFolded(ctx)
-		if err != nil {
-			return err
-		}
 		var late []Reading
 		var lateSt []*Station
 		for i, r := range keep {
