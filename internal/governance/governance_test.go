@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -375,6 +376,56 @@ func TestMergeDuplicates(t *testing.T) {
 	})
 	if got := v.get(second.ID); got.MergedInto != first.ID {
 		t.Fatalf("merged into %q", got.MergedInto)
+	}
+}
+
+// TestConcurrentReportsSeeEachOther: reports of one problem made at the
+// same moment are searched for duplicates one after the other, so each
+// later one is told of every earlier one (n reports: 0, 1, … n-1
+// duplicates), with a point and without one, on both engines.
+func TestConcurrentReportsSeeEachOther(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			for _, geo := range []bool{true, false} {
+				const n = 6
+				got := make([]int, n)
+				failed := make([]error, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						in := noiseReport()
+						in.Source = governance.SourceGrid
+						if geo {
+							// Within about 110 m, across a cell border.
+							la, lo := 23.1335+float64(i)*0.0001, 113.3302-float64(i)*0.0002
+							in.Lat, in.Lng = &la, &lo
+						} else {
+							in.Region = "440106006004" // not the first round's
+						}
+						_, out, err := v.gov.Report(v.ctx, v.as("grid"), in)
+						if err == nil {
+							got[i] = len(out.Duplicates)
+						}
+						failed[i] = err
+					}()
+				}
+				wg.Wait()
+				for _, err := range failed {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				slices.Sort(got)
+				for i, d := range got {
+					if d != i {
+						t.Fatalf("with a point %v: duplicates found by %d concurrent reports %v, want 0 to %d", geo, n, got, n-1)
+					}
+				}
+			}
+		})
 	}
 }
 
