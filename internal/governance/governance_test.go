@@ -429,6 +429,63 @@ func TestConcurrentReportsSeeEachOther(t *testing.T) {
 	}
 }
 
+// TestReportsInOneTransactionQueue: a transaction that reports several
+// events (as the outbox does when it opens events for alerts) runs
+// beside others reporting the same places in the other order; every one
+// commits (on PostgreSQL the search's locks are taken in one order, after
+// the day's number, so none deadlocks) and every event is stored.
+func TestReportsInOneTransactionQueue(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			at := func(lng float64) governance.Input {
+				in := noiseReport()
+				in.Source = governance.SourceGrid
+				lat := 23.1335
+				in.Lat, in.Lng = &lat, &lng
+				return in
+			}
+			places := [2]float64{113.3305, 113.3505} // about 2 km apart
+			grid := v.as("grid")
+			began := time.Now()
+			const n = 8
+			failed := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					first, second := places[0], places[1]
+					if i%2 == 1 {
+						first, second = second, first
+					}
+					failed[i] = v.n.App.DB.Transact(v.ctx, func(ctx context.Context) error {
+						if _, _, err := v.gov.Report(ctx, grid, at(first)); err != nil {
+							return err
+						}
+						time.Sleep(5 * time.Millisecond) // let the others take their first place
+						_, _, err := v.gov.Report(ctx, grid, at(second))
+						return err
+					})
+				}()
+			}
+			wg.Wait()
+			for i, err := range failed {
+				if err != nil {
+					t.Fatalf("transaction %d: %v", i, err)
+				}
+			}
+			list, err := v.gov.List(v.ctx, v.as("dispatch"), governance.Query{Categories: []string{"0104"}, CreatedFrom: began, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 2*n {
+				t.Errorf("%d events stored, want %d", len(list), 2*n)
+			}
+		})
+	}
+}
+
 // TestEscalationFiveLevels takes a village-level event up through town,
 // county, city and province; the province has no level above.
 func TestEscalationFiveLevels(t *testing.T) {

@@ -109,6 +109,19 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		// made at the same moment see each other (the second is suggested
 		// for 并单), and the writer's page cache is warm where a reader's
 		// is cleared by every commit.
+		//
+		// The number comes first: on PostgreSQL the day's counter row is
+		// then the first lock every report takes, before the search's
+		// advisory locks, so a transaction reporting several events (the
+		// outbox opening events for alerts) queues behind another report
+		// instead of deadlocking with it. (Only across midnight, when two
+		// counter rows are in play, can PostgreSQL still detect a deadlock
+		// and abort one transaction; the outbox retries its batch.)
+		n, err := s.store.NextCaseNumber(ctx, "SJ", now.In(shanghai).Format("20060102"))
+		if err != nil {
+			return err
+		}
+		e.Number = fmt.Sprintf("SJ%s%06d", now.In(shanghai).Format("20060102"), n)
 		out.Duplicates, out.AutoRouted = nil, false
 		if searched {
 			var err error
@@ -127,11 +140,6 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			e.Deadline = cat(e).Limit.Deadline(s.cal, now).UTC().Truncate(time.Microsecond)
 			out.AutoRouted = true
 		}
-		n, err := s.store.NextCaseNumber(ctx, "SJ", now.In(shanghai).Format("20060102"))
-		if err != nil {
-			return err
-		}
-		e.Number = fmt.Sprintf("SJ%s%06d", now.In(shanghai).Format("20060102"), n)
 		if err := s.store.CreateEvent(ctx, e, sealed, idx); err != nil {
 			return err
 		}
