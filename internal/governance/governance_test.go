@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -375,6 +376,113 @@ func TestMergeDuplicates(t *testing.T) {
 	})
 	if got := v.get(second.ID); got.MergedInto != first.ID {
 		t.Fatalf("merged into %q", got.MergedInto)
+	}
+}
+
+// TestConcurrentReportsSeeEachOther: reports of one problem made at the
+// same moment are searched for duplicates one after the other, so each
+// later one is told of every earlier one (n reports: 0, 1, … n-1
+// duplicates), with a point and without one, on both engines.
+func TestConcurrentReportsSeeEachOther(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			for _, geo := range []bool{true, false} {
+				const n = 6
+				got := make([]int, n)
+				failed := make([]error, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						in := noiseReport()
+						in.Source = governance.SourceGrid
+						if geo {
+							// Within about 110 m, across a cell border.
+							la, lo := 23.1335+float64(i)*0.0001, 113.3302-float64(i)*0.0002
+							in.Lat, in.Lng = &la, &lo
+						} else {
+							in.Region = "440106006004" // not the first round's
+						}
+						_, out, err := v.gov.Report(v.ctx, v.as("grid"), in)
+						if err == nil {
+							got[i] = len(out.Duplicates)
+						}
+						failed[i] = err
+					}()
+				}
+				wg.Wait()
+				for _, err := range failed {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				slices.Sort(got)
+				for i, d := range got {
+					if d != i {
+						t.Fatalf("with a point %v: duplicates found by %d concurrent reports %v, want 0 to %d", geo, n, got, n-1)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestReportsInOneTransactionQueue: a transaction that reports several
+// events (as the outbox does when it opens events for alerts) runs
+// beside others reporting the same places in the other order; every one
+// commits (on PostgreSQL the search's locks are taken in one order, after
+// the day's number, so none deadlocks) and every event is stored.
+func TestReportsInOneTransactionQueue(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			at := func(lng float64) governance.Input {
+				in := noiseReport()
+				in.Source = governance.SourceGrid
+				lat := 23.1335
+				in.Lat, in.Lng = &lat, &lng
+				return in
+			}
+			places := [2]float64{113.3305, 113.3505} // about 2 km apart
+			grid := v.as("grid")
+			began := time.Now()
+			const n = 8
+			failed := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					first, second := places[0], places[1]
+					if i%2 == 1 {
+						first, second = second, first
+					}
+					failed[i] = v.n.App.DB.Transact(v.ctx, func(ctx context.Context) error {
+						if _, _, err := v.gov.Report(ctx, grid, at(first)); err != nil {
+							return err
+						}
+						time.Sleep(5 * time.Millisecond) // let the others take their first place
+						_, _, err := v.gov.Report(ctx, grid, at(second))
+						return err
+					})
+				}()
+			}
+			wg.Wait()
+			for i, err := range failed {
+				if err != nil {
+					t.Fatalf("transaction %d: %v", i, err)
+				}
+			}
+			list, err := v.gov.List(v.ctx, v.as("dispatch"), governance.Query{Categories: []string{"0104"}, CreatedFrom: began, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 2*n {
+				t.Errorf("%d events stored, want %d", len(list), 2*n)
+			}
+		})
 	}
 }
 

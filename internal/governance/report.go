@@ -90,35 +90,56 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 	}
 	out := &Outcome{}
 	answer := strings.TrimSpace(in.Answer)
-	if !in.OnSpot && answer == "" {
-		if out.Duplicates, err = s.duplicates(ctx, e); err != nil {
-			return nil, nil, err
-		}
-	}
-	e.Deadline = now.Add(AcceptLimit(e.Urgency)) // acceptance and dispatch (timelimit.go)
+	searched := !in.OnSpot && answer == ""
+	// The department the rule would dispatch to is looked up before the
+	// transaction (a read); whether it does depends on the duplicate
+	// search, which runs inside it.
 	var lead *identity.Organization
-	if r.Auto && len(out.Duplicates) == 0 && !in.OnSpot && answer == "" {
+	if r.Auto && searched {
 		if o, err := s.dir.AuthorityFor(ctx, e.Department, e.Level, e.Region); err == nil {
 			lead = o
 		} else if !errs.Is(err, errs.NotFound) {
 			return nil, nil, err
 		}
 	}
-	if lead != nil {
-		// The rule accepts and dispatches it at once: the event is
-		// written in its final state, with the three steps that led there.
-		e.State, e.AcceptedAt, e.Version = Dispatched, now, 3
-		e.Lead = OrgRef{ID: lead.ID, Name: lead.Name}
-		e.Deadline = cat(e).Limit.Deadline(s.cal, now).UTC().Truncate(time.Microsecond)
-		out.AutoRouted = true
-	}
 	sealed, idx := s.sealPhone(e)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
+		// The duplicate search runs in the writing transaction: on
+		// SQLite, whose writes are serialised, two reports of one thing
+		// made at the same moment see each other (the second is suggested
+		// for 并单), and the writer's page cache is warm where a reader's
+		// is cleared by every commit.
+		//
+		// The number comes first: on PostgreSQL the day's counter row is
+		// then the first lock every report takes, before the search's
+		// advisory locks, so a transaction reporting several events (the
+		// outbox opening events for alerts) queues behind another report
+		// instead of deadlocking with it. (Only across midnight, when two
+		// counter rows are in play, can PostgreSQL still detect a deadlock
+		// and abort one transaction; the outbox retries its batch.)
 		n, err := s.store.NextCaseNumber(ctx, "SJ", now.In(shanghai).Format("20060102"))
 		if err != nil {
 			return err
 		}
 		e.Number = fmt.Sprintf("SJ%s%06d", now.In(shanghai).Format("20060102"), n)
+		out.Duplicates, out.AutoRouted = nil, false
+		if searched {
+			var err error
+			if out.Duplicates, err = s.duplicates(ctx, e); err != nil {
+				return err
+			}
+		}
+		e.State, e.Version, e.AcceptedAt, e.Lead = Reported, 1, time.Time{}, OrgRef{}
+		e.Deadline = now.Add(AcceptLimit(e.Urgency)) // acceptance and dispatch (timelimit.go)
+		routed := lead != nil && len(out.Duplicates) == 0
+		if routed {
+			// The rule accepts and dispatches it at once: the event is
+			// written in its final state, with the three steps that led there.
+			e.State, e.AcceptedAt, e.Version = Dispatched, now, 3
+			e.Lead = OrgRef{ID: lead.ID, Name: lead.Name}
+			e.Deadline = cat(e).Limit.Deadline(s.cal, now).UTC().Truncate(time.Microsecond)
+			out.AutoRouted = true
+		}
 		if err := s.store.CreateEvent(ctx, e, sealed, idx); err != nil {
 			return err
 		}
@@ -130,7 +151,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 		for k, v := range in.reportDetail {
 			st.Detail[k] = v
 		}
-		if lead != nil {
+		if routed {
 			// The three steps are written together.
 			return s.recordAll(ctx, e, actorStep{by, st},
 				actorStep{router, &Step{Seq: 2, Action: ActAccept, From: Reported, To: Accepted, Detail: map[string]any{"rule": r.RuleID}}},

@@ -1,13 +1,17 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/platform/db"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/platform/jsonx"
@@ -401,6 +405,9 @@ func (s *Store) eventList(ctx context.Context, query string, args ...any) ([]gov
 
 func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []governance.Candidate, err error) {
 	defer errs.Wrap(&err, "sqlstore.NearbyEvents")
+	if err := s.lockNearby(ctx, q); err != nil {
+		return nil, err
+	}
 	where, args := "region = ?", []any{q.Region}
 	if len(q.Cells) > 0 {
 		where, args = "cell IN ("+marks(len(q.Cells))+")", nil
@@ -433,6 +440,48 @@ func (s *Store) NearbyEvents(ctx context.Context, q governance.Nearby) (_ []gove
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// lockNearby, in a PostgreSQL transaction, takes advisory locks for the
+// category in q's region and in each of q's cells, in one order, held to
+// the commit. Governance runs the duplicate search in the transaction that
+// writes the report, so two reports of one thing made at the same moment
+// search one after the other and the second sees the first: two reports
+// within DuplicateMeters share the cell of either's point (locked
+// exclusively), and a report without a point, which searches its region,
+// locks the region exclusively while reports with a point share it.
+// SQLite needs none: its writes are serialised.
+func (s *Store) lockNearby(ctx context.Context, q governance.Nearby) error {
+	if s.db.Dialect != db.Postgres || !db.InTx(ctx) {
+		return nil
+	}
+	type lock struct {
+		key    int64
+		shared bool
+	}
+	key := func(kind, v string) int64 {
+		h := fnv.New64a()
+		h.Write([]byte("gov_events.nearby\x00" + q.Category + "\x00" + kind + "\x00" + v))
+		return int64(h.Sum64())
+	}
+	locks := []lock{{key("region", string(q.Region)), len(q.Cells) > 0}}
+	for _, c := range q.Cells {
+		locks = append(locks, lock{key: key("cell", c)})
+	}
+	slices.SortFunc(locks, func(a, b lock) int { return cmp.Compare(a.key, b.key) })
+	for i, l := range locks {
+		if i > 0 && l.key == locks[i-1].key {
+			continue
+		}
+		q := `SELECT pg_advisory_xact_lock(?)`
+		if l.shared {
+			q = `SELECT pg_advisory_xact_lock_shared(?)`
+		}
+		if _, err := s.db.Exec(ctx, q, l.key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) ClaimOverdueEvents(ctx context.Context, now time.Time, limit int) (_ []governance.Event, err error) {
