@@ -330,8 +330,8 @@ func (s *Store) storedRollups(ctx context.Context, g sensing.Grain, metricIDs []
 
 // readingRollups sums the readings of the stations within each of regions
 // (finer than sensing.StoredLevel: towns) into roll-ups of grain g in
-// buckets [from, to): one range scan of sensing_readings per station and
-// metric.
+// buckets [from, to): the stations first, then one range scan of
+// sensing_readings per station and metric.
 func (s *Store) readingRollups(ctx context.Context, g sensing.Grain, metricIDs []int, regions []region.Code, from, to int64) ([]sensing.Rollup, error) {
 	if len(regions) == 0 {
 		return nil, nil
@@ -342,35 +342,71 @@ func (s *Store) readingRollups(ctx context.Context, g sensing.Grain, metricIDs [
 	if from >= to {
 		return nil, nil
 	}
-	byLen := map[int][]region.Code{}
-	var lens []int
-	for _, c := range regions {
-		if byLen[len(c)] == nil {
-			lens = append(lens, len(c))
-		}
-		byLen[len(c)] = append(byLen[len(c)], c)
+	cond, args := withinAny("region", regions)
+	rows, err := s.db.Query(ctx, `SELECT id, region FROM sensing_stations WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
 	}
+	in := map[int64]region.Code{} // station → the region asked for that holds it
+	var ids []any
+	for rows.Next() {
+		var id int64
+		var c region.Code
+		if err := rows.Scan(&id, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		for _, r := range regions {
+			if region.Within(c, r) {
+				in[id] = r
+				ids = append(ids, id)
+				break
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	type key struct {
+		metric int
+		region region.Code
+		bucket int64
+	}
+	idx := map[key]int{}
 	var out []sensing.Rollup
-	for _, n := range lens {
-		cond, args := withinAny("s.region", byLen[n])
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), 500)]
+		ids = ids[len(part):]
+		args := append([]any{}, part...)
 		for _, id := range metricIDs {
 			args = append(args, id)
 		}
 		args = append(args, from, to)
-		rows, err := s.db.Query(ctx, `SELECT substr(s.region, 1, `+strconv.Itoa(n)+`), r.metric_id, r.ts - r.ts % `+strconv.FormatInt(gs, 10)+`,
-			COUNT(*), SUM(r.value), MIN(r.value), MAX(r.value)
-			FROM sensing_stations s JOIN sensing_readings r ON r.station_id = s.id
-			WHERE `+cond+` AND r.metric_id IN (`+marks(len(metricIDs))+`) AND r.ts >= ? AND r.ts < ?
+		rows, err := s.db.Query(ctx, `SELECT station_id, metric_id, ts - ts % `+strconv.FormatInt(gs, 10)+`,
+			COUNT(*), SUM(value), MIN(value), MAX(value) FROM sensing_readings
+			WHERE station_id IN (`+marks(len(part))+`) AND metric_id IN (`+marks(len(metricIDs))+`) AND ts >= ? AND ts < ?
 			GROUP BY 1, 2, 3`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
+			var st int64
 			r := sensing.Rollup{Grain: g}
-			if err := rows.Scan(&r.Region, &r.MetricID, &r.Bucket, &r.N, &r.Sum, &r.Lo, &r.Hi); err != nil {
+			if err := rows.Scan(&st, &r.MetricID, &r.Bucket, &r.N, &r.Sum, &r.Lo, &r.Hi); err != nil {
 				rows.Close()
 				return nil, err
 			}
+			r.Region = in[st]
+			k := key{r.MetricID, r.Region, r.Bucket}
+			if i, ok := idx[k]; ok {
+				x := &out[i]
+				x.N += r.N
+				x.Sum += r.Sum
+				x.Lo, x.Hi = min(x.Lo, r.Lo), max(x.Hi, r.Hi)
+				continue
+			}
+			idx[k] = len(out)
 			out = append(out, r)
 		}
 		rows.Close()
