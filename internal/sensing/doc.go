@@ -12,9 +12,11 @@
 // same batch are kept.
 //
 // Readings are stored narrow (integer station, metric and epoch second, a
-// float value) and, in the same transaction, folded into roll-ups per
-// region (province, city, county, town) per minute and per hour, which the
-// cockpit reads instead of raw readings.
+// float value). Every region a station counts in (province, city, county,
+// town) has figures per minute and per hour: down to counties as minute
+// roll-ups written in the same transaction and hour roll-ups folded from
+// them once the hour closes (rollup.go, StoredLevel); towns summed from
+// their stations' readings when read. The cockpit reads these figures.
 //
 // Rules turn readings into alerts: a threshold rule compares a reading with
 // four levels (blue 蓝, yellow 黄, orange 橙, red 红); a rate-of-change rule
