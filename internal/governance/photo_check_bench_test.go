@@ -67,4 +67,3 @@ func BenchmarkPhotoCleanRotated(b *testing.B) {
 		}
 	}
 }
-
