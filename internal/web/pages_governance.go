@@ -191,7 +191,14 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	lat, okLat := floatField(f.Get("lat"))
 	lng, okLng := floatField(f.Get("long"))
 	if !okLat || !okLng {
-		return s.renderReport(w, r, errs.As(errs.Fields(map[string]string{"lat": "event.lat_range"})))
+		bad := map[string]string{}
+		if !okLat {
+			bad["lat"] = "event.lat_range"
+		}
+		if !okLng {
+			bad["long"] = "event.long_range"
+		}
+		return s.renderReport(w, r, errs.As(errs.Fields(bad)))
 	}
 	in := governance.Input{Category: f.Get("category"), Description: f.Get("description"), Region: pickedRegion(f, "region"),
 		Address: f.Get("address"), Lat: lat, Lng: lng, Urgency: governance.Urgency(f.Get("urgency")),

@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/store/storetest"
+)
+
+// TestEventPointMustLieInRegion: the API and the report form refuse a
+// point outside the report's region with 422 and a message on the
+// coordinates; bad latitude and longitude are both named.
+func TestEventPointMustLieInRegion(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			n := apptest.Start(t, engine)
+			a := &eventAPI{t: t, n: n, tokens: map[string]string{}}
+			body := func(region string, lat, lng float64) map[string]any {
+				return map[string]any{"source": "hotline", "category": "0401", "description": "来电反映夜间施工噪声扰民",
+					"region": region, "lat": lat, "long": lng}
+			}
+			// The audit's case: 天河区 with a point in 北京.
+			bad := a.call("hotline", "POST", "/api/v1/events", body("440106", 39.9, 116.4), 422)
+			if s := problemFields(bad); s["lat"] != "坐标不在本省范围内：请核对经纬度。" || len(s) != 1 {
+				t.Fatalf("天河区 at 北京: %v", bad)
+			}
+			// A point in 海珠区 for a community of 天河区.
+			bad = a.call("hotline", "POST", "/api/v1/events", body("440106006002", 23.09, 113.32), 422)
+			if s := problemFields(bad); !strings.HasPrefix(s["lat"], "坐标不在所选地区内") {
+				t.Fatalf("天河区 at 海珠区: %v", bad)
+			}
+			// Both coordinates wrong: both named.
+			bad = a.call("hotline", "POST", "/api/v1/events", body("440106", 91, 500), 422)
+			if s := problemFields(bad); s["lat"] == "" || s["long"] == "" {
+				t.Fatalf("lat 91 long 500: %v", bad)
+			}
+			// In its region: filed and routed as before.
+			ok := a.call("hotline", "POST", "/api/v1/events", body("440106006002", 23.1335, 113.3301), 201)
+			if ev, _ := ok["event"].(map[string]any); ev["region"] != "440106006002" {
+				t.Fatalf("report in its region: %v", ok)
+			}
+
+			// The form: a 天河区 report pinned in 深圳 comes back with the message by the coordinates, in English too.
+			hot := signedIn(t, n, "hotline")
+			form := url.Values{"category": {"0401"}, "description": {"来电反映夜间施工噪声扰民"}, "region": {"440106"},
+				"lat": {"22.54"}, "long": {"114.06"}, "reporter_name": {"王先生"}, "phone": {"13900001111"}}
+			r := hot.Post("/events/new", form)
+			if r.StatusCode != 422 || !strings.Contains(r.Doc.Find("#e-lat").Text(), "坐标不在所选地区内") {
+				t.Fatalf("form with a point outside its region: %d %q", r.StatusCode, r.Doc.Find("#e-lat").Text())
+			}
+			form.Set("lat", "北纬")
+			form.Set("long", "东经")
+			r = hot.Post("/events/new", form)
+			if r.StatusCode != 422 || r.Doc.Find("#e-lat").Length() != 1 || r.Doc.Find("#e-long").Length() != 1 {
+				t.Fatalf("form with both coordinates unreadable: %d lat %d long %d", r.StatusCode,
+					r.Doc.Find("#e-lat").Length(), r.Doc.Find("#e-long").Length())
+			}
+			form.Set("lat", "39.9")
+			form.Set("long", "116.4")
+			hot.Post("/prefs", url.Values{"lang": {"en"}})
+			r = hot.Post("/events/new", form)
+			if r.StatusCode != 422 || !strings.Contains(r.Doc.Find("#e-lat").Text(), "outside the province") {
+				t.Fatalf("English form with a point in 北京: %d %q", r.StatusCode, r.Doc.Find("#e-lat").Text())
+			}
+		})
+	}
+}
+
+// problemFields maps an RFC 9457 problem's errors by location.
+func problemFields(p map[string]any) map[string]string {
+	out := map[string]string{}
+	list, _ := p["errors"].([]any)
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		loc, _ := m["location"].(string)
+		msg, _ := m["message"].(string)
+		out[loc] = msg
+	}
+	return out
+}
+
+// TestSensingUnitsInReadersLanguage: the cockpit, the duty desk, the rule
+// and station forms and the cockpit's map labels show the metrics' units
+// through the message catalog: 人/m², 起, 例 in Chinese, persons/m², alarms,
+// cases in English.
+func TestSensingUnitsInReadersLanguage(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	want := map[string][2]string{"crowd_density": {"人/m²", "persons/m²"}, "fire_alarms": {"起", "alarms"},
+		"infections": {"例", "cases"}, "rainfall": {"mm/h", "mm/h"}}
+	for _, c := range []struct{ user, path, tiles string }{
+		{"leader", "/cockpit", "#cockpit-indicators"}, {"duty", "/workbench/sensing", "#desk-indicators"},
+	} {
+		cl := signedIn(t, n, c.user)
+		for i, lang := range []string{"zh-CN", "en"} {
+			cl.Post("/prefs", url.Values{"lang": {lang}})
+			r := cl.Get(c.path)
+			if r.StatusCode != 200 {
+				t.Fatalf("%s %s: %d", c.path, lang, r.StatusCode)
+			}
+			for metric, units := range want {
+				if got := r.Doc.Find(c.tiles + ` li[data-metric="` + metric + `"] .unit`).Text(); got != units[i] {
+					t.Errorf("%s in %s: unit of %s %q, want %q", c.path, lang, metric, got, units[i])
+				}
+			}
+			if lang == "en" {
+				if labels, _ := r.Doc.Find("[data-labels]").Attr("data-labels"); c.path == "/cockpit" && !strings.Contains(labels, "persons/m²") {
+					t.Errorf("English cockpit map labels: %.300s", labels)
+				}
+				if txt := r.Doc.Find("body").Text(); strings.Contains(txt, "人/m²") || strings.Contains(txt, "(起") {
+					t.Errorf("English %s shows a Chinese unit", c.path)
+				}
+			}
+		}
+	}
+	duty := signedIn(t, n, "duty")
+	duty.Post("/prefs", url.Values{"lang": {"en"}})
+	for _, p := range []string{"/workbench/sensing/rules", "/workbench/sensing/stations"} {
+		r := duty.Get(p)
+		if r.StatusCode != 200 || !strings.Contains(r.Body, "(persons/m²)") || strings.Contains(r.Doc.Find("body").Text(), "人/m²") {
+			t.Errorf("English %s: %d, want the unit persons/m² only", p, r.StatusCode)
+		}
+	}
+}
