@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/digigov/digigov/internal/app/apptest"
+	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
@@ -121,5 +123,51 @@ func TestSensingUnitsInReadersLanguage(t *testing.T) {
 		if r.StatusCode != 200 || !strings.Contains(r.Body, "(persons/m²)") || strings.Contains(r.Doc.Find("body").Text(), "人/m²") {
 			t.Errorf("English %s: %d, want the unit persons/m² only", p, r.StatusCode)
 		}
+	}
+}
+
+// TestWorkbenchLinksDepartmentTasks: a department officer's workbench
+// links to the department's emergency tasks, with how many are open; a
+// grid worker (who handles events for no department) and a case officer
+// see no such link.
+func TestWorkbenchLinksDepartmentTasks(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			n := apptest.Start(t, eng)
+			cg := signedIn(t, n, "cg_officer")
+			tool := cg.Get("/workbench").Doc.Find(`#tool-emergency-tasks[href="/workbench/emergency-tasks"]`)
+			if tool.Length() != 1 || tool.Find("#tool-emergency-tasks-open").Length() != 0 {
+				t.Fatalf("workbench without tasks: link %d, %q", tool.Length(), tool.Text())
+			}
+			duty := n.Caller(t, "duty")
+			inc, err := n.App.Emergency.Declare(context.Background(), duty, emergency.DeclareInput{Title: "天河路段内涝", Type: emergency.NaturalDisaster,
+				Grade: 3, Region: "440106", Address: "天河路", Summary: "暴雨导致天河路多处积水", Lat: 23.13, Lon: 113.32})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := n.App.Emergency.AddTask(context.Background(), duty, inc.ID, emergency.TaskInput{
+				OrgID: orgID(t, n, "广州市天河区城市管理和综合执法局"), Title: "清理天河路排水口杂物", Hours: 4}); err != nil {
+				t.Fatal(err)
+			}
+			tool = cg.Get("/workbench").Doc.Find("#tool-emergency-tasks")
+			if got := tool.Find("#tool-emergency-tasks-open").Text(); got != "1 项应急任务待办理" {
+				t.Errorf("workbench with a task: %q", tool.Text())
+			}
+			cg.Post("/prefs", url.Values{"lang": {"en"}})
+			if got := cg.Get("/workbench").Doc.Find("#tool-emergency-tasks-open").Text(); got != "1 emergency tasks to do" {
+				t.Errorf("English workbench with a task: %q", got)
+			}
+			// The link shows exactly to those whom the list answers.
+			for _, user := range []string{"grid", "officer", "duty", "dispatch"} {
+				c := signedIn(t, n, user)
+				shown := c.Get("/workbench").Doc.Find("#tool-emergency-tasks").Length() == 1
+				if list := c.Get("/workbench/emergency-tasks"); shown != (list.StatusCode == 200) {
+					t.Errorf("%s: link shown %v, list answers %d", user, shown, list.StatusCode)
+				}
+				if user == "officer" && shown {
+					t.Errorf("the case officer sees the department tasks link")
+				}
+			}
+		})
 	}
 }
