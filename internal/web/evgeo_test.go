@@ -171,3 +171,45 @@ func TestWorkbenchLinksDepartmentTasks(t *testing.T) {
 		})
 	}
 }
+
+// TestOpen311DeviceShownToStaff: the device_id of an Open311 request shows
+// on the event page and in the API for staff who read the event, and
+// nowhere for the citizen who sent it or the public.
+func TestOpen311DeviceShownToStaff(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			n := apptest.Start(t, eng)
+			form := url.Values{"api_key": {n.Token(t, "citizen")}, "service_code": {"0104"}, "lat": {"23.1335"}, "long": {"113.3301"},
+				"attribute[region]": {"440106006002"}, "device_id": {"phone-7f3a"}, "description": {"楼顶新装大型广告牌，未见审批公示"}}
+			st, id, b := open311Post(t, n, form, nil)
+			if st != 201 || id == "" {
+				t.Fatalf("open311 request: %d %s", st, b)
+			}
+			a := &eventAPI{t: t, n: n, tokens: map[string]string{}}
+			staff := signedIn(t, n, "dispatch")
+			if got := staff.Get("/events/" + id).Doc.Find("#event-device").Text(); got != "phone-7f3a" {
+				t.Errorf("staff event page: device %q", got)
+			}
+			if got := a.call("dispatch", "GET", "/api/v1/events/"+id, nil, 200); got["device_id"] != "phone-7f3a" {
+				t.Errorf("staff API: device_id %v", got["device_id"])
+			}
+			cit := signedIn(t, n, "citizen")
+			if r := cit.Get("/events/" + id); r.StatusCode != 200 || strings.Contains(r.Body, "phone-7f3a") {
+				t.Errorf("the reporter's event page: %d, shows the device: %v", r.StatusCode, strings.Contains(r.Body, "phone-7f3a"))
+			}
+			if got := a.call("citizen", "GET", "/api/v1/events/"+id, nil, 200); got["device_id"] != nil {
+				t.Errorf("the reporter's API: device_id %v", got["device_id"])
+			}
+			if b := n.Client(t).Get("/open311/v2/requests/" + id + ".json"); b.StatusCode != 200 || strings.Contains(b.Body, "phone-7f3a") {
+				t.Errorf("public Open311: %d %s", b.StatusCode, b.Body)
+			}
+			// A report not through Open311 has no device row.
+			other := a.call("hotline", "POST", "/api/v1/events", map[string]any{"source": "hotline", "category": "0401",
+				"description": "来电反映夜间施工噪声扰民", "region": "440106006002"}, 201)
+			ev, _ := other["event"].(map[string]any)
+			if got := staff.Get("/events/" + ev["id"].(string)).Doc.Find("#event-device").Length(); got != 0 {
+				t.Errorf("a hotline ticket shows a device")
+			}
+		})
+	}
+}

@@ -248,6 +248,7 @@ type eventPage struct {
 	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 	CanReveal  bool            // the viewer may reveal the phone for a call-back (pages_evflow.go)
 	Revealed   string          // the phone in full, once, after an audited reveal
+	Device     string          // staff: the Open311 device_id the report came from (evgeo.go)
 }
 
 // Can reports whether the viewer may take action a.
@@ -299,6 +300,9 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 		return err
 	}
 	d.CanReveal = s.governance.CanRevealPhone(by, e)
+	if d.Device, err = s.eventDevice(r.Context(), by, e); err != nil {
+		return err
+	}
 	for _, o := range opts {
 		o(d)
 	}
