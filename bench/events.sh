@@ -29,7 +29,8 @@ for i in $(seq 100); do curl -sf http://127.0.0.1:18185/readyz >/dev/null && bre
 token="$(DIGIGOV_LOG_LEVEL=error "$tmp/digigov" user token --data "$tmp/data" --username hotline --name bench)"
 
 # Tickets of three categories (one dispatched automatically by its rule)
-# at random points of 广州 in four 天河区 communities, so that duplicate
+# at random points of 天河区 (the report's point must lie in its region) in
+# four of its communities, so that duplicate
 # suggestions stay rare, as in life.
 cat > "$tmp/post.lua" <<LUA
 wrk.method = "POST"
@@ -40,7 +41,7 @@ local regions = {"440106006002", "440106006004", "440106006009", "440106006014"}
 request = function()
   local body = string.format(
     '{"source":"hotline","category":"%s","description":"来电反映：夜间噪声、路灯或交通设施问题，请尽快处理","region":"%s","address":"天河区石牌街道","lat":%.6f,"long":%.6f,"reporter_name":"王先生","phone":"139%08d","urgency":"normal"}',
-    cats[math.random(#cats)], regions[math.random(#regions)], 23.0 + math.random() * 0.3, 113.1 + math.random() * 0.4, math.random(0, 99999999))
+    cats[math.random(#cats)], regions[math.random(#regions)], 23.12 + math.random() * 0.07, 113.31 + math.random() * 0.1, math.random(0, 99999999))
   return wrk.format(nil, nil, nil, body)
 end
 LUA

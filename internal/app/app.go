@@ -37,6 +37,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/workday"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/region/geo"
 	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
@@ -68,6 +69,7 @@ type App struct {
 	Licenses     *license.Service     // 电子证照
 	Documents    *sealdoc.Service     // sealed documents: case decisions (决定书), certificates
 	Governance   *governance.Service  // 一网统管 events
+	Places       *geo.Locator         // points on the province's map (events checked against their region)
 	Sensing      *sensing.Service     // 感知: indicators and alerts (sensing.go)
 	Emergency    *emergency.Service   // 突发事件应急指挥 (emergency.go)
 	DataShare    *datashare.Service   // data catalog, sharing and exchange (数据要素)
@@ -139,8 +141,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	a.Licenses = license.NewService(license.Deps{Store: st, Tx: d, Audit: au, Seals: a.Seals, People: id, Cases: a.Cases, Items: cat, Keys: keys,
 		BaseURL: base, Font: cfg.PDFFont, Documents: a.Documents, Now: now})
 	a.Documents.OnRef(license.RefType, a.Licenses.DocumentSubject)
+	a.Places = geo.NewLocator(web.MapSource(cfg.Sensing.CockpitMaps), regions)
 	a.Governance = governance.NewService(governance.Deps{Store: st, Tx: d, Audit: au, Directory: id, Keys: keys,
-		Blobs: blobs, Calendar: cal, Regions: regions, Now: now})
+		Blobs: blobs, Calendar: cal, Regions: regions, Places: a.Places, Now: now})
 	a.Knowledge = knowledge.NewService(knowledge.Deps{Store: st, Tx: d, Audit: au, Now: now})
 	a.Open311 = open311.NewService(open311.Deps{Store: st, Tx: d, Audit: au, Governance: a.Governance, CallerOf: id.CallerByUserID, Now: now})
 	a.DataShare = datashare.NewService(datashare.Deps{Store: st, Tx: d, Audit: au, Identity: id, Calendar: cal,
@@ -243,6 +246,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Governance:    a.Governance,
 		Sensing:       a.Sensing,
 		CockpitMaps:   a.Cfg.Sensing.CockpitMaps,
+		Places:        a.Places,
 		CockpitEvents: a.cockpitEvents,
 		DataShare:     a.DataShare,
 		OpenData:      a.OpenData,

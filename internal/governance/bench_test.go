@@ -21,7 +21,7 @@ func BenchmarkReport(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			lat, lng := 23.0+rand.Float64()*0.3, 113.1+rand.Float64()*0.4
+			lat, lng := 23.12+rand.Float64()*0.07, 113.31+rand.Float64()*0.1 // in 天河区, the regions' county
 			_, _, err := n.App.Governance.Report(context.Background(), by, governance.Input{Source: governance.SourceHotline,
 				Category: cats[rand.IntN(3)], Description: "来电反映：夜间噪声、路灯或交通设施问题", Region: regions[rand.IntN(4)],
 				Lat: &lat, Lng: &lng, ReporterName: "王先生", Phone: fmt.Sprintf("139%08d", rand.IntN(100000000))})

@@ -239,16 +239,36 @@ func (s *Service) check(by *identity.Caller, citizen bool, in Input) (*Event, er
 	if utf8.RuneCountInString(e.Address) > MaxAddress {
 		fe["address"] = "form.too_long"
 	}
-	switch {
-	case in.Lat == nil && in.Lng == nil:
-	case in.Lat == nil || in.Lng == nil:
-		fe["lat"] = "event.geo_pair"
-	case math.IsNaN(*in.Lat) || *in.Lat < -90 || *in.Lat > 90:
+	// Latitude and longitude are checked each on its own (every invalid
+	// field at once), then the point against the region.
+	badLat := in.Lat != nil && (math.IsNaN(*in.Lat) || *in.Lat < -90 || *in.Lat > 90)
+	badLng := in.Lng != nil && (math.IsNaN(*in.Lng) || *in.Lng < -180 || *in.Lng > 180)
+	if badLat {
 		fe["lat"] = "event.lat_range"
-	case math.IsNaN(*in.Lng) || *in.Lng < -180 || *in.Lng > 180:
+	}
+	if badLng {
 		fe["long"] = "event.long_range"
+	}
+	switch {
+	case badLat || badLng || in.Lat == nil && in.Lng == nil:
+	case in.Lat == nil:
+		fe["lat"] = "event.geo_pair"
+	case in.Lng == nil:
+		fe["long"] = "event.geo_pair"
 	default:
 		e.Lat, e.Lng, e.HasGeo = *in.Lat, *in.Lng, true
+		if _, bad := fe["region"]; !bad && s.places != nil {
+			inside, mapped, err := s.places.PointIn(code, e.Lat, e.Lng)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case !mapped:
+				fe["lat"] = "event.point_outside_area"
+			case !inside:
+				fe["lat"] = "event.point_outside_region"
+			}
+		}
 	}
 	switch e.Urgency {
 	case "":

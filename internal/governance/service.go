@@ -111,7 +111,17 @@ type Deps struct {
 	Blobs     blob.Store
 	Calendar  *workday.Calendar
 	Regions   *region.Tree
-	Now       func() time.Time
+	// Places, if set, checks a report's point against its region (the
+	// province's map geometry, region/geo.Locator).
+	Places Places
+	Now    func() time.Time
+}
+
+// Places tells whether a point lies in a region: in is false for a point
+// outside the region's drawn border, mapped false for a point outside the
+// province's map altogether.
+type Places interface {
+	PointIn(c region.Code, lat, lng float64) (in, mapped bool, err error)
 }
 
 // Service runs events.
@@ -124,6 +134,7 @@ type Service struct {
 	blobs   blob.Store
 	cal     *workday.Calendar
 	regions *region.Tree
+	places  Places
 	now     func() time.Time
 	rc      ruleCache
 	hook    changeHook
@@ -132,7 +143,7 @@ type Service struct {
 // NewService returns a Service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, tx: d.Tx, audit: d.Audit, dir: d.Directory, keys: d.Keys, blobs: d.Blobs,
-		cal: d.Calendar, regions: d.Regions, now: d.Now}
+		cal: d.Calendar, regions: d.Regions, places: d.Places, now: d.Now}
 }
 
 // clock is now, in UTC at the microsecond precision both engines keep.

@@ -17,7 +17,7 @@ const (
 type Metric struct {
 	ID      int     `json:"id"`
 	Code    string  `json:"code"`    // in topics and JSON lines: "rainfall"
-	Unit    string  `json:"unit"`    // "mm/h"
+	Unit    string  `json:"unit"`    // "mm/h", as JSON carries it; pages show UnitKey's message
 	Agg     Agg     `json:"agg"`     // how the cockpit combines readings
 	Min     float64 `json:"min"`     // plausible range: readings outside it are rejected
 	Max     float64 `json:"max"`     //
@@ -27,6 +27,10 @@ type Metric struct {
 
 // NameKey is the message key of the metric's name.
 func (m Metric) NameKey() string { return "sensing.metric." + m.Code }
+
+// UnitKey is the message key of the metric's unit as pages show it in the
+// reader's language ("人/m²" is "persons/m²" in English).
+func (m Metric) UnitKey() string { return "sensing.unit." + m.Code }
 
 // Metrics are the indicators digigov knows, in display order. The default
 // thresholds follow the public warning schemes where one exists (暴雨预警 by

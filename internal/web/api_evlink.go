@@ -18,7 +18,7 @@ type EmergencyEventLink struct {
 	EventNumber string    `json:"event_number" doc:"事件编号"`
 	Category    string    `json:"category"`
 	Region      string    `json:"region" doc:"the event's region"`
-	LinkedBy    string    `json:"linked_by" doc:"the officer, or 感知预警联动 for an incident declared from the alert that opened the event"`
+	LinkedBy    string    `json:"linked_by" doc:"the officer, or the code sensor_link (感知预警联动, the alert link) for an incident declared from the alert that opened the event"`
 	LinkedAt    time.Time `json:"linked_at"`
 }
 

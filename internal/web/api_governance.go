@@ -70,6 +70,7 @@ type govEventBody struct {
 	ClosedAt     *time.Time         `json:"closed_at,omitempty"`
 	Allowed      []string           `json:"allowed,omitempty" doc:"the steps the caller may take now"`
 	Steps        []govEventStepBody `json:"steps,omitempty"`
+	DeviceID     string             `json:"device_id,omitempty" doc:"staff only: the Open311 device_id the report came from"`
 }
 
 func (s *Server) eventBodyOf(by *identity.Caller, e *governance.Event, steps []governance.Step) govEventBody {
@@ -316,7 +317,11 @@ func (s *Server) registerEventAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		return &govEventOneOutput{Body: s.eventBodyOf(by, e, steps)}, nil
+		b := s.eventBodyOf(by, e, steps)
+		if b.DeviceID, err = s.eventDevice(ctx, by, e); err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &govEventOneOutput{Body: b}, nil
 	})
 
 	type govEventStepInput struct {

@@ -176,7 +176,7 @@ func (s *Server) registerSensingAPI(api huma.API) {
 		lang := state(ctx).Lang
 		out := &metricsOutput{}
 		for _, m := range sensing.Metrics {
-			out.Body = append(out.Body, sensingMetricBody{Code: m.Code, Name: s.msgs.T(lang, m.NameKey()), Unit: m.Unit,
+			out.Body = append(out.Body, sensingMetricBody{Code: m.Code, Name: s.msgs.T(lang, m.NameKey()), Unit: s.msgs.T(lang, m.UnitKey()),
 				Agg: string(m.Agg), Min: m.Min, Max: m.Max, Thresholds: m.Default})
 		}
 		return out, nil

@@ -143,6 +143,13 @@ func TestIncidentFromAlertLinksItsEvent(t *testing.T) {
 			if e := page.Doc.Find("#timeline-list li.entry-alert_event_linked"); !strings.Contains(e.Text(), "感知预警联动") {
 				t.Errorf("timeline: %q, want the link by 感知预警联动", page.Doc.Find("#timeline-list").Text())
 			}
+			// Stored as a code, the link's actor reads in English on an English page.
+			duty.Post("/prefs", url.Values{"lang": {"en"}})
+			en := duty.Get(airBoard).Doc.Find("#timeline-list li.entry-alert_event_linked").Text()
+			if !strings.Contains(en, "Sensor alert link") || strings.Contains(en, "感知预警联动") || strings.Contains(en, "sensor_link") {
+				t.Errorf("English timeline: %q, want the link by Sensor alert link", en)
+			}
+			duty.Post("/prefs", url.Values{"lang": {"zh-CN"}})
 			d.read("GZ-TH-AQ-01", "aqi", 320) // red: no second event, no second link
 			if got := duty.Get(airBoard).Doc.Find("#linked-event-list li").Length(); got != 1 {
 				t.Errorf("after the rise to red: %d links, want 1", got)
@@ -159,7 +166,7 @@ func TestIncidentFromAlertLinksItsEvent(t *testing.T) {
 				}
 				byActor[e.TargetID] = e.ActorName
 			}
-			if byActor[incID] != "何伟" || byActor[strings.TrimPrefix(airBoard, "/workbench/emergency/")] != "感知预警联动" {
+			if byActor[incID] != "何伟" || byActor[strings.TrimPrefix(airBoard, "/workbench/emergency/")] != governance.SystemSensorLink {
 				t.Errorf("audit actors: %v", byActor)
 			}
 		})

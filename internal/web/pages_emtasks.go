@@ -28,6 +28,25 @@ func (s *Server) emTaskRoutes(mux *http.ServeMux, api huma.API) {
 	s.registerOrgTaskAPI(api)
 }
 
+// orgTasksTool is the workbench's link to the department's emergency
+// tasks: shown to staff who handle a department's work (the list would
+// answer them), with how many of its tasks are open.
+type orgTasksTool struct {
+	Shown bool
+	Open  int
+}
+
+func (s *Server) orgTasksTool(ctx context.Context, by *identity.Caller) orgTasksTool {
+	if s.emergency == nil || len(by.Scopes(identity.PermEventHandle)) == 0 {
+		return orgTasksTool{}
+	}
+	list, err := s.emergency.OrgTasks(ctx, by, false)
+	if errs.Is(err, errs.Forbidden) {
+		return orgTasksTool{} // handles events, for no department
+	}
+	return orgTasksTool{Shown: true, Open: len(list)} // on another error the link still leads to the list, which reports it
+}
+
 type orgTasksPage struct {
 	Tasks   []emergency.OrgTask
 	All     bool

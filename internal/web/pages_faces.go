@@ -53,7 +53,7 @@ func (s *Server) handleWorkbench(w http.ResponseWriter, r *http.Request) error {
 		org = o
 	}
 	return s.rd.render(w, r, "workbench", &page{Title: "workbench.title", Face: identity.FaceWorkbench,
-		Data: map[string]any{"Org": org}})
+		Data: map[string]any{"Org": org, "EmTasks": s.orgTasksTool(r.Context(), c)}})
 }
 
 // handleCockpit is the leader's live overview of the platform's own

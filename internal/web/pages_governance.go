@@ -191,7 +191,14 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	lat, okLat := floatField(f.Get("lat"))
 	lng, okLng := floatField(f.Get("long"))
 	if !okLat || !okLng {
-		return s.renderReport(w, r, errs.As(errs.Fields(map[string]string{"lat": "event.lat_range"})))
+		bad := map[string]string{}
+		if !okLat {
+			bad["lat"] = "event.lat_range"
+		}
+		if !okLng {
+			bad["long"] = "event.long_range"
+		}
+		return s.renderReport(w, r, errs.As(errs.Fields(bad)))
 	}
 	in := governance.Input{Category: f.Get("category"), Description: f.Get("description"), Region: pickedRegion(f, "region"),
 		Address: f.Get("address"), Lat: lat, Lng: lng, Urgency: governance.Urgency(f.Get("urgency")),
@@ -241,6 +248,7 @@ type eventPage struct {
 	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 	CanReveal  bool            // the viewer may reveal the phone for a call-back (pages_evflow.go)
 	Revealed   string          // the phone in full, once, after an audited reveal; the texts are then shown in clear too
+	Device     string          // staff: the Open311 device_id the report came from (evgeo.go)
 }
 
 // Can reports whether the viewer may take action a.
@@ -293,6 +301,9 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 		return err
 	}
 	d.CanReveal = s.governance.CanRevealPhone(by, e)
+	if d.Device, err = s.eventDevice(r.Context(), by, e); err != nil {
+		return err
+	}
 	for _, o := range opts {
 		o(d)
 	}

@@ -188,7 +188,7 @@ func (s *Server) addCockpitSensing(r *http.Request, data map[string]any) error {
 		labels["levels"].(map[string]string)[l] = s.msgs.T(lang, "sensing.level."+l)
 	}
 	for _, m := range sensing.Metrics {
-		labels["metrics"].(map[string]any)[m.Code] = map[string]any{"name": s.msgs.T(lang, m.NameKey()), "unit": m.Unit,
+		labels["metrics"].(map[string]any)[m.Code] = map[string]any{"name": s.msgs.T(lang, m.NameKey()), "unit": s.msgs.T(lang, m.UnitKey()),
 			"levels": m.Default}
 	}
 	lb, err := json.Marshal(labels)

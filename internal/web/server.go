@@ -33,6 +33,7 @@ import (
 	"github.com/digigov/digigov/internal/platform/i18n"
 	"github.com/digigov/digigov/internal/rating"
 	"github.com/digigov/digigov/internal/region"
+	"github.com/digigov/digigov/internal/region/geo"
 	"github.com/digigov/digigov/internal/seal"
 	"github.com/digigov/digigov/internal/sealdoc"
 	"github.com/digigov/digigov/internal/sensing"
@@ -61,6 +62,7 @@ type Deps struct {
 	Governance   *governance.Service                       // 一网统管 events
 	Sensing      *sensing.Service                          // 感知 indicators and alerts; nil: cockpit without them
 	CockpitMaps  string                                    // directory of GeoJSON maps overriding the embedded ones
+	Places       *geo.Locator                              // points located on those maps (nil: built from them)
 	// CockpitEvents is the events engine's read method for the cockpit's
 	// events figures (today's events, closure rate, overdue, satisfaction);
 	// nil until governance provides it: the cockpit then shows an empty slot.
@@ -103,7 +105,7 @@ type Server struct {
 	sensing       *sensing.Service
 	live          *liveHub // the cockpit's live stream (live.go)
 	cockpitMaps   string
-	geo           regionLocator // Open311 reports located by point (open311geo.go)
+	places        *geo.Locator // Open311 reports located by point (open311geo.go)
 	cockpitEvents CockpitEventsFunc
 	datashare     *datashare.Service
 	opendata      *opendata.Service
@@ -146,7 +148,7 @@ func NewServer(d Deps) (*Server, error) {
 		open311keys:  d.Open311,
 		knowledge:    d.Knowledge,
 
-		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, cockpitEvents: d.CockpitEvents,
+		sensing: d.Sensing, cockpitMaps: d.CockpitMaps, places: d.Places, cockpitEvents: d.CockpitEvents,
 	}
 	if d.Sensing != nil {
 		var incidents incidentsFunc
@@ -161,6 +163,9 @@ func NewServer(d Deps) (*Server, error) {
 		if d.Emergency != nil {
 			d.Emergency.OnChange(s.live.Changed) // the active-incident count at once
 		}
+	}
+	if s.places == nil {
+		s.places = geo.NewLocator(MapSource(d.CockpitMaps), d.Regions)
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 10 << 20

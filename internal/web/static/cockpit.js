@@ -55,7 +55,7 @@
       } else {
         var m = labels.metrics[s.metric] || { levels: [0, 0, 0, 1], unit: "" };
         data = areaData(s); top = m.levels[3] || m.levels[2] || 1;
-        show = function (v) { return fmt(v) + " " + s.unit; };
+        show = function (v) { return fmt(v) + " " + m.unit; }; // the unit in the page's language
         colors = ["#0f3a6b", "#3b82f6", "#facc15", "#fb923c", "#ef4444"];
       }
       mapChart.setOption({
@@ -94,7 +94,7 @@
         xAxis: { type: "category", data: pts.map(function (p) {
           var d = new Date(p.t * 1000); return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
         }), axisLabel: { color: "#9fb3c8" } },
-        yAxis: { type: "value", name: s.unit, axisLabel: { color: "#9fb3c8" }, splitLine: { lineStyle: { color: "#17345a" } } },
+        yAxis: { type: "value", name: (labels.metrics[s.metric] || s).unit, axisLabel: { color: "#9fb3c8" }, splitLine: { lineStyle: { color: "#17345a" } } },
         series: [{ type: "line", smooth: true, connectNulls: true, showSymbol: true, symbolSize: 4, areaStyle: { opacity: 0.2 },
           data: pts.map(function (p) { return p.v; }) }]
       });
