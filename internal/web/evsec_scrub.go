@@ -35,10 +35,11 @@ func scrubbedEvent(e governance.Event) governance.Event {
 // eventFor is e as by is shown it: masked, except the description and
 // address by reported.
 func eventFor(by *identity.Caller, e *governance.Event) governance.Event {
-	out := scrubbedEvent(*e)
-	if typedBy(by, e.ReporterID) {
-		out.Description, out.Address = e.Description, e.Address
+	if !typedBy(by, e.ReporterID) {
+		return scrubbedEvent(*e)
 	}
+	out := *e // the reporter (and POST /api/v1/events's answer): only the reply to mask, empty at first
+	out.Reply = identity.ScrubText(out.Reply)
 	return out
 }
 
