@@ -173,13 +173,16 @@ func (s *Service) issue(ctx context.Context, inc *Incident, senderName string, i
 	if inc.Drill {
 		status = StatusExercise
 	}
-	area := inc.Address
+	// The incident's title and address go out as CAP event and areaDesc:
+	// numbers typed into them are masked (the officer's alert texts are
+	// checked instead, AlertInput.check).
+	area := identity.ScrubText(inc.Address)
 	if s.regions != nil {
-		area = strings.TrimSpace(s.regions.FullName(inc.Region) + " " + inc.Address)
+		area = strings.TrimSpace(s.regions.FullName(inc.Region) + " " + area)
 	}
 	a := &Alert{ID: ids.New(), IncidentID: inc.ID, Sender: s.sender, Sent: now, Status: status, MsgType: msgType,
 		References: strings.Join(refs, " "), State: AlertCurrent, Type: inc.Type, Grade: inc.Grade, Region: inc.Region,
-		AreaDesc: area, Event: inc.Title, ResponseType: in.ResponseType, Headline: in.Headline, Description: in.Description,
+		AreaDesc: area, Event: identity.ScrubText(inc.Title), ResponseType: in.ResponseType, Headline: in.Headline, Description: in.Description,
 		Instruction: in.Instruction, HeadlineEn: in.HeadlineEn, DescriptionEn: in.DescriptionEn, InstructionEn: in.InstructionEn,
 		SenderName: senderName, Expires: now.Add(time.Duration(in.Hours) * time.Hour)}
 	if err := s.store.CreatePublicAlert(ctx, a); err != nil {

@@ -12,7 +12,10 @@ import (
 // to a hotline operator who calls them back (回访): anywhere else the number
 // is only ever shown masked. Every reveal is written to the audit log
 // (event.phone_reveal, with the event's number and state; never the
-// number itself) before the number is returned.
+// number itself) before the number is returned. The pages show the
+// event's typed texts (description, reply, comments) in clear on that
+// answer too, which the entry says ("texts"): everywhere else numbers in
+// them are masked.
 //
 // Returns errs.NotFound if the event is outside by's reach,
 // errs.Forbidden without event.callback over its region, errs.Conflict
@@ -40,7 +43,7 @@ func (s *Service) RevealPhone(ctx context.Context, by *identity.Caller, id ids.I
 	}
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		return s.audit.Record(ctx, by, "event.phone_reveal", target(e), map[string]any{"number": e.Number, "state": e.State,
-			"purpose": "callback", "rated": e.Rating != 0})
+			"purpose": "callback", "rated": e.Rating != 0, "texts": true})
 	})
 	if err != nil {
 		return "", err

@@ -123,7 +123,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		if err != nil {
 			return nil, err
 		}
-		stem, args := "supervise", []string{st.Comment}
+		stem, args := "supervise", []string{identity.ScrubText(st.Comment)}
 		if _, auto := st.Detail["note"]; auto {
 			stem, args = "supervise_auto", nil
 		}
@@ -172,7 +172,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		if err != nil {
 			return nil, err
 		}
-		suffix, args := "", []string{st.Comment}
+		suffix, args := "", []string{identity.ScrubText(st.Comment)}
 		if _, auto := st.Detail["note"]; auto {
 			suffix, args = "_auto", nil
 		}

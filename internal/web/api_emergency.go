@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/digigov/digigov/internal/emergency"
+	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
@@ -122,7 +123,10 @@ type EmergencyBoard struct {
 	Alerts      []EmergencyAlert      `json:"alerts" doc:"oldest first"`
 }
 
-func emergencyIncidentOf(x *emergency.Incident) EmergencyIncident {
+func emergencyIncidentOf(in *emergency.Incident) EmergencyIncident {
+	y := *in
+	x := &y
+	scrubIncident(x) // free text masked (evsec_scrub.go)
 	c := x.Command
 	return EmergencyIncident{ID: string(x.ID), Title: x.Title, Type: string(x.Type), Grade: int(x.Grade), Region: string(x.Region),
 		Address: x.Address, Lat: x.Lat, Lon: x.Lon, Summary: x.Summary, Drill: x.Drill, State: string(x.State),
@@ -132,8 +136,8 @@ func emergencyIncidentOf(x *emergency.Incident) EmergencyIncident {
 }
 
 func emergencyTaskOf(t *emergency.Task, now time.Time) EmergencyTask {
-	return EmergencyTask{ID: string(t.ID), OrgID: string(t.OrgID), OrgName: t.OrgName, Title: t.Title, Due: t.Due,
-		Overdue: t.Overdue(now), Progress: t.Progress, Note: t.Note, State: string(t.State), By: t.ByName, CreatedAt: t.CreatedAt,
+	return EmergencyTask{ID: string(t.ID), OrgID: string(t.OrgID), OrgName: t.OrgName, Title: identity.ScrubText(t.Title), Due: t.Due,
+		Overdue: t.Overdue(now), Progress: t.Progress, Note: identity.ScrubText(t.Note), State: string(t.State), By: t.ByName, CreatedAt: t.CreatedAt,
 		DoneAt: timePtr(t.DoneAt), Version: t.Version}
 }
 
@@ -144,7 +148,7 @@ func emergencyResourceOf(r *emergency.Resource) EmergencyResource {
 
 func emergencyDeploymentOf(d *emergency.Deployment) EmergencyDeployment {
 	return EmergencyDeployment{ID: string(d.ID), ResourceID: string(d.ResourceID), Name: d.ResourceName, Kind: string(d.Kind),
-		Lat: d.Lat, Lon: d.Lon, Quantity: d.Quantity, Unit: d.Unit, Note: d.Note, By: d.ByName, At: d.At}
+		Lat: d.Lat, Lon: d.Lon, Quantity: d.Quantity, Unit: d.Unit, Note: identity.ScrubText(d.Note), By: d.ByName, At: d.At}
 }
 
 func emergencyAlertOf(a *emergency.Alert) EmergencyAlert {
@@ -169,7 +173,7 @@ func (s *Server) emergencyBoardOf(b *emergency.Board) EmergencyBoard {
 		out.Deployments = append(out.Deployments, emergencyDeploymentOf(&b.Deployments[i]))
 	}
 	for _, e := range b.Entries {
-		out.Timeline = append(out.Timeline, EmergencyEntry{Kind: e.Kind, Text: e.Text, By: e.ByName, At: e.At})
+		out.Timeline = append(out.Timeline, EmergencyEntry{Kind: e.Kind, Text: identity.ScrubText(e.Text), By: e.ByName, At: e.At})
 	}
 	for i := range b.Alerts {
 		out.Alerts = append(out.Alerts, emergencyAlertOf(&b.Alerts[i]))
@@ -342,7 +346,7 @@ func (s *Server) registerEmergencyAPI(api huma.API) {
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		return &entryOutput{Body: EmergencyEntry{Kind: e.Kind, Text: e.Text, By: e.ByName, At: e.At}}, nil
+		return &entryOutput{Body: EmergencyEntry{Kind: e.Kind, Text: identity.ScrubText(e.Text), By: e.ByName, At: e.At}}, nil
 	})
 
 	type taskOutput struct{ Body EmergencyTask }

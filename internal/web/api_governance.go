@@ -75,12 +75,13 @@ type govEventBody struct {
 
 func (s *Server) eventBodyOf(by *identity.Caller, e *governance.Event, steps []governance.Step) govEventBody {
 	c, _ := governance.CategoryOf(e.Category)
+	shown := eventFor(by, e) // the free text masked, except by's own (evsec_scrub.go)
 	b := govEventBody{ID: string(e.ID), Number: e.Number, Version: e.Version, Source: string(e.Source), ExternalID: e.ExternalID,
-		Category: e.Category, CategoryName: c.Name, Description: e.Description, Region: string(e.Region),
-		RegionName: s.regions.FullName(e.Region), Address: e.Address, Urgency: string(e.Urgency), Reporter: e.ReporterName,
+		Category: e.Category, CategoryName: c.Name, Description: shown.Description, Region: string(e.Region),
+		RegionName: s.regions.FullName(e.Region), Address: shown.Address, Urgency: string(e.Urgency), Reporter: e.ReporterName,
 		Phone: e.Phone.Masked(), Photos: e.Photos, State: string(e.State), Level: int(e.Level), Handling: string(e.HandlingRegion()),
 		Department: e.Department, Light: s.governance.Light(e).String(), MergedInto: string(e.MergedInto), ParentID: string(e.ParentID),
-		Reply: e.Reply, Rating: e.Rating, Supervised: e.Supervised, Escalated: e.Escalated, CreatedAt: e.CreatedAt,
+		Reply: shown.Reply, Rating: e.Rating, Supervised: e.Supervised, Escalated: e.Escalated, CreatedAt: e.CreatedAt,
 		UpdatedAt: e.UpdatedAt, ClosedAt: timePtr(e.ClosedAt), Deadline: timePtr(e.Deadline)}
 	if e.Phone == "" {
 		b.Phone = ""
@@ -98,7 +99,7 @@ func (s *Server) eventBodyOf(by *identity.Caller, e *governance.Event, steps []g
 	for _, a := range s.governance.Allowed(by, e) {
 		b.Allowed = append(b.Allowed, string(a))
 	}
-	for _, st := range steps {
+	for _, st := range stepsFor(by, steps) {
 		b.Steps = append(b.Steps, govEventStepBody{Seq: st.Seq, Action: string(st.Action), From: string(st.From), To: string(st.To),
 			Actor: st.ActorName, Comment: st.Comment, Photos: st.Photos, Detail: st.Detail, At: st.At})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
 	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/store/storetest"
 	"github.com/digigov/digigov/internal/web"
 )
@@ -60,6 +61,36 @@ func TestCockpitLiveEndsWhenSignedOut(t *testing.T) {
 			}
 			if r := n.Client(t).Get("/api/v1/me", "Authorization", "Bearer "+tok); r.StatusCode != 401 {
 				t.Errorf("revoked token still answered: %d", r.StatusCode)
+			}
+
+			// A changed region scope ends the stream ("changed": the page
+			// reloads into its new view); a disabled account ends it too.
+			dutyC := n.Caller(t, "duty")
+			if _, err := n.App.Identity.CreateStaffAs(ctx, audit.System("test"), identity.NewStaff{Username: "duty2", Name: "陈立新",
+				Password: app.DemoPassword, OrgID: dutyC.OrgID, Grants: []identity.Grant{{Role: identity.RoleDutyOfficer, Scope: "4401"}}}); err != nil {
+				t.Fatal(err)
+			}
+			moved, disabled := n.Client(t), n.Client(t)
+			moved.Login("duty", app.DemoPassword)
+			disabled.Login("duty2", app.DemoPassword)
+			movedS, disabledS := moved.Stream(path), disabled.Stream(path)
+			movedS.Next(5 * time.Second)
+			disabledS.Next(5 * time.Second)
+			if _, err := n.App.DB.Exec(ctx, `UPDATE grants SET region_code = ? WHERE user_id = ?`, "440106", dutyC.UserID); err != nil {
+				t.Fatal(err)
+			}
+			d2, err := n.App.Identity.UserByUsername(ctx, "duty2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := n.App.DB.Exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, true, d2.ID); err != nil {
+				t.Fatal(err)
+			}
+			if evs := movedS.Ends(3 * time.Second); len(evs) == 0 || !strings.Contains(evs[len(evs)-1].Data, "changed") {
+				t.Errorf("scope changed: last events %+v", evs)
+			}
+			if evs := disabledS.Ends(3 * time.Second); len(evs) == 0 || !strings.Contains(evs[len(evs)-1].Data, "signed_out") {
+				t.Errorf("account disabled: last events %+v", evs)
 			}
 
 			// The leader still signed in gets the next change.

@@ -36,6 +36,9 @@ func (s *Server) renderEmergencyList(w http.ResponseWriter, r *http.Request, ref
 	if err != nil {
 		return err
 	}
+	for i := range list {
+		scrubIncident(&list[i])
+	}
 	def := region.Code("")
 	if sc := by.Scopes(identity.PermEventCommand); len(sc) > 0 {
 		def = sc[0]
@@ -166,6 +169,7 @@ func (s *Server) renderEmergencyBoard(w http.ResponseWriter, r *http.Request, id
 	if err != nil {
 		return err
 	}
+	scrubBoard(b) // free text masked (evsec_scrub.go)
 	d := &emergencyBoardPage{Board: b, CanCommand: emergency.CanCommand(by, b.Incident), Open: b.Incident.State != emergency.Closed,
 		Sections: emergency.Sections, Grades: emergency.Grades, ResponseTypes: emergency.ResponseTypes,
 		Overdue: map[ids.ID]bool{}, Failed: form, MapPoints: mapPoints(b)}

@@ -45,7 +45,7 @@ func (s *Server) eventRows(list []governance.Event) []eventRow {
 	out := make([]eventRow, len(list))
 	for i := range list {
 		c, _ := governance.CategoryOf(list[i].Category)
-		out[i] = eventRow{Event: list[i], Light: s.governance.Light(&list[i]).String(), Cat: c}
+		out[i] = eventRow{Event: scrubbedEvent(list[i]), Light: s.governance.Light(&list[i]).String(), Cat: c}
 	}
 	return out
 }
@@ -247,7 +247,7 @@ type eventPage struct {
 	Reasons    []string        // reject: the reason codes
 	Incidents  *eventIncidents // linked incidents (pages_eventlinks.go); nil: none to show
 	CanReveal  bool            // the viewer may reveal the phone for a call-back (pages_evflow.go)
-	Revealed   string          // the phone in full, once, after an audited reveal
+	Revealed   string          // the phone in full, once, after an audited reveal; the texts are then shown in clear too
 	Device     string          // staff: the Open311 device_id the report came from (evgeo.go)
 }
 
@@ -271,9 +271,10 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 	if err != nil {
 		return err
 	}
-	d := &eventPage{Row: s.eventRows([]governance.Event{*e})[0], Steps: steps, Allowed: s.governance.Allowed(by, e),
+	d := &eventPage{Row: s.eventRows([]governance.Event{*e})[0], Steps: stepsFor(by, steps), Allowed: s.governance.Allowed(by, e),
 		Groups: eventGroups(), Staff: by.Kind == identity.KindStaff, New: r.URL.Query().Get("new") == "1",
 		Parts: []int{1, 2, 3}, Ratings: []int{5, 4, 3, 2, 1}, Reasons: governance.RejectReasons}
+	d.Row.Event = eventFor(by, e) // the free text masked, except by's own (evsec_scrub.go)
 	d.Row.Phone = e.Phone
 	for _, st := range steps {
 		if list, ok := st.Detail["duplicates"].([]any); ok {
@@ -305,6 +306,9 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, id ids.ID, 
 	}
 	for _, o := range opts {
 		o(d)
+	}
+	if d.Revealed != "" { // the audited reveal shows the typed texts in clear too (evsec_scrub.go)
+		d.Row.Description, d.Row.Address, d.Row.Reply, d.Steps = e.Description, e.Address, e.Reply, steps
 	}
 	face := identity.FaceWorkbench
 	if !d.Staff {

@@ -95,3 +95,6 @@ func (s *Stream) Ends(wait time.Duration) []SSEvent {
 		}
 	}
 }
+
+// Cookies are the cookies the client would send to u (its session).
+func (c *Client) Cookies(u *http.Request) []*http.Cookie { return c.http.Jar.Cookies(u.URL) }
