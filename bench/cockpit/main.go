@@ -72,6 +72,18 @@ func main() {
 	stations := makeStations(ctx, a, *nst)
 	ingest(ctx, a, stations, *nr)
 	fmt.Printf("ingested %d readings from %d stations in %s\n", *nr, *nst, time.Since(t0).Round(time.Millisecond))
+	// What the node's job does each minute: fold closed hours' minute
+	// roll-ups into hour rows, prune minutes past their retention.
+	t0 = time.Now()
+	hours, err := a.Sensing.FoldRollups(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pruned, err := a.Sensing.PruneRollups(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("folded %d hours of minute roll-ups, pruned %d minute rows, in %s\n", hours, pruned, time.Since(t0).Round(time.Millisecond))
 	t0 = time.Now()
 	if err := benchevents.Generate(ctx, a, *ne, "SJC"); err != nil {
 		log.Fatal(err)

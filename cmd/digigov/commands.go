@@ -21,13 +21,14 @@ import (
 )
 
 var commands = map[string]command{
-	"serve":          {flags: noFlags, run: serve},
-	"migrate":        {flags: noFlags, run: migrate},
-	"regions import": {flags: regionsImportFlags, run: regionsImport},
-	"user add":       {flags: userAddFlags, run: userAdd},
-	"user token":     {flags: userTokenFlags, run: userToken},
-	"audit verify":   {flags: noFlags, run: auditVerify},
-	"backup":         {flags: backupFlags, run: backup},
+	"serve":             {flags: noFlags, run: serve},
+	"migrate":           {flags: noFlags, run: migrate},
+	"regions import":    {flags: regionsImportFlags, run: regionsImport},
+	"user add":          {flags: userAddFlags, run: userAdd},
+	"user token":        {flags: userTokenFlags, run: userToken},
+	"user revoke-token": {flags: userTokenFlags, run: userRevokeToken},
+	"audit verify":      {flags: noFlags, run: auditVerify},
+	"backup":            {flags: backupFlags, run: backup},
 }
 
 func noFlags(*flag.FlagSet) any { return nil }
@@ -231,6 +232,28 @@ func userToken(ctx context.Context, e env, o any) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, tok)
+	return nil
+}
+
+// userRevokeToken ends at once the API tokens of an account with a name.
+func userRevokeToken(ctx context.Context, e env, o any) error {
+	opts := o.(userTokenOpts)
+	a, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Identity.UserByUsername(ctx, *opts.username)
+	if errs.Is(err, errs.NotFound) {
+		return fmt.Errorf("user revoke-token: no account %q", *opts.username)
+	} else if err != nil {
+		return fmt.Errorf("user revoke-token: %w", err)
+	}
+	n, err := a.Identity.RevokeAPITokens(ctx, audit.System("command line"), u.ID, *opts.name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "revoked %d token(s) named %q of %s\n", n, *opts.name, u.Username)
 	return nil
 }
 

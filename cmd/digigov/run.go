@@ -25,6 +25,8 @@ Usage:
   digigov user add --username U --name N --org USCC --role ROLE --scope CODE
                                                                   add a staff account (password on stdin)
   digigov user token --username U [--name N]                      issue an API token
+digigov user revoke-token --username U [--name N]               end that account's tokens of that name
+  digigov user revoke-token --username U [--name N]               end that account's tokens of that name
   digigov audit verify                                            check the audit log's hash chain
   digigov backup --to FILE                                        copy the SQLite database while it runs
   digigov version                                                 print the version

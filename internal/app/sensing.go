@@ -67,15 +67,27 @@ func (a *App) mqttAllow(ctx context.Context, token string) ([]string, bool) {
 	return bridge.StationSubjects(codes), true
 }
 
-// pruneSensing deletes old minute roll-ups every hour until ctx ends.
+// pruneSensing folds closed hours' minute roll-ups into hour roll-ups
+// every minute (sensing.Service.FoldRollups; every instance may run it,
+// the fold serialises on a row) and deletes old minute roll-ups every
+// hour, until ctx ends.
 func (a *App) pruneSensing(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	var pruned time.Time
 	for {
-		if n, err := a.Sensing.PruneRollups(ctx); err != nil {
-			a.Log.Warn("prune roll-ups", "err", err)
+		if n, err := a.Sensing.FoldRollups(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("fold roll-ups", "err", err)
 		} else if n > 0 {
-			a.Log.Info("pruned minute roll-ups", "rows", n)
+			a.Log.Info("folded minute roll-ups into hours", "hours", n)
+		}
+		if time.Since(pruned) >= time.Hour {
+			pruned = time.Now()
+			if n, err := a.Sensing.PruneRollups(ctx); err != nil {
+				a.Log.Warn("prune roll-ups", "err", err)
+			} else if n > 0 {
+				a.Log.Info("pruned minute roll-ups", "rows", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -85,8 +97,8 @@ func (a *App) pruneSensing(ctx context.Context) {
 	}
 }
 
-// startSensing starts the readings bus (if configured) and the roll-up
-// pruning; the returned function stops both.
+// startSensing starts the readings bus (if configured) and the roll-ups'
+// fold and pruning; the returned function stops both.
 func (a *App) startSensing(ctx context.Context) (stop func(), err error) {
 	b, err := a.StartSensingBus(ctx)
 	if err != nil {

@@ -52,10 +52,39 @@ func (in *AlertInput) check() error {
 	if in.Hours < 1 || in.Hours > 720 {
 		bad["hours"] = "emergency.deadline_hours"
 	}
+	checkPersonalNumbers(bad, map[string]string{"headline": in.Headline, "description": in.Description,
+		"instruction": in.Instruction, "headline_en": in.HeadlineEn, "description_en": in.DescriptionEn,
+		"instruction_en": in.InstructionEn})
 	if len(bad) > 0 {
 		return errs.Fields(bad)
 	}
 	return nil
+}
+
+// checkPersonalNumbers refuses ID numbers and mobile numbers in the texts
+// of a public alert (field name → text), naming each field that has one.
+//
+// A public alert is published as is to the page, the Atom feed and CAP,
+// which other systems copy and rebroadcast: what it says cannot be taken
+// back. Masking the number (as staff pages and Open311 do) would publish a
+// text the officer did not write and a number nobody can call, so the
+// officer is asked to take it out instead (and to give the agency's line,
+// which stays allowed: landlines and service numbers such as 12345). The
+// numbers are found by identity.NumbersIn, the scrubber everything else
+// masks with.
+func checkPersonalNumbers(bad map[string]string, texts map[string]string) {
+	for field, text := range texts {
+		if _, taken := bad[field]; taken {
+			continue
+		}
+		kinds := identity.NumbersIn(text)
+		switch {
+		case slices.Contains(kinds, identity.NumberIDNumber):
+			bad[field] = "evsec.alert_id_number"
+		case slices.Contains(kinds, identity.NumberMobile):
+			bad[field] = "evsec.alert_mobile"
+		}
+	}
 }
 
 // IssueAlert issues a public alert about an incident, if it is still at
@@ -77,7 +106,7 @@ func (s *Service) IssueAlert(ctx context.Context, by *identity.Caller, incidentI
 		if err != nil {
 			return err
 		}
-		if a, err = s.issue(ctx, inc, by.Name, in); err != nil {
+		if a, err = s.issue(ctx, inc, s.senderName(ctx, by, inc), in); err != nil {
 			return err
 		}
 		return s.save(ctx, by, inc, "emergency.alert_issued", "alert", a.MsgType+": "+a.Headline,
@@ -89,9 +118,31 @@ func (s *Service) IssueAlert(ctx context.Context, by *identity.Caller, incidentI
 	return a, nil
 }
 
+// senderName is the issuing body a public alert names (CAP senderName, the
+// page's byline): the officer's organisation, or, for a caller without
+// one, the emergency command of the incident's region. The officer's own
+// name is kept in the audit log and the incident's timeline, not
+// published.
+func (s *Service) senderName(ctx context.Context, by *identity.Caller, inc *Incident) string {
+	if by != nil && by.OrgID != "" && s.dir != nil {
+		if org, err := s.dir.Organization(ctx, by.OrgID); err == nil && org.Name != "" {
+			return org.Name
+		}
+	}
+	place := string(inc.Region)
+	if s.regions != nil {
+		place = s.regions.FullName(inc.Region)
+	}
+	msgs, err := i18n.Load()
+	if err != nil {
+		return place
+	}
+	return msgs.T(i18n.ZhCN, "evsec.alert_sender_region", place)
+}
+
 // issue stores a message about inc, replacing the current one; it does not
-// save inc.
-func (s *Service) issue(ctx context.Context, inc *Incident, byName string, in AlertInput) (*Alert, error) {
+// save inc. senderName is the issuing body (senderName above).
+func (s *Service) issue(ctx context.Context, inc *Incident, senderName string, in AlertInput) (*Alert, error) {
 	earlier, err := s.store.IncidentAlerts(ctx, inc.ID)
 	if err != nil {
 		return nil, err
@@ -130,7 +181,7 @@ func (s *Service) issue(ctx context.Context, inc *Incident, byName string, in Al
 		References: strings.Join(refs, " "), State: AlertCurrent, Type: inc.Type, Grade: inc.Grade, Region: inc.Region,
 		AreaDesc: area, Event: inc.Title, ResponseType: in.ResponseType, Headline: in.Headline, Description: in.Description,
 		Instruction: in.Instruction, HeadlineEn: in.HeadlineEn, DescriptionEn: in.DescriptionEn, InstructionEn: in.InstructionEn,
-		SenderName: byName, Expires: now.Add(time.Duration(in.Hours) * time.Hour)}
+		SenderName: senderName, Expires: now.Add(time.Duration(in.Hours) * time.Hour)}
 	if err := s.store.CreatePublicAlert(ctx, a); err != nil {
 		return nil, err
 	}
@@ -165,7 +216,7 @@ func (s *Service) cancelOnClose(ctx context.Context, by *identity.Caller, inc *I
 			break
 		}
 	}
-	_, err = s.issue(ctx, inc, by.Name, in)
+	_, err = s.issue(ctx, inc, s.senderName(ctx, by, inc), in)
 	return err
 }
 

@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"io"
@@ -31,18 +32,25 @@ const UploadTTL = 24 * time.Hour
 // Act.Photos by the same account. A photo that was not stored before is
 // listed as pending until it is attached.
 //
-// Returns errs.Unauthenticated for anonymous callers and errs.Invalid
-// ("event.photo_type", on field "photos") for anything but a JPEG or PNG
-// of at most MaxPhotoBytes.
+// What is stored is not the upload but a fresh encoding of its pixels
+// (cleanPhoto, photo_check.go): no EXIF (GPS, device), turned upright.
+//
+// Returns errs.Unauthenticated for anonymous callers and errs.Invalid (on
+// field "photos") with "event.photo_type" for anything but a JPEG or PNG
+// of at most MaxPhotoBytes, "evsec.photo_pixels" for one of more than
+// MaxPhotoPixels.
 func (s *Service) UploadPhoto(ctx context.Context, by *identity.Caller, r io.Reader) (PhotoRef, error) {
 	if by.Anonymous() {
 		return PhotoRef{}, errs.E(errs.Unauthenticated, "auth.required")
 	}
-	info, err := s.blobs.Put(ctx, r, MaxPhotoBytes, PhotoTypes)
+	clean, err := cleanPhoto(ctx, r)
+	if err != nil {
+		return PhotoRef{}, err
+	}
+	info, err := s.blobs.Put(ctx, bytes.NewReader(clean), maxStoredPhoto, PhotoTypes)
 	if err != nil {
 		if e := errs.As(err); e != nil && (e.Code == errs.TooLarge || e.Code == errs.Invalid) {
-			return PhotoRef{}, &errs.Error{Code: errs.Invalid, Msg: "event.photo_type", Args: []any{MaxPhotoBytes >> 20},
-				Fields: map[string]string{"photos": "event.photo_type"}}
+			return PhotoRef{}, errPhotoType()
 		}
 		return PhotoRef{}, err
 	}

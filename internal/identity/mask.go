@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -160,21 +161,46 @@ func (p *Phone) UnmarshalText(b []byte) error {
 // treated as an ID number whether or not its check digit is right. It never
 // panics, on any input.
 func ScrubText(s string) string {
+	out, _ := scrub(s)
+	return out
+}
+
+// NumberKind is a kind of number ScrubText masks.
+type NumberKind string
+
+const (
+	NumberIDNumber NumberKind = "id_number" // a resident ID number (GB 11643)
+	NumberMobile   NumberKind = "mobile"    // a mainland mobile number: a person's
+	NumberLandline NumberKind = "landline"  // a fixed line, often an office's
+)
+
+// NumbersIn returns the kinds of the numbers ScrubText would mask in s,
+// each once, in the order they first occur: what a check that refuses
+// personal numbers in text meant for the public (a public alert) uses, so
+// that it finds exactly what the scrubber masks elsewhere.
+func NumbersIn(s string) []NumberKind {
+	_, kinds := scrub(s)
+	return kinds
+}
+
+// scrub masks s and reports the kinds it masked.
+func scrub(s string) (string, []NumberKind) {
 	if !strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
-		return s
+		return s, nil
 	}
 	s = scrubNormalize.Replace(s)
 	b := []byte(s)
+	var kinds []NumberKind
 	for i := 0; i < len(s); {
 		if !isDigit(s[i]) {
 			i++
 			continue
 		}
 		groups, next := digitGroups(s, i)
-		maskGroups(b, s, groups)
+		kinds = maskGroups(b, s, groups, kinds)
 		i = next
 	}
-	return string(b)
+	return string(b), kinds
 }
 
 // scrubNormalize turns full-width digits and number punctuation into ASCII.
@@ -238,10 +264,12 @@ const (
 )
 
 // maskGroups finds, left to right, the longest sequences of consecutive
-// groups that spell a number to mask, and stars their hidden digits in b.
-func maskGroups(b []byte, s string, groups []digitGroup) {
+// groups that spell a number to mask, and stars their hidden digits in b;
+// it adds the kinds it masked to kinds (each once) and returns them.
+func maskGroups(b []byte, s string, groups []digitGroup, kinds []NumberKind) []NumberKind {
 	for g := 0; g < len(groups); {
 		best, head, tail := -1, 0, 0
+		var kind NumberKind
 		var d []byte
 		for h := g; h < len(groups) && h < g+scrubMaxGroups; h++ {
 			d = append(d, s[groups[h].start:groups[h].end]...)
@@ -251,8 +279,8 @@ func maskGroups(b []byte, s string, groups []digitGroup) {
 			if len(d) > scrubMaxDigits {
 				break
 			}
-			if hd, tl, ok := classifyNumber(d, groups[g:h+1], s); ok {
-				best, head, tail = h, hd, tl
+			if hd, tl, k, ok := classifyNumber(d, groups[g:h+1], s); ok {
+				best, head, tail, kind = h, hd, tl, k
 			}
 			if groups[h].x {
 				break
@@ -261,6 +289,9 @@ func maskGroups(b []byte, s string, groups []digitGroup) {
 		if best < 0 {
 			g++
 			continue
+		}
+		if !slices.Contains(kinds, kind) {
+			kinds = append(kinds, kind)
 		}
 		n := 0
 		for _, gr := range groups[g : best+1] {
@@ -280,6 +311,7 @@ func maskGroups(b []byte, s string, groups []digitGroup) {
 		}
 		g = best + 1
 	}
+	return kinds
 }
 
 // scrubContext are the words that make a bare 7- or 8-digit number a phone.
@@ -288,19 +320,19 @@ var scrubContext = []string{"电话", "手机", "座机", "联系", "号码", "�
 // classifyNumber tells whether d (the digits of groups gs, with a trailing
 // X if the last has one) is a number to mask, and how many of its leading
 // and trailing characters stay visible.
-func classifyNumber(d []byte, gs []digitGroup, s string) (head, tail int, ok bool) {
+func classifyNumber(d []byte, gs []digitGroup, s string) (head, tail int, kind NumberKind, ok bool) {
 	n := len(d)
 	x := d[n-1] == 'X'
 	if n == 18 {
-		return 6, 4, true // an ID number, X or not
+		return 6, 4, NumberIDNumber, true // an ID number, X or not
 	}
 	if x {
-		return 0, 0, false
+		return 0, 0, "", false
 	}
 	// A mobile number, after an optional 86 or 0086.
 	for _, p := range []string{"", "86", "0086"} {
 		if n == len(p)+mobileLen && string(d[:len(p)]) == p && d[len(p)] == '1' && d[len(p)+1] >= '3' {
-			return len(p) + 3, 4, true
+			return len(p) + 3, 4, NumberMobile, true
 		}
 	}
 	// A landline with its area code: 0 then 2 or 3 more digits, then 7 or 8.
@@ -313,7 +345,7 @@ func classifyNumber(d []byte, gs []digitGroup, s string) (head, tail int, ok boo
 			area = gs[0].end - gs[0].start
 		}
 		if sub := n - area; (area == 3 || area == 4) && (sub == 7 || sub == 8) {
-			return area, subscriberTail(sub), true
+			return area, subscriberTail(sub), NumberLandline, true
 		}
 	}
 	// A bare local number after a word that says it is one.
@@ -322,11 +354,11 @@ func classifyNumber(d []byte, gs []digitGroup, s string) (head, tail int, ok boo
 		before := strings.ToLower(s[from:gs[0].start])
 		for _, w := range scrubContext {
 			if strings.Contains(before, w) {
-				return 0, subscriberTail(n), true
+				return 0, subscriberTail(n), NumberLandline, true
 			}
 		}
 	}
-	return 0, 0, false
+	return 0, 0, "", false
 }
 
 // subscriberTail is how many digits of a local number stay visible.

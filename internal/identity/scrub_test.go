@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -60,4 +61,22 @@ func FuzzScrubText(f *testing.F) {
 			t.Fatalf("mobile number left in %q", got)
 		}
 	})
+}
+
+// NumbersIn names what ScrubText masks, each kind once, in order.
+func TestNumbersIn(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []NumberKind
+	}{
+		{"李四 13912345678 或报身份证 440106199001011234", []NumberKind{NumberMobile, NumberIDNumber}},
+		{"咨询 020-12345678 或 12345 热线", []NumberKind{NumberLandline}},
+		{"手机１３９１２３４５６７８、13812345678", []NumberKind{NumberMobile}},
+		{"2026-11-27 14:30 起暂停通行，拨打 12345", nil},
+		{"", nil},
+	} {
+		if got := NumbersIn(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("NumbersIn(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
 }

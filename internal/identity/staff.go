@@ -371,5 +371,31 @@ func (s *Service) IssueAPIToken(ctx context.Context, actor audit.Actor, userID i
 	return "dg_" + token, nil
 }
 
+// RevokeAPITokens ends at once the API tokens of user named name, on
+// behalf of actor (trusted callers: the command line), and returns how
+// many it ended. This instance forgets them at once; other instances
+// within TokenCacheTTL. Open live streams under them end too (they
+// re-check their credential).
+func (s *Service) RevokeAPITokens(ctx context.Context, actor audit.Actor, userID ids.ID, name string) (int, error) {
+	name = strings.TrimSpace(name)
+	var n int
+	err := s.tx.Transact(ctx, func(ctx context.Context) error {
+		var err error
+		if _, err = s.store.User(ctx, userID); err != nil {
+			return err
+		}
+		if n, err = s.store.ExpireAPITokens(ctx, userID, name, s.now().UTC()); err != nil || n == 0 {
+			return err
+		}
+		return s.audit.Record(ctx, actor, "api_token.revoked", audit.Target{Type: "user", ID: string(userID)},
+			map[string]any{"name": name, "count": n})
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.tokens.drop(func(c *Caller) bool { return c.UserID == userID })
+	return n, nil
+}
+
 // Regions returns the region tree the service resolves codes with.
 func (s *Service) Regions() *region.Tree { return s.regions }

@@ -52,4 +52,7 @@ type Store interface {
 	CreateAPIToken(ctx context.Context, t *APIToken) error
 	// APITokenByHash returns an unexpired token (errs.NotFound otherwise).
 	APITokenByHash(ctx context.Context, hash string, now time.Time) (*APIToken, error)
+	// ExpireAPITokens ends, as of now, the unexpired tokens of a user with
+	// that name, returning how many it ended.
+	ExpireAPITokens(ctx context.Context, userID ids.ID, name string, now time.Time) (int, error)
 }

@@ -54,3 +54,14 @@ func (c *ttlCache[V]) put(key string, v V, now time.Time) {
 	}
 	c.entries[key] = ttlEntry[V]{v: v, expires: now.Add(c.ttl)}
 }
+
+// drop forgets the values for which gone is true.
+func (c *ttlCache[V]) drop(gone func(V) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if gone(e.v) {
+			delete(c.entries, k)
+		}
+	}
+}

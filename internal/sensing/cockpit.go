@@ -106,10 +106,8 @@ func (s *Service) Summary(ctx context.Context, by *identity.Caller, c region.Cod
 	if sum.Indicators, err = s.indicators(ctx, r, from, now); err != nil {
 		return nil, err
 	}
-	if grainOf(c) == Minute {
-		if sum.Trend, err = s.trend(ctx, m, c, Minute, from, now); err != nil {
-			return nil, err
-		}
+	if sum.Trend, err = s.trend(ctx, m, c, Minute, from, now); err != nil {
+		return nil, err
 	}
 	dayFrom := now - now%int64(Hour) - 23*int64(Hour)
 	if sum.TrendDay, err = s.trend(ctx, m, c, Hour, dayFrom, now); err != nil {
@@ -145,19 +143,14 @@ func widest(scopes []region.Code) region.Code {
 	return w
 }
 
-// current folds the roll-ups of metric m since from into one per region:
-// minute roll-ups, or for towns (which have hourly ones only) those of the
-// hours that overlap the window.
+// current folds the minute roll-ups of metric m since from into one per
+// region.
 func (s *Service) current(ctx context.Context, m Metric, codes []region.Code, from, now int64) (map[region.Code]Rollup, error) {
 	out := map[region.Code]Rollup{}
 	if len(codes) == 0 {
 		return out, nil
 	}
-	g := grainOf(codes[0]) // codes are of one level
-	if g == Hour {
-		from -= from % int64(Hour)
-	}
-	rs, err := s.store.Rollups(ctx, g, m.ID, codes, from, now+1)
+	rs, err := s.store.Rollups(ctx, Minute, m.ID, codes, from, now+1)
 	if err != nil {
 		return nil, err
 	}
@@ -180,11 +173,7 @@ var metricIDs = func() []int {
 
 // indicators is every metric's current value in r, read in one query.
 func (s *Service) indicators(ctx context.Context, r region.Region, from, now int64) ([]Indicator, error) {
-	g := grainOf(r.Code)
-	if g == Hour {
-		from -= from % int64(Hour)
-	}
-	rs, err := s.store.RegionRollups(ctx, g, metricIDs, r.Code, from, now+1)
+	rs, err := s.store.RegionRollups(ctx, Minute, metricIDs, r.Code, from, now+1)
 	if err != nil {
 		return nil, err
 	}

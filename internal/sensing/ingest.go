@@ -166,11 +166,19 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 	if err != nil {
 		return nil, nil, err
 	}
-	// The roll-ups are folded before the transaction, outside SQLite's
-	// single writer; duplicates (rare: a batch sent again) fold them anew.
-	all := rollups(rs, sts)
+	// The minute roll-ups are folded before the transaction, outside
+	// SQLite's single writer; duplicates (rare: a batch sent again) fold
+	// them anew.
+	all := rollups(rs, sts, Minute)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		dups, alerts = nil, nil
+		// First, before any row is written (PostgreSQL: the fold's row is
+		// held shared from here, and a fold waiting for it holds nothing
+		// this transaction could wait for).
+		folded, err := s.store.RollupsFolded(ctx)
+		if err != nil {
+			return err
+		}
 		d, err := s.store.InsertReadings(ctx, rs)
 		if err != nil {
 			return err
@@ -188,9 +196,18 @@ func (s *Service) store1(ctx context.Context, actor audit.Actor, rs []Reading, s
 					keep, keepSt = append(keep, rs[i]), append(keepSt, sts[i])
 				}
 			}
+			ups = rollups(keep, keepSt, Minute)
 		}
-		if len(d) > 0 {
-			ups = rollups(keep, keepSt)
+		// Readings for hours folded already add into the hour rows too.
+		var late []Reading
+		var lateSt []*Station
+		for i, r := range keep {
+			if r.At < folded {
+				late, lateSt = append(late, r), append(lateSt, keepSt[i])
+			}
+		}
+		if len(late) > 0 {
+			ups = append(slices.Clip(ups), rollups(late, lateSt, Hour)...)
 		}
 		if err := s.store.AddRollups(ctx, ups); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/digigov/digigov/internal/region"
 )
@@ -58,56 +59,85 @@ func (r *Rollup) merge(o Rollup) {
 	r.Lo, r.Hi = min(r.Lo, o.Lo), max(r.Hi, o.Hi)
 }
 
+// StoredLevel is the finest level whose roll-ups are stored: the province,
+// its cities and counties get a row per metric and minute, upserted with
+// the readings, and a row per metric and hour, folded from the minutes.
+// Towns (and any finer level asked for) are summed from their stations'
+// readings when read, by minute or by hour, with the same figures: the
+// readings are keyed by station, metric and time, so a town's hour is a
+// range scan per station, whereas a province's 1,750 towns would need a
+// minute row for nearly every reading (in bench/sensing, where most towns
+// have one station: 1.6 roll-up rows per reading instead of 0.6, and
+// ingestion at 0.40 of the raw insert rate instead of 0.59;
+// docs/benchmarks.md "Minute roll-ups at every level").
+const StoredLevel = region.County
+
 type rollupKey struct {
-	grain  Grain
 	metric int
 	region region.Code
 	bucket int64
 }
 
-// MinuteLevel is the lowest level with minute roll-ups; counties and towns
-// have hourly ones only. A province has some 120 counties and 1,750 towns:
-// a row per county (town), metric and minute would be 1.6 (22) million rows
-// a day, and writing them would cost more than the readings themselves.
-// Minute roll-ups serve the live trends of the province and its cities.
-const MinuteLevel = region.City
+// FoldDelay is how long after an hour ends its minutes are folded into
+// hour roll-ups: readings sent a little late still take the cheap path
+// (minute rows only).
+const FoldDelay = 5 * 60
 
-// grainOf is the finest grain kept for a region.
-func grainOf(c region.Code) Grain {
-	if region.LevelOf(c) > MinuteLevel {
-		return Hour
-	}
-	return Minute
-}
-
-// rollups folds readings (with their stations) into roll-ups for every
-// region of each station's chain, by the hour and, down to MinuteLevel, by
-// the minute, in key order.
-func rollups(rs []Reading, stations []*Station) []Rollup {
-	acc := make(map[rollupKey]*Rollup, len(rs))
+// rollups folds readings (with their stations) into roll-ups of grain g
+// for every region of each station's chain (rollupRegions) down to
+// StoredLevel, in the key order of their table: minutes by bucket,
+// metric and region (sensing_minutes is keyed time first), hours by
+// metric, region and bucket.
+//
+// Every stored level has minute roll-ups, upserted with the readings. Hour
+// roll-ups are not: the store folds an hour's minutes into them once the
+// hour has closed (Store.FoldRollups, run by every instance each minute),
+// and readers add up the minutes of hours not folded yet, so hours are
+// exact at every moment. Only a reading for an hour folded already (late,
+// or sent again after a restart) adds into the hour rows directly (ingest
+// asks the store which hours are folded in the readings' transaction).
+// Minute roll-ups are kept MinuteRetention; hours stay.
+func rollups(rs []Reading, stations []*Station, g Grain) []Rollup {
+	idx := make(map[rollupKey]int32, len(rs))
+	out := make([]Rollup, 0, len(rs))
 	for i, r := range rs {
-		for _, g := range [...]Grain{Minute, Hour} {
-			b := r.At - r.At%int64(g)
-			for _, c := range stations[i].Rollup {
-				if g == Minute && grainOf(c) == Hour {
-					continue
-				}
-				k := rollupKey{g, r.MetricID, c, b}
-				if x := acc[k]; x != nil {
-					x.merge(Rollup{N: 1, Sum: r.Value, Lo: r.Value, Hi: r.Value})
-				} else {
-					acc[k] = &Rollup{Grain: g, MetricID: r.MetricID, Region: c, Bucket: b, N: 1, Sum: r.Value, Lo: r.Value, Hi: r.Value}
-				}
+		b := r.At - r.At%int64(g)
+		for _, c := range stations[i].Rollup {
+			if region.LevelOf(c) > StoredLevel {
+				break // towns are summed from readings when read
+			}
+			k := rollupKey{r.MetricID, c, b}
+			if j, ok := idx[k]; ok {
+				x := &out[j]
+				x.N++
+				x.Sum += r.Value
+				x.Lo, x.Hi = min(x.Lo, r.Value), max(x.Hi, r.Value)
+			} else {
+				idx[k] = int32(len(out))
+				out = append(out, Rollup{Grain: g, MetricID: r.MetricID, Region: c, Bucket: b, N: 1, Sum: r.Value, Lo: r.Value, Hi: r.Value})
 			}
 		}
 	}
-	out := make([]Rollup, 0, len(acc))
-	for _, x := range acc {
-		out = append(out, *x)
+	if g == Minute {
+		slices.SortFunc(out, func(a, b Rollup) int {
+			if a.Bucket != b.Bucket {
+				return cmp.Compare(a.Bucket, b.Bucket)
+			}
+			if a.MetricID != b.MetricID {
+				return cmp.Compare(a.MetricID, b.MetricID)
+			}
+			return strings.Compare(string(a.Region), string(b.Region))
+		})
+	} else {
+		slices.SortFunc(out, func(a, b Rollup) int {
+			if a.MetricID != b.MetricID {
+				return cmp.Compare(a.MetricID, b.MetricID)
+			}
+			if a.Region != b.Region {
+				return strings.Compare(string(a.Region), string(b.Region))
+			}
+			return cmp.Compare(a.Bucket, b.Bucket)
+		})
 	}
-	slices.SortFunc(out, func(a, b Rollup) int {
-		return cmp.Or(cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.MetricID, b.MetricID),
-			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Bucket, b.Bucket))
-	})
 	return out
 }

@@ -42,13 +42,24 @@ type Store interface {
 	// the stored one of the same grain, metric, region and bucket.
 	AddRollups(ctx context.Context, rs []Rollup) error
 	// Rollups returns the roll-ups of grain and metric for the regions in
-	// [from, to) buckets, by region and bucket.
+	// [from, to) buckets, by region and bucket: stored ones down to
+	// StoredLevel (hours not folded yet added up from their minutes),
+	// summed from the readings below it.
 	Rollups(ctx context.Context, grain Grain, metricID int, regions []region.Code, from, to int64) ([]Rollup, error)
 	// RegionRollups returns the roll-ups of grain of every metric in
 	// metricIDs for one region in [from, to) buckets.
 	RegionRollups(ctx context.Context, grain Grain, metricIDs []int, c region.Code, from, to int64) ([]Rollup, error)
-	// PruneRollups deletes roll-ups of grain with buckets before before.
+	// PruneRollups deletes roll-ups of grain with buckets before before
+	// (minutes of hours not folded yet stay).
 	PruneRollups(ctx context.Context, grain Grain, before int64) (int64, error)
+	// RollupsFolded returns the start of the first hour whose minutes are
+	// not folded into hour roll-ups yet; inside a transaction it keeps a
+	// fold from passing that hour until commit.
+	RollupsFolded(ctx context.Context) (int64, error)
+	// FoldRollups folds the minute roll-ups of every hour that ended at or
+	// before before and is not folded yet into hour roll-ups, and returns
+	// how many hours it folded. Safe to run on every instance at once.
+	FoldRollups(ctx context.Context, before int64) (int, error)
 
 	// Rules lists every rule.
 	Rules(ctx context.Context) ([]Rule, error)
@@ -378,8 +389,16 @@ func (s *Service) StationCodes(ctx context.Context, scopes []region.Code) ([]str
 	return out, nil
 }
 
+// FoldRollups folds the minutes of the hours that ended FoldDelay ago or
+// earlier into hour roll-ups (see rollups); every instance calls it each
+// minute, and it catches up after a stop.
+func (s *Service) FoldRollups(ctx context.Context) (int, error) {
+	return s.store.FoldRollups(ctx, s.now().Unix()-FoldDelay)
+}
+
 // PruneRollups deletes minute roll-ups older than MinuteRetention (hours
-// stay); the jobs runner calls it now and then.
+// stay; minutes of hours not folded yet too); the jobs runner calls it now
+// and then.
 func (s *Service) PruneRollups(ctx context.Context) (int64, error) {
 	now := s.now().Unix()
 	return s.store.PruneRollups(ctx, Minute, now-MinuteRetention)

@@ -235,7 +235,8 @@ func (s *Server) registerEventAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "upload-event-photo", Method: http.MethodPost, Path: "/api/v1/event-photos", DefaultStatus: http.StatusCreated,
 		Summary: "Upload a photo for an event or a step", Tags: tags, Security: bearer,
-		Description: "A JPEG or PNG of at most 5 MB (type sniffed from the bytes). Name the returned sha256 with its receipt in " +
+		Description: "A JPEG or PNG of at most 5 MB and 40 megapixels (type sniffed from the bytes; 422 above either). What is stored is " +
+			"a fresh encoding of its pixels, upright, without EXIF or other metadata (GPS, device). Name the returned sha256 with its receipt in " +
 			"`photos` of a report or a step by the same account; a photo not named within a day is deleted.",
 	}, func(ctx context.Context, in *govEventPhotoInput) (*govEventPhotoOutput, error) {
 		by, err := s.apiCaller(ctx)

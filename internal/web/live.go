@@ -123,6 +123,7 @@ type liveHub struct {
 	sensing   *sensing.Service
 	events    CockpitEventsFunc
 	incidents incidentsFunc
+	creds     liveCreds // re-checks the viewers of open streams
 
 	mu      sync.Mutex
 	groups  map[liveKey]*liveGroup
@@ -131,9 +132,9 @@ type liveHub struct {
 	kick    chan struct{}
 }
 
-func newLiveHub(log *slog.Logger, ss *sensing.Service, events CockpitEventsFunc, incidents incidentsFunc) *liveHub {
-	h := &liveHub{log: log, sensing: ss, events: events, incidents: incidents, groups: map[liveKey]*liveGroup{},
-		kick: make(chan struct{}, 1)}
+func newLiveHub(log *slog.Logger, ss *sensing.Service, events CockpitEventsFunc, incidents incidentsFunc, id *identity.Service) *liveHub {
+	h := &liveHub{log: log, sensing: ss, events: events, incidents: incidents, creds: liveCreds{id: id},
+		groups: map[liveKey]*liveGroup{}, kick: make(chan struct{}, 1)}
 	go h.run()
 	return h
 }
@@ -354,17 +355,42 @@ func (s *Server) handleCockpitLive(w http.ResponseWriter, r *http.Request) error
 	if err := send(first); err != nil {
 		return nil
 	}
+	// The viewer is re-checked every liveRecheck, and before a send when
+	// the last check is older (live_recheck.go); the stream ends, saying
+	// why, when the viewer may no longer see it.
+	cred, checked := credOf(r), time.Now()
+	stillViews := func() bool {
+		why := s.stillViews(r.Context(), cred, k)
+		checked = time.Now()
+		if why != "" {
+			w.Write([]byte("event: ended\ndata: " + why + "\n\n"))
+			rc.Flush()
+		}
+		return why == ""
+	}
 	beat := time.NewTicker(liveHeartbeat)
 	defer beat.Stop()
+	recheck := time.NewTicker(liveRecheck)
+	defer recheck.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
 			return nil
 		case b := <-c.ch:
+			if time.Since(checked) >= liveRecheck && !stillViews() {
+				return nil
+			}
 			if err := send(b); err != nil {
 				return nil
 			}
+		case <-recheck.C:
+			if !stillViews() {
+				return nil
+			}
 		case <-beat.C:
+			if !stillViews() {
+				return nil
+			}
 			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil || rc.Flush() != nil {
 				return nil
 			}

@@ -155,7 +155,7 @@ func NewServer(d Deps) (*Server, error) {
 		if d.Emergency != nil {
 			incidents = d.Emergency.ActiveCount
 		}
-		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents, incidents)
+		s.live = newLiveHub(d.Log, d.Sensing, d.CockpitEvents, incidents, d.Identity)
 		d.Sensing.OnChange(s.live.Changed)
 		if d.Governance != nil {
 			d.Governance.OnChange(s.live.Changed) // events figures at once, not at the next refresh

@@ -246,6 +246,17 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *identity.APIToken) (err e
 	return conflict(err, "api_token")
 }
 
+func (s *Store) ExpireAPITokens(ctx context.Context, userID ids.ID, name string, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "sqlstore.ExpireAPITokens")
+	res, err := s.db.Exec(ctx, `UPDATE api_tokens SET expires_at = ? WHERE user_id = ? AND name = ? AND (expires_at IS NULL OR expires_at > ?)`,
+		now.UTC(), userID, name, now.UTC())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 func (s *Store) APITokenByHash(ctx context.Context, hash string, now time.Time) (_ *identity.APIToken, err error) {
 	defer errs.Wrap(&err, "sqlstore.APITokenByHash")
 	var t identity.APIToken

@@ -111,10 +111,7 @@ func (c *stmtCache) get(n int, build func(n int) string) string {
 	return q
 }
 
-var (
-	readingInserts stmtCache
-	rollupUpserts  [2]stmtCache // SQLite's, PostgreSQL's (min/max differ)
-)
+var readingInserts stmtCache
 
 // chunks splits n rows into statement sizes: full chunks of size, then the
 // rest in powers of two, so that few distinct statements are prepared.
@@ -247,104 +244,6 @@ func (s *Store) Readings(ctx context.Context, stationID int64, metricID int, fro
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-const rollupChunk = 128 // rows per upsert: 1,024 parameters
-
-func (s *Store) AddRollups(ctx context.Context, rs []sensing.Rollup) (err error) {
-	defer errs.Wrap(&err, "sqlstore.AddRollups(%d)", len(rs))
-	lo, hi := "min(sensing_rollups.lo, excluded.lo)", "max(sensing_rollups.hi, excluded.hi)"
-	if s.db.Dialect == db.Postgres {
-		lo, hi = "LEAST(sensing_rollups.lo, excluded.lo)", "GREATEST(sensing_rollups.hi, excluded.hi)"
-	}
-	cache := &rollupUpserts[0]
-	if s.db.Dialect == db.Postgres {
-		cache = &rollupUpserts[1]
-	}
-	off := 0
-	args := make([]any, 0, 8*rollupChunk)
-	for _, n := range chunks(len(rs), rollupChunk) {
-		args = args[:0]
-		for _, r := range rs[off : off+n] {
-			args = append(args, int(r.Grain), r.MetricID, string(r.Region), r.Bucket, r.N, r.Sum, r.Lo, r.Hi)
-		}
-		q := cache.get(n, func(n int) string {
-			return `INSERT INTO sensing_rollups (grain, metric_id, region, bucket, n, total, lo, hi) VALUES ` + values(n, 8) + `
-			ON CONFLICT (grain, metric_id, region, bucket) DO UPDATE SET n = sensing_rollups.n + excluded.n,
-			total = sensing_rollups.total + excluded.total, lo = ` + lo + `, hi = ` + hi
-		})
-		_, err := s.db.Exec(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		off += n
-	}
-	return nil
-}
-
-func (s *Store) Rollups(ctx context.Context, g sensing.Grain, metricID int, regions []region.Code, from, to int64) (_ []sensing.Rollup, err error) {
-	defer errs.Wrap(&err, "sqlstore.Rollups")
-	if len(regions) == 0 {
-		return nil, nil
-	}
-	args := []any{int(g), metricID}
-	for _, c := range regions {
-		args = append(args, string(c))
-	}
-	args = append(args, from, to)
-	rows, err := s.db.Query(ctx, `SELECT region, bucket, n, total, lo, hi FROM sensing_rollups
-		WHERE grain = ? AND metric_id = ? AND region IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(regions)), ", ")+`)
-		AND bucket >= ? AND bucket < ? ORDER BY region, bucket`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []sensing.Rollup
-	for rows.Next() {
-		r := sensing.Rollup{Grain: g, MetricID: metricID}
-		if err := rows.Scan(&r.Region, &r.Bucket, &r.N, &r.Sum, &r.Lo, &r.Hi); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-func (s *Store) RegionRollups(ctx context.Context, g sensing.Grain, metricIDs []int, c region.Code, from, to int64) (_ []sensing.Rollup, err error) {
-	defer errs.Wrap(&err, "sqlstore.RegionRollups(%s)", c)
-	if len(metricIDs) == 0 {
-		return nil, nil
-	}
-	args := []any{int(g)}
-	for _, m := range metricIDs {
-		args = append(args, m)
-	}
-	args = append(args, string(c), from, to)
-	rows, err := s.db.Query(ctx, `SELECT metric_id, bucket, n, total, lo, hi FROM sensing_rollups
-		WHERE grain = ? AND metric_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(metricIDs)), ", ")+`)
-		AND region = ? AND bucket >= ? AND bucket < ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []sensing.Rollup
-	for rows.Next() {
-		r := sensing.Rollup{Grain: g, Region: c}
-		if err := rows.Scan(&r.MetricID, &r.Bucket, &r.N, &r.Sum, &r.Lo, &r.Hi); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-func (s *Store) PruneRollups(ctx context.Context, g sensing.Grain, before int64) (n int64, err error) {
-	defer errs.Wrap(&err, "sqlstore.PruneRollups")
-	res, err := s.db.Exec(ctx, `DELETE FROM sensing_rollups WHERE grain = ? AND bucket < ?`, int(g), before)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }
 
 const ruleCols = `id, metric, scope, kind, blue, yellow, orange, red, window_s, enabled, updated_at`

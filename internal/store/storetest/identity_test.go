@@ -153,6 +153,23 @@ func TestIdentityStore(t *testing.T) {
 			if gt, err := s.APITokenByHash(ctx, "ah", t0.Add(1000*time.Hour)); err != nil || gt.UserID != staff.ID {
 				t.Errorf("token without expiry: %+v, %v", gt, err)
 			}
+			// Revoking ends the named tokens of the user, not others.
+			other := &identity.APIToken{ID: ids.New(), TokenHash: "ah2", UserID: staff.ID, Name: "other", CreatedAt: t0}
+			if err := s.CreateAPIToken(ctx, other); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := s.ExpireAPITokens(ctx, staff.ID, "bench", t0.Add(time.Hour)); err != nil || n != 1 {
+				t.Errorf("expire: %d, %v; want 1", n, err)
+			}
+			if _, err := s.APITokenByHash(ctx, "ah", t0.Add(time.Hour+time.Second)); !errs.Is(err, errs.NotFound) {
+				t.Errorf("revoked token: got %v, want NotFound", err)
+			}
+			if _, err := s.APITokenByHash(ctx, "ah2", t0.Add(2*time.Hour)); err != nil {
+				t.Errorf("other token revoked too: %v", err)
+			}
+			if n, err := s.ExpireAPITokens(ctx, staff.ID, "bench", t0.Add(2*time.Hour)); err != nil || n != 0 {
+				t.Errorf("expire again: %d, %v; want 0", n, err)
+			}
 		})
 	}
 }

@@ -196,6 +196,9 @@
     if (window.EventSource) {
       var es = new EventSource(root.dataset.live);
       es.addEventListener("indicators", function (ev) { apply(JSON.parse(ev.data)); });
+      // Signed out, or the role or scope changed: the stream has ended;
+      // reload to meet the sign-in page or the new view.
+      es.addEventListener("ended", function () { es.close(); window.location.reload(); });
     }
   });
 })();

@@ -7,6 +7,8 @@ window.addEventListener("DOMContentLoaded", function () {
   var count = document.getElementById("desk-alert-count");
   var known = count ? parseInt(count.textContent, 10) : 0;
   var es = new EventSource(desk.dataset.live);
+  // Signed out, or the role or scope changed: reload (sign-in page or new view).
+  es.addEventListener("ended", function () { es.close(); window.location.reload(); });
   es.addEventListener("indicators", function (ev) {
     var u = JSON.parse(ev.data).sensing;
     (u.indicators || []).forEach(function (x) {
