@@ -318,6 +318,9 @@ func (s *Server) registerEventAPI(api huma.API) {
 		for i := range list {
 			b := s.eventBodyOf(by, &list[i], nil)
 			b.Allowed = nil
+			if d, ok := alertDescription(s.msgs, state(ctx).Lang, &list[i], nil); ok {
+				b.Description = d // an alert's event (read from its Chinese text: a list has no steps), in the caller's language
+			}
 			out.Body = append(out.Body, b)
 		}
 		return out, nil
@@ -341,6 +344,9 @@ func (s *Server) registerEventAPI(api huma.API) {
 			return nil, s.problem(ctx, err)
 		}
 		b := s.eventBodyOf(by, e, steps)
+		if d, ok := alertDescription(s.msgs, state(ctx).Lang, e, steps); ok {
+			b.Description = d // an alert's event, in the caller's language
+		}
 		if b.DeviceID, err = s.eventDevice(ctx, by, e); err != nil {
 			return nil, s.problem(ctx, err)
 		}

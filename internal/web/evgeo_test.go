@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/emergency"
@@ -313,5 +314,58 @@ func TestEventListCursorPaging(t *testing.T) {
 				t.Errorf("the OpenAPI document lacks the cursor or the total")
 			}
 		})
+	}
+}
+
+// TestAlertEventDescriptionInAPI: the API gives an event opened by a
+// sensor alert its description in the caller's language, one by one and
+// in the list, as the event page does.
+func TestAlertEventDescriptionInAPI(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	d := &alertDesk{t: t, n: n, at: time.Now().Unix()}
+	d.deliver() // the demo's orange rain alert opens its event
+	ev := d.alertEvent(d.alert("GZ-TH-RAIN-01", "rainfall"))
+	if ev == nil {
+		t.Fatal("the demo's rain alert opened no event")
+	}
+	tok := n.Token(t, "duty")
+	get := func(path, lang string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", n.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept-Language", lang)
+		r := n.Client(t).Do(req)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, r.StatusCode, r.Body)
+		}
+		return r.Body
+	}
+	var one struct {
+		Description string `json:"description"`
+	}
+	json.Unmarshal([]byte(get("/api/v1/events/"+string(ev.ID), "en")), &one)
+	if !strings.HasPrefix(one.Description, "Orange alert: ") || !strings.Contains(one.Description, "Rainfall reading") {
+		t.Errorf("English API description %q", one.Description)
+	}
+	json.Unmarshal([]byte(get("/api/v1/events/"+string(ev.ID), "zh-CN")), &one)
+	if one.Description != ev.Description {
+		t.Errorf("Chinese API description %q, want the stored %q", one.Description, ev.Description)
+	}
+	var list []struct {
+		ID          string `json:"id"`
+		Description string `json:"description"`
+	}
+	json.Unmarshal([]byte(get("/api/v1/events?limit=1000", "en")), &list)
+	found := false
+	for _, e := range list {
+		if e.ID == string(ev.ID) {
+			found = true
+			if !strings.HasPrefix(e.Description, "Orange alert: ") {
+				t.Errorf("English list description %q", e.Description)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the alert's event is not in the duty officer's list")
 	}
 }
