@@ -27,8 +27,7 @@ func (a *App) handleOpenDataEvents(prefix string) {
 		if err != nil || !ok || len(n.Users) == 0 {
 			return err
 		}
-		list, err := a.Notify.Tell(ctx, notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}, n.Users,
-			notify.Notice{Stem: n.Stem, Args: n.Args, Link: n.Link})
+		list, err := a.Notify.Tell(ctx, notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}, n.Users, n)
 		if err == nil && len(list) > 0 {
 			jobs.AfterCommit(ctx, func(ctx context.Context) { a.Notify.Deliver(ctx, list) })
 		}

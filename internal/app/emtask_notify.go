@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/emergency"
-	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/jobs"
 )
 
@@ -27,11 +26,7 @@ func (a *App) taskNotice(ctx context.Context, ev jobs.Event) error {
 	if err != nil {
 		return err
 	}
-	list := make([]governance.Notice, len(notices))
-	for i, n := range notices {
-		list[i] = governance.Notice(n)
-	}
-	return a.tellNotices(ctx, ev, list)
+	return a.tellNotices(ctx, ev, notices)
 }
 
 // taskTick is how often overdue emergency tasks are looked for.

@@ -37,18 +37,10 @@ func (a *App) eventNotice(ctx context.Context, ev jobs.Event) error {
 // tellNotices writes each notice's inbox rows in the dispatcher's
 // transaction and sends them after it commits; shared by the events and
 // emergency-task handlers (emtask_notify.go).
-func (a *App) tellNotices(ctx context.Context, ev jobs.Event, notices []governance.Notice) error {
-	var sent []notify.Notification
-	e := notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}
-	for _, n := range notices {
-		if len(n.Users) == 0 {
-			continue
-		}
-		list, err := a.Notify.Tell(ctx, e, n.Users, notify.Notice{Stem: n.Stem, Args: n.Args, Link: n.Link})
-		if err != nil {
-			return err
-		}
-		sent = append(sent, list...)
+func (a *App) tellNotices(ctx context.Context, ev jobs.Event, notices []notify.Notice) error {
+	sent, err := a.Notify.TellAll(ctx, notify.Event{ID: ev.ID, Topic: ev.Topic, Payload: ev.Payload, At: ev.CreatedAt}, notices)
+	if err != nil {
+		return err
 	}
 	if len(sent) > 0 {
 		jobs.AfterCommit(ctx, func(ctx context.Context) { a.Notify.Deliver(ctx, sent) })

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
@@ -37,15 +38,6 @@ type IncidentBasics struct {
 type OrgTask struct {
 	Task
 	Incident IncidentBasics `json:"incident"`
-}
-
-// Notice is whom to tell of a task, and what (notify.Notice's stem: its
-// .title and .body messages; args for them; the link).
-type Notice struct {
-	Users []ids.ID
-	Stem  string
-	Args  []string
-	Link  string
 }
 
 // TaskStaff is one grant at an organisation, with its holder.
@@ -196,7 +188,7 @@ func (s *Service) RunOverdueTasks(ctx context.Context, limit int) (int, error) {
 // TaskNoticeOf reads the outbox event of a task and returns whom to tell:
 // the staff of its department who handle its work over the incident's
 // region. Other topics, and tasks done since, concern nobody.
-func (s *Service) TaskNoticeOf(ctx context.Context, topic string, payload []byte) ([]Notice, error) {
+func (s *Service) TaskNoticeOf(ctx context.Context, topic string, payload []byte) ([]notify.Notice, error) {
 	var p struct {
 		ID ids.ID `json:"id"`
 	}
@@ -242,7 +234,7 @@ func (s *Service) TaskNoticeOf(ctx context.Context, topic string, payload []byte
 		return nil, nil
 	}
 	due := t.Due.In(shanghai).Format("2006-01-02 15:04")
-	return []Notice{{Users: users, Stem: stem, Args: []string{t.Title, inc.Title, due},
+	return []notify.Notice{{Users: users, Stem: stem, Args: []string{t.Title, inc.Title, due},
 		Link: "/workbench/emergency-tasks/" + url.PathEscape(string(t.ID))}}, nil
 }
 

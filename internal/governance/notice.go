@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -40,16 +41,6 @@ const (
 // NoticeTopics are the outbox topics NoticeOf answers.
 var NoticeTopics = []string{TopicDispatch, TopicSupervise, TopicEscalate, TopicReply}
 
-// Notice says whom to tell of an event step and what: the stem of the
-// message keys <stem>.title and <stem>.body, the body's arguments (the
-// event's number first) and the event page.
-type Notice struct {
-	Users []ids.ID
-	Stem  string
-	Args  []string
-	Link  string
-}
-
 // StaffGrant is one grant of a staff account, for finding whom to tell.
 type StaffGrant struct {
 	UserID ids.ID
@@ -74,7 +65,7 @@ type stepEvent struct {
 // concern nobody. It reads the event, its step and the grants of the
 // bodies concerned: one query each; a dispatch, whose payload says all
 // it needs, only the grants.
-func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([]Notice, error) {
+func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([]notify.Notice, error) {
 	var p stepEvent
 	if err := json.Unmarshal(payload, &p); err != nil || p.ID == "" {
 		return nil, fmt.Errorf("governance: payload of %s: %v", topic, err)
@@ -87,8 +78,8 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		return nil, err
 	}
 	link := "/events/" + url.PathEscape(string(e.ID))
-	notice := func(users []ids.ID, stem string, args ...string) Notice {
-		return Notice{Users: users, Stem: "notify.event." + stem, Args: append([]string{e.Number}, args...), Link: link}
+	notice := func(users []ids.ID, stem string, args ...string) notify.Notice {
+		return notify.Notice{Users: users, Stem: "notify.event." + stem, Args: append([]string{e.Number}, args...), Link: link}
 	}
 	switch topic {
 	case TopicDispatch:
@@ -132,7 +123,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 			if !reporterConfirms(e) {
 				return nil, nil
 			}
-			return []Notice{notice([]ids.ID{e.ReporterID}, stem, args...)}, nil
+			return []notify.Notice{notice([]ids.ID{e.ReporterID}, stem, args...)}, nil
 		case (e.State == Dispatched || e.State == Handling) && e.Lead.ID != "":
 			orgs := []ids.ID{e.Lead.ID}
 			for _, a := range e.Assist {
@@ -142,7 +133,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 			if err != nil {
 				return nil, err
 			}
-			return []Notice{notice(staff.handlers(orgs), stem, args...)}, nil
+			return []notify.Notice{notice(staff.handlers(orgs), stem, args...)}, nil
 		}
 		// Waiting for the dispatcher: acceptance, dispatch, a return or
 		// reassignment request, closure.
@@ -150,7 +141,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		if err != nil {
 			return nil, err
 		}
-		return []Notice{notice(staff.dispatchers(e.HandlingRegion()), stem, args...)}, nil
+		return []notify.Notice{notice(staff.dispatchers(e.HandlingRegion()), stem, args...)}, nil
 	case TopicEscalate:
 		st, err := s.stepOf(ctx, e, p.Version)
 		if err != nil {
@@ -176,7 +167,7 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		if _, auto := st.Detail["note"]; auto {
 			suffix, args = "_auto", nil
 		}
-		return []Notice{notice(staff.dispatchers(h), "escalate_to"+suffix, args...),
+		return []notify.Notice{notice(staff.dispatchers(h), "escalate_to"+suffix, args...),
 			notice(staff.handlers(from), "escalate_from"+suffix, args...)}, nil
 	case TopicReply:
 		// The reporters of the events merged into it are told too: their
@@ -191,21 +182,21 @@ func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) ([
 		if len(users) == 0 {
 			return nil, nil
 		}
-		return []Notice{notice(users, "reply")}, nil
+		return []notify.Notice{notice(users, "reply")}, nil
 	}
 	return nil, nil
 }
 
 // dispatchNotices tells the staff of the lead and assisting bodies of a
 // dispatch, each group its own message with the deadline.
-func (s *Service) dispatchNotices(ctx context.Context, id ids.ID, number string, lead ids.ID, assist []ids.ID, deadline time.Time) ([]Notice, error) {
+func (s *Service) dispatchNotices(ctx context.Context, id ids.ID, number string, lead ids.ID, assist []ids.ID, deadline time.Time) ([]notify.Notice, error) {
 	staff, err := s.staffOf(ctx, append([]ids.ID{lead}, assist...), nil)
 	if err != nil {
 		return nil, err
 	}
 	due := deadline.In(shanghai).Format("2006-01-02 15:04")
 	link := "/events/" + url.PathEscape(string(id))
-	return []Notice{
+	return []notify.Notice{
 		{Users: staff.handlers([]ids.ID{lead}), Stem: "notify.event.dispatch_lead", Args: []string{number, due}, Link: link},
 		{Users: staff.handlers(assist), Stem: "notify.event.dispatch_assist", Args: []string{number, due}, Link: link},
 	}, nil

@@ -47,8 +47,8 @@ type Query struct {
 	Order        Order
 	Limit        int
 	Offset       int
-	// After continues a ByDeadline list after this row (keyset paging,
-	// queue_page.go); nil from the start.
+	// After continues a ByDeadline or ByCreated list after this row
+	// (keyset paging, queue_page.go); nil from the start.
 	After *Cursor
 }
 

@@ -60,9 +60,10 @@ type Page struct {
 	Next   string // the cursor of the next page, "" on the last
 }
 
-// ListPage is List by deadline, a page of size at a time (1 to MaxList),
-// after the cursor after ("" from the start), with the total count, so
-// that no queue is silently cut: the queue and the overdue view page
+// ListPage is List by deadline (or newest first, when q.Order is
+// ByCreated), a page of size at a time (1 to MaxList), after the cursor
+// after ("" from the start), with the total count, so that no queue is
+// silently cut: the queue, the overdue view and the API's list page
 // through all of it.
 //
 // Returns errs.Invalid for a malformed cursor, and List's errors.
@@ -73,7 +74,10 @@ func (s *Service) ListPage(ctx context.Context, by *identity.Caller, q Query, si
 	if size <= 0 || size > MaxList {
 		size = 100
 	}
-	q.Order, q.Offset, q.After = ByDeadline, 0, nil
+	if q.Order != ByCreated {
+		q.Order = ByDeadline
+	}
+	q.Offset, q.After = 0, nil
 	if after != "" {
 		c, err := ParseCursor(after)
 		if err != nil {

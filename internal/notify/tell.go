@@ -6,12 +6,34 @@ import (
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
-// Notice says what to tell people: the stem of the keys <stem>.title and
-// <stem>.body, the body's arguments and a link on this site.
+// Notice says whom to tell and what: the users, the stem of the keys
+// <stem>.title and <stem>.body, the body's arguments and a link on this
+// site. Domains that decide who is told of their events (governance's
+// event steps, emergency's tasks) answer with Notices; TellAll writes
+// them. Tell takes its users apart and ignores Users.
 type Notice struct {
-	Stem string
-	Args []string
-	Link string
+	Users []ids.ID
+	Stem  string
+	Args  []string
+	Link  string
+}
+
+// TellAll writes each notice of an outbox event into its users' inboxes,
+// as Tell does, and returns what it wrote, for Deliver after the
+// transaction commits.
+func (s *Service) TellAll(ctx context.Context, ev Event, notices []Notice) ([]Notification, error) {
+	var out []Notification
+	for _, n := range notices {
+		if len(n.Users) == 0 {
+			continue
+		}
+		list, err := s.Tell(ctx, ev, n.Users, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
 }
 
 // Tell writes the notice of an outbox event into each user's inbox, in

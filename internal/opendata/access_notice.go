@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
@@ -40,7 +41,7 @@ func appEvent(by *identity.Caller, a *Application, reason string) applicationEve
 
 // applicationNotice says whom to tell of an application event: the
 // applicant of a decision, the body's CDOs of a new application.
-func (s *Service) applicationNotice(ctx context.Context, topic string, payload []byte) (n RequestNotice, ok bool, err error) {
+func (s *Service) applicationNotice(ctx context.Context, topic string, payload []byte) (n notify.Notice, ok bool, err error) {
 	var stem string
 	switch topic {
 	case TopicApplicationApplied:

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/digigov/digigov/internal/notify"
 	"github.com/digigov/digigov/internal/platform/ids"
 )
 
@@ -32,22 +33,13 @@ type requestEvent struct {
 	Dataset   string `json:"dataset,omitempty"` // closed with the dataset that fulfilled it
 }
 
-// RequestNotice is who is to be told of a data-request event, and what:
-// the stem of the message keys, their arguments and the link.
-type RequestNotice struct {
-	Users []ids.ID
-	Stem  string
-	Args  []string
-	Link  string
-}
-
 // NoticeOf reads a data-request event and returns whom to tell: the
 // request's followers but the one who took the step. ok is false for a
 // topic that is not a data-request event.
 //
 // Application events (TopicApplicationPrefix) are read here too: see
 // access_notice.go.
-func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) (n RequestNotice, ok bool, err error) {
+func (s *Service) NoticeOf(ctx context.Context, topic string, payload []byte) (n notify.Notice, ok bool, err error) {
 	if strings.HasPrefix(topic, TopicApplicationPrefix) {
 		return s.applicationNotice(ctx, topic, payload)
 	}

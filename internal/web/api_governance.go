@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
+	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/platform/ids"
 	"github.com/digigov/digigov/internal/region"
 )
@@ -253,20 +255,30 @@ func (s *Server) registerEventAPI(api huma.API) {
 		State    string `query:"state" enum:"reported,accepted,dispatched,handling,return_requested,replied,verified,closed,rejected,merged,split,open,"`
 		Category string `query:"category" maxLength:"4"`
 		Overdue  bool   `query:"overdue" doc:"only open events past their deadline"`
-		Mine     bool   `query:"mine" doc:"only events I reported"`
+		Mine     bool   `query:"mine" doc:"only events I reported (newest first, one page of limit; no cursor)"`
 		Order    string `query:"order" enum:"deadline,created," doc:"deadline: the work queue; created (default): newest first"`
 		Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
-		Offset   int    `query:"offset" minimum:"0" default:"0"`
+		Cursor   string `query:"cursor" maxLength:"200" doc:"the next page: the cursor from the previous page's Link header (rel=next)"`
+		Offset   int    `query:"offset" minimum:"0" default:"0" doc:"deprecated: skip this many events (use cursor); not with cursor"`
 	}
-	type govEventListOutput struct{ Body []govEventBody }
+	type govEventListOutput struct {
+		Link  string `header:"Link" doc:"the next page, as <url>; rel=\"next\" (RFC 8288), absent on the last page"`
+		Total string `header:"X-Total-Count" doc:"how many events the list holds in all (cursor paging)"`
+		Body  []govEventBody
+	}
 	huma.Register(api, huma.Operation{
 		OperationID: "list-events", Method: http.MethodGet, Path: "/api/v1/events",
 		Summary: "Events within my reach", Tags: tags, Security: bearer,
-		Description: "Staff: the events in their region scopes and their departments' events; citizens: their own reports.",
+		Description: "Staff: the events in their region scopes and their departments' events; citizens: their own reports. " +
+			"Paged by cursor, as the work queue is: a page of limit events, the total in X-Total-Count and the next page " +
+			"in the Link header (rel=next) until the last. offset still works for existing clients (without Link or total).",
 	}, func(ctx context.Context, in *govEventListInput) (*govEventListOutput, error) {
 		by, err := s.apiCaller(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if in.Cursor != "" && (in.Offset > 0 || in.Mine) {
+			return nil, s.problem(ctx, errs.Fields(map[string]string{"cursor": "evgeo.cursor_alone"}))
 		}
 		q := governance.Query{Limit: in.Limit, Offset: in.Offset, Order: governance.Order(in.Order)}
 		switch in.State {
@@ -282,19 +294,34 @@ func (s *Server) registerEventAPI(api huma.API) {
 		if in.Overdue {
 			q.OverdueAt = time.Now()
 		}
+		out := &govEventListOutput{Body: []govEventBody{}}
 		var list []governance.Event
-		if in.Mine {
+		switch {
+		case in.Mine:
 			list, err = s.governance.Mine(ctx, by, in.Limit)
-		} else {
+		case in.Offset > 0:
 			list, err = s.governance.List(ctx, by, q)
+		default:
+			if q.Order == "" {
+				q.Order = governance.ByCreated
+			}
+			var pg *governance.Page
+			if pg, err = s.governance.ListPage(ctx, by, q, in.Limit, in.Cursor); err == nil {
+				list, out.Total = pg.Events, strconv.Itoa(pg.Total)
+				if pg.Next != "" {
+					out.Link = "<" + eventListNext(in.State, in.Category, in.Overdue, string(q.Order), in.Limit, pg.Next) + `>; rel="next"`
+				}
+			}
 		}
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
-		out := &govEventListOutput{Body: []govEventBody{}}
 		for i := range list {
 			b := s.eventBodyOf(by, &list[i], nil)
 			b.Allowed = nil
+			if d, ok := alertDescription(s.msgs, state(ctx).Lang, &list[i], nil); ok {
+				b.Description = d // an alert's event (read from its Chinese text: a list has no steps), in the caller's language
+			}
 			out.Body = append(out.Body, b)
 		}
 		return out, nil
@@ -318,6 +345,9 @@ func (s *Server) registerEventAPI(api huma.API) {
 			return nil, s.problem(ctx, err)
 		}
 		b := s.eventBodyOf(by, e, steps)
+		if d, ok := alertDescription(s.msgs, state(ctx).Lang, e, steps); ok {
+			b.Description = d // an alert's event, in the caller's language
+		}
 		if b.DeviceID, err = s.eventDevice(ctx, by, e); err != nil {
 			return nil, s.problem(ctx, err)
 		}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
@@ -17,4 +19,23 @@ func (s *Server) eventDevice(ctx context.Context, by *identity.Caller, e *govern
 		return "", nil
 	}
 	return s.open311keys.DeviceID(ctx, e)
+}
+
+// eventListNext is the URL of the next page of GET /api/v1/events: the
+// same filters, the cursor of the page's last event.
+func eventListNext(state, category string, overdue bool, order string, limit int, cursor string) string {
+	v := url.Values{}
+	if state != "" {
+		v.Set("state", state)
+	}
+	if category != "" {
+		v.Set("category", category)
+	}
+	if overdue {
+		v.Set("overdue", "true")
+	}
+	v.Set("order", order)
+	v.Set("limit", strconv.Itoa(limit))
+	v.Set("cursor", cursor)
+	return "/api/v1/events?" + v.Encode()
 }

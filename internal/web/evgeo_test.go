@@ -2,9 +2,14 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/emergency"
@@ -211,5 +216,156 @@ func TestOpen311DeviceShownToStaff(t *testing.T) {
 				t.Errorf("a hotline ticket shows a device")
 			}
 		})
+	}
+}
+
+// TestEventListCursorPaging: GET /api/v1/events pages by cursor, newest
+// first and by deadline, through every event exactly once, with the total
+// in X-Total-Count and the next page in the Link header until the last;
+// offset still works; cursor with offset is 422, a bad cursor 400; the
+// OpenAPI document names the cursor.
+func TestEventListCursorPaging(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			n := apptest.Start(t, eng)
+			a := &eventAPI{t: t, n: n, tokens: map[string]string{}}
+			for i := range 5 {
+				a.call("hotline", "POST", "/api/v1/events", map[string]any{"source": "hotline", "category": []string{"0401", "0203"}[i%2],
+					"description": "来电反映夜间施工噪声扰民，第" + strconv.Itoa(i) + "次", "region": "440106006002"}, 201)
+			}
+			tok := n.Token(t, "hotline")
+			get := func(path string) (*apptest.Response, []map[string]any) {
+				t.Helper()
+				req, _ := http.NewRequest("GET", n.URL+path, nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				r := n.Client(t).Do(req)
+				var list []map[string]any
+				if r.StatusCode == 200 {
+					if err := json.Unmarshal([]byte(r.Body), &list); err != nil {
+						t.Fatalf("%s: %v %.200s", path, err, r.Body)
+					}
+				}
+				return r, list
+			}
+			next := regexp.MustCompile(`^<(/api/v1/events\?[^>]+)>; rel="next"$`)
+			for _, order := range []string{"created", "deadline"} {
+				_, all := get("/api/v1/events?limit=1000&offset=0&order=" + order)
+				if len(all) < 6 { // the demo's and these five
+					t.Fatalf("%s: %d events in all", order, len(all))
+				}
+				path, seen, pages := "/api/v1/events?limit=2&order="+order, map[string]bool{}, 0
+				var got []string
+				for path != "" {
+					r, list := get(path)
+					if r.StatusCode != 200 || r.Header.Get("X-Total-Count") != strconv.Itoa(len(all)) {
+						t.Fatalf("%s page %d: %d total %q, want %d", order, pages, r.StatusCode, r.Header.Get("X-Total-Count"), len(all))
+					}
+					for _, e := range list {
+						id := e["id"].(string)
+						if seen[id] {
+							t.Fatalf("%s: %s on two pages", order, id)
+						}
+						seen[id] = true
+						got = append(got, id)
+					}
+					pages++
+					path = ""
+					if m := next.FindStringSubmatch(r.Header.Get("Link")); m != nil {
+						path = m[1]
+					} else if l := r.Header.Get("Link"); l != "" {
+						t.Fatalf("Link %q", l)
+					}
+				}
+				if pages != (len(all)+1)/2 || len(got) != len(all) {
+					t.Fatalf("%s: %d pages, %d events, want %d events", order, pages, len(got), len(all))
+				}
+				for i := range all {
+					if all[i]["id"] != got[i] {
+						t.Fatalf("%s: event %d is %s paged, %s in one list", order, i, got[i], all[i]["id"])
+					}
+				}
+				if order == "created" {
+					for i := 1; i < len(all); i++ {
+						if all[i-1]["created_at"].(string) < all[i]["created_at"].(string) {
+							t.Fatalf("not newest first: %v before %v", all[i-1]["created_at"], all[i]["created_at"])
+						}
+					}
+				}
+			}
+			// offset, as before; a filtered list pages with its filter.
+			if r, list := get("/api/v1/events?limit=2&offset=1"); r.StatusCode != 200 || len(list) != 2 || r.Header.Get("Link") != "" {
+				t.Errorf("offset: %d, %d events, Link %q", r.StatusCode, len(list), r.Header.Get("Link"))
+			}
+			_, noise := get("/api/v1/events?limit=1000&offset=0&category=0203")
+			r, list := get("/api/v1/events?limit=1&category=0203")
+			if m := next.FindStringSubmatch(r.Header.Get("Link")); len(noise) < 2 || r.Header.Get("X-Total-Count") != strconv.Itoa(len(noise)) ||
+				len(list) != 1 || m == nil || !strings.Contains(m[1], "category=0203") {
+				t.Errorf("filtered: total %q, %d events, Link %q", r.Header.Get("X-Total-Count"), len(list), r.Header.Get("Link"))
+			}
+			if r, _ := get("/api/v1/events?cursor=bm90IGEgY3Vyc29y"); r.StatusCode != 400 {
+				t.Errorf("a malformed cursor: %d, want 400", r.StatusCode)
+			}
+			for _, bad := range []string{"/api/v1/events?cursor=x&offset=3", "/api/v1/events?cursor=x&mine=true"} {
+				if r, _ := get(bad); r.StatusCode != 422 || !strings.Contains(r.Body, "cursor") {
+					t.Errorf("%s: %d, want 422 on cursor", bad, r.StatusCode)
+				}
+			}
+			if doc := n.Client(t).Get("/api/openapi.json"); !strings.Contains(doc.Body, `"name":"cursor"`) || !strings.Contains(doc.Body, `X-Total-Count`) {
+				t.Errorf("the OpenAPI document lacks the cursor or the total")
+			}
+		})
+	}
+}
+
+// TestAlertEventDescriptionInAPI: the API gives an event opened by a
+// sensor alert its description in the caller's language, one by one and
+// in the list, as the event page does.
+func TestAlertEventDescriptionInAPI(t *testing.T) {
+	n := apptest.Start(t, storetest.Engines(t)[0])
+	d := &alertDesk{t: t, n: n, at: time.Now().Unix()}
+	d.deliver() // the demo's orange rain alert opens its event
+	ev := d.alertEvent(d.alert("GZ-TH-RAIN-01", "rainfall"))
+	if ev == nil {
+		t.Fatal("the demo's rain alert opened no event")
+	}
+	tok := n.Token(t, "duty")
+	get := func(path, lang string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", n.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept-Language", lang)
+		r := n.Client(t).Do(req)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, r.StatusCode, r.Body)
+		}
+		return r.Body
+	}
+	var one struct {
+		Description string `json:"description"`
+	}
+	json.Unmarshal([]byte(get("/api/v1/events/"+string(ev.ID), "en")), &one)
+	if !strings.HasPrefix(one.Description, "Orange alert: ") || !strings.Contains(one.Description, "Rainfall reading") {
+		t.Errorf("English API description %q", one.Description)
+	}
+	json.Unmarshal([]byte(get("/api/v1/events/"+string(ev.ID), "zh-CN")), &one)
+	if one.Description != ev.Description {
+		t.Errorf("Chinese API description %q, want the stored %q", one.Description, ev.Description)
+	}
+	var list []struct {
+		ID          string `json:"id"`
+		Description string `json:"description"`
+	}
+	json.Unmarshal([]byte(get("/api/v1/events?limit=1000", "en")), &list)
+	found := false
+	for _, e := range list {
+		if e.ID == string(ev.ID) {
+			found = true
+			if !strings.HasPrefix(e.Description, "Orange alert: ") {
+				t.Errorf("English list description %q", e.Description)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the alert's event is not in the duty officer's list")
 	}
 }

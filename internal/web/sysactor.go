@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/digigov/digigov/internal/governance"
+	"github.com/digigov/digigov/internal/platform/i18n"
 )
 
 // System actors on pages: steps, audit entries and events name the node's
@@ -50,14 +51,25 @@ func (p *page) Actor(id, name any) string {
 // from an alert, written from the alert's facts in the reader's language;
 // for any other, as reported.
 func (p *page) EventDescription(e governance.Event, steps []governance.Step) string {
-	t, ok := governance.AlertTextOf(&e, steps)
+	if d, ok := alertDescription(p.rd.msgs, p.st.Lang, &e, steps); ok {
+		return d
+	}
+	return e.Description
+}
+
+// alertDescription is the description of an event opened from an alert,
+// written from the alert's facts (governance.AlertTextOf: the report
+// step's detail, or the Chinese text of older events) in lang; false for
+// any other event.
+func alertDescription(msgs *i18n.Catalog, lang string, e *governance.Event, steps []governance.Step) (string, bool) {
+	t, ok := governance.AlertTextOf(e, steps)
 	if !ok {
-		return e.Description
+		return "", false
 	}
 	unit := t.Unit
-	if k := "system.unit." + t.Metric; p.rd.msgs.Has(p.st.Lang, k) {
-		unit = p.T(k)
+	if k := "system.unit." + t.Metric; msgs.Has(lang, k) {
+		unit = msgs.T(lang, k)
 	}
-	return p.T("system.alert_text", p.T("sensing.level."+t.Level), t.Station, p.T("sensing.metric."+t.Metric),
-		t.Value, unit, t.Threshold, unit, t.At)
+	return msgs.T(lang, "system.alert_text", msgs.T(lang, "sensing.level."+t.Level), t.Station, msgs.T(lang, "sensing.metric."+t.Metric),
+		t.Value, unit, t.Threshold, unit, t.At), true
 }

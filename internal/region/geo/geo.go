@@ -55,22 +55,63 @@ type area struct {
 	code  region.Code
 	bound orb.Bound
 	shape orb.MultiPolygon
+	bands [][]segment // the rings' edges by latitude band (index)
+}
+
+// segment is one edge of a ring.
+type segment struct{ a, b orb.Point }
+
+// nBands is how many latitude bands an area's edges are indexed in: a
+// point is tested against the edges of its band only, not every edge of
+// a county's shape (thousands), which made the check about 100 µs.
+const nBands = 128
+
+// index builds a's bands.
+func (a *area) index() {
+	a.bands = make([][]segment, nBands)
+	for _, poly := range a.shape {
+		for _, r := range poly {
+			for k := 0; k+1 < len(r); k++ {
+				s := segment{r[k], r[k+1]}
+				lo, hi := a.band(min(s.a[1], s.b[1])), a.band(max(s.a[1], s.b[1]))
+				for i := lo; i <= hi; i++ {
+					a.bands[i] = append(a.bands[i], s)
+				}
+			}
+			if n := len(r); n > 1 && r[0] != r[n-1] { // an unclosed ring closes
+				s := segment{r[n-1], r[0]}
+				for i := a.band(min(s.a[1], s.b[1])); i <= a.band(max(s.a[1], s.b[1])); i++ {
+					a.bands[i] = append(a.bands[i], s)
+				}
+			}
+		}
+	}
+}
+
+// band is the index of the band of latitude y, clamped to the bands.
+func (a *area) band(y float64) int {
+	h := (a.bound.Max[1] - a.bound.Min[1]) / nBands
+	if h <= 0 {
+		return 0
+	}
+	i := int((y - a.bound.Min[1]) / h)
+	return max(0, min(nBands-1, i))
 }
 
 // contains applies the even-odd rule over every ring of the area, as the
 // map is drawn: the echarts-map files list a city's islands as further
 // rings of one polygon, not as polygons of their own, so "first ring
-// outside, the rest holes" would cut 深圳 out of 深圳.
+// outside, the rest holes" would cut 深圳 out of 深圳. The parity of the
+// crossings of a ray from p over all edges is the XOR of each ring's.
 func (a *area) contains(p orb.Point) bool {
 	if !a.bound.Contains(p) {
 		return false
 	}
 	in := false
-	for _, poly := range a.shape {
-		for _, r := range poly {
-			if planar.RingContains(r, p) {
-				in = !in
-			}
+	for _, s := range a.bands[a.band(p[1])] {
+		if (s.a[1] > p[1]) != (s.b[1] > p[1]) &&
+			p[0] < (s.b[0]-s.a[0])*(p[1]-s.a[1])/(s.b[1]-s.a[1])+s.a[0] {
+			in = !in
 		}
 	}
 	return in
@@ -85,9 +126,15 @@ func (a *area) near(p orb.Point, margin float64) bool {
 	if a.contains(p) {
 		return true
 	}
-	for _, poly := range a.shape {
-		for _, r := range poly {
-			if planar.DistanceFrom(orb.LineString(r), p) <= margin {
+	m2 := margin * margin
+	seen := map[segment]bool{}
+	for i := a.band(p[1] - margin); i <= a.band(p[1]+margin); i++ {
+		for _, s := range a.bands[i] {
+			if min(s.a[0], s.b[0]) > p[0]+margin || max(s.a[0], s.b[0]) < p[0]-margin || seen[s] {
+				continue
+			}
+			seen[s] = true
+			if planar.DistanceFromSegmentSquared(s.a, s.b, p) <= m2 {
 				return true
 			}
 		}
@@ -264,7 +311,9 @@ func parseMapAreas(b []byte, tree *region.Tree) ([]area, error) {
 				}
 			}
 		}
-		out = append(out, area{code: code, bound: bound, shape: shape})
+		a := area{code: code, bound: bound, shape: shape}
+		a.index()
+		out = append(out, a)
 	}
 	return out, nil
 }

@@ -282,6 +282,12 @@ func (s *Store) Events(ctx context.Context, q governance.Query) (_ []governance.
 		}
 		where, args = append(where, cond), append(args, cargs...)
 	}
+	if q.After != nil && q.Order == governance.ByCreated {
+		// Newest first: the rows created before the cursor's.
+		c := q.After
+		where = append(where, `(created_at < ? OR (created_at = ? AND id < ?))`)
+		args = append(args, c.CreatedAt.UTC(), c.CreatedAt.UTC(), c.ID)
+	}
 	query := `SELECT ` + eventCols + ` FROM gov_events`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
