@@ -184,23 +184,63 @@ func NumbersIn(s string) []NumberKind {
 }
 
 // scrub masks s and reports the kinds it masked.
-func scrub(s string) (string, []NumberKind) {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
-		return s, nil
+func scrub(orig string) (string, []NumberKind) {
+	if !strings.ContainsFunc(orig, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
+		return orig, nil
 	}
-	s = scrubNormalize.Replace(s)
+	s := scrubNormalize.Replace(orig)
 	b := []byte(s)
 	var kinds []NumberKind
+	var spans [][2]int
 	for i := 0; i < len(s); {
 		if !isDigit(s[i]) {
 			i++
 			continue
 		}
 		groups, next := digitGroups(s, i)
-		kinds = maskGroups(b, s, groups, kinds)
+		kinds, spans = maskGroups(b, s, groups, kinds, spans)
 		i = next
 	}
-	return string(b), kinds
+	if s == orig {
+		return string(b), kinds
+	}
+	return restoreUnmasked(orig, b, spans), kinds
+}
+
+// restoreUnmasked is the masked text b (normalized from orig) with
+// everything outside the masked numbers (spans, in b's offsets, in order)
+// as orig had it: full-width brackets and spaces in the prose stay
+// full-width; a masked number comes out in ASCII.
+func restoreUnmasked(orig string, b []byte, spans [][2]int) string {
+	var out strings.Builder
+	out.Grow(len(orig))
+	k := 0
+	for si, ni := 0, 0; si < len(orig); {
+		r, n := utf8.DecodeRuneInString(orig[si:])
+		w := n
+		if n > 1 && scrubFullWidth(r) {
+			w = 1 // scrubNormalize made it one ASCII byte
+		}
+		for k < len(spans) && spans[k][1] <= ni {
+			k++
+		}
+		if k < len(spans) && ni >= spans[k][0] && ni < spans[k][1] {
+			out.Write(b[ni : ni+w])
+		} else {
+			out.WriteString(orig[si : si+n])
+		}
+		si, ni = si+n, ni+w
+	}
+	return out.String()
+}
+
+// scrubFullWidth reports whether scrubNormalize replaces r.
+func scrubFullWidth(r rune) bool {
+	switch r {
+	case '－', '（', '）', '＋', '　', 'Ｘ', 'ｘ':
+		return true
+	}
+	return r >= '０' && r <= '９'
 }
 
 // scrubNormalize turns full-width digits and number punctuation into ASCII.
@@ -265,8 +305,9 @@ const (
 
 // maskGroups finds, left to right, the longest sequences of consecutive
 // groups that spell a number to mask, and stars their hidden digits in b;
-// it adds the kinds it masked to kinds (each once) and returns them.
-func maskGroups(b []byte, s string, groups []digitGroup, kinds []NumberKind) []NumberKind {
+// it adds the kinds it masked to kinds (each once) and the masked numbers'
+// byte spans to spans, and returns both.
+func maskGroups(b []byte, s string, groups []digitGroup, kinds []NumberKind, spans [][2]int) ([]NumberKind, [][2]int) {
 	for g := 0; g < len(groups); {
 		best, head, tail := -1, 0, 0
 		var kind NumberKind
@@ -293,6 +334,11 @@ func maskGroups(b []byte, s string, groups []digitGroup, kinds []NumberKind) []N
 		if !slices.Contains(kinds, kind) {
 			kinds = append(kinds, kind)
 		}
+		end := groups[best].end
+		if groups[best].x {
+			end++
+		}
+		spans = append(spans, [2]int{groups[g].start, end})
 		n := 0
 		for _, gr := range groups[g : best+1] {
 			n += gr.end - gr.start
@@ -311,7 +357,7 @@ func maskGroups(b []byte, s string, groups []digitGroup, kinds []NumberKind) []N
 		}
 		g = best + 1
 	}
-	return kinds
+	return kinds, spans
 }
 
 // scrubContext are the words that make a bare 7- or 8-digit number a phone.

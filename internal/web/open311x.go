@@ -32,9 +32,9 @@ import (
 // fetched: it is the client's own copy), or empty.
 
 const (
-	open311MediaSize   = 1024     // pixels on the longer side
-	open311MediaPixels = 50 << 20 // photos larger than this are not decoded
-	open311MediaCache  = 64       // scaled copies kept in memory
+	open311MediaSize   = 1024                      // pixels on the longer side
+	open311MediaPixels = governance.MaxPhotoPixels // photos larger than this are not decoded (uploads above it are refused)
+	open311MediaCache  = 64                        // scaled copies kept in memory
 	open311MediaMaxAge = "public, max-age=3600"
 )
 
