@@ -60,7 +60,10 @@ func FuzzScrubText(f *testing.F) {
 			sfx != "" && strings.ContainsAny(sfx[:1], "0123456789 -)Xx") {
 			return
 		}
-		if got := ScrubText(prefix + "13812345678" + suffix); strings.Contains(got, "13812345678") {
+		// The text around it may hold the same digits in a longer run
+		// (not a number ScrubText masks); the one inserted must go.
+		const n = "13812345678"
+		if got := ScrubText(prefix + n + suffix); strings.Count(got, n) > strings.Count(prefix, n)+strings.Count(suffix, n) {
 			t.Fatalf("mobile number left in %q", got)
 		}
 	})
