@@ -14,31 +14,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/platform/errs"
 	"github.com/digigov/digigov/internal/store/storetest"
 )
 
 // HugePNG is a PNG that says it has w×h pixels (its header; the data is a
-// few bytes): what DecodeConfig reads, and all a check needs to refuse it.
-func HugePNG(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 0 // 8-bit grey
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
 // JPEGWithEXIF is a w×h JPEG, its left half red, with an EXIF segment that
 // holds orientation o and a GPS position (北纬 23°7′, 东经 113°19′) and the
 // camera's make "DigigovCam".
@@ -124,7 +105,7 @@ func TestPhotoPixelsAndEXIF(t *testing.T) {
 			v := start(t, engine)
 			before := blobFiles(t, v)
 			for _, size := range [][2]uint32{{30000, 30000}, {40001, 1000}, {0, 10}} {
-				_, err := v.gov.UploadPhoto(v.ctx, v.as("citizen"), bytes.NewReader(HugePNG(size[0], size[1])))
+				_, err := v.gov.UploadPhoto(v.ctx, v.as("citizen"), bytes.NewReader(apptest.PNGBomb(size[0], size[1])))
 				e := errs.As(err)
 				if e == nil || e.Code != errs.Invalid || e.Fields["photos"] == "" {
 					t.Errorf("%v PNG: %v", size, err)

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
@@ -17,26 +15,6 @@ import (
 )
 
 // pngHeader is a PNG whose header says w×h pixels (a decompression bomb
-// needs only that to be refused).
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8] = 8
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
 func storedBlobs(n *apptest.Node) int {
 	c := 0
 	filepath.WalkDir(n.App.Cfg.BlobDir(), func(p string, d fs.DirEntry, err error) error {
@@ -56,7 +34,7 @@ func TestEventPhotoPixelLimit(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			n := apptest.Start(t, e)
 			before := storedBlobs(n)
-			bomb := pngHeader(30000, 30000)
+			bomb := apptest.PNGBomb(30000, 30000)
 			for _, who := range []string{"citizen", "grid"} {
 				c := signedIn(t, n, who)
 				c.Get("/events/new")
