@@ -2,11 +2,6 @@ package app
 
 import (
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -35,15 +30,7 @@ func TestBrowserGridWorkerOnPhone(t *testing.T) {
 	}
 	phone()
 
-	photo := filepath.Join(t.TempDir(), "rubbish.png")
-	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
-	img.Set(3, 4, color.RGBA{R: 120, G: 90, A: 255})
-	f, err := os.Create(photo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	png.Encode(f, img)
-	f.Close()
+	photo := photoFile(t)
 
 	b.signIn("grid", DemoPassword)
 	b.open("/grid")

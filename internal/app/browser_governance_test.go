@@ -49,15 +49,7 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 		t.Fatalf("the live cockpit shows %s %q, want %s", key, got, what)
 	}
 
-	photo := filepath.Join(t.TempDir(), "rubbish.png")
-	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
-	img.Set(3, 4, color.RGBA{R: 120, G: 90, A: 255})
-	f, err := os.Create(photo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	png.Encode(f, img)
-	f.Close()
+	photo := photoFile(t)
 
 	b.signIn("grid", DemoPassword)
 	b.open("/grid")
@@ -124,4 +116,21 @@ func TestBrowserJourneyGridEvent(t *testing.T) {
 		}
 	}
 	b.wantNoCSPViolations("after the event journey")
+}
+
+// photoFile writes a small PNG for a browser to upload as a photo.
+func photoFile(t *testing.T) string {
+	t.Helper()
+	photo := filepath.Join(t.TempDir(), "rubbish.png")
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	img.Set(3, 4, color.RGBA{R: 120, G: 90, A: 255})
+	f, err := os.Create(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return photo
 }
