@@ -102,6 +102,7 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			return nil, nil, err
 		}
 	}
+	e.Deadline = now.Add(AcceptLimit(e.Urgency)) // acceptance and dispatch (timelimit.go)
 	sealed, idx := s.sealPhone(e)
 	err = s.tx.Transact(ctx, func(ctx context.Context) error {
 		// The duplicate search runs in the writing transaction: on
@@ -122,15 +123,12 @@ func (s *Service) Report(ctx context.Context, by *identity.Caller, in Input) (*E
 			return err
 		}
 		e.Number = fmt.Sprintf("SJ%s%06d", now.In(shanghai).Format("20060102"), n)
-		out.Duplicates, out.AutoRouted = nil, false
 		if searched {
 			var err error
 			if out.Duplicates, err = s.duplicates(ctx, e); err != nil {
 				return err
 			}
 		}
-		e.State, e.Version, e.AcceptedAt, e.Lead = Reported, 1, time.Time{}, OrgRef{}
-		e.Deadline = now.Add(AcceptLimit(e.Urgency)) // acceptance and dispatch (timelimit.go)
 		routed := lead != nil && len(out.Duplicates) == 0
 		if routed {
 			// The rule accepts and dispatches it at once: the event is
