@@ -816,3 +816,24 @@ func TestAutoRoutedRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestListPageOfMaxList: a page may hold up to MaxList events; more than
+// 100 of them come back whole, without a next page (List's own limit of
+// 100 does not cut the page).
+func TestListPageOfMaxList(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine.Name, func(t *testing.T) {
+			v := start(t, engine)
+			for range 105 {
+				v.report("grid", noiseReport())
+			}
+			pg, err := v.gov.ListPage(v.ctx, v.as("dispatch"), governance.Query{Categories: []string{"0104"}}, governance.MaxList, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.Events) != 105 || pg.Total != 105 || pg.Next != "" {
+				t.Fatalf("a page of %d: %d events, total %d, next %q; want 105, 105, none", governance.MaxList, len(pg.Events), pg.Total, pg.Next)
+			}
+		})
+	}
+}

@@ -85,8 +85,12 @@ func (s *Service) ListPage(ctx context.Context, by *identity.Caller, q Query, si
 		}
 		q.After = c
 	}
-	q.Limit = size + 1 // one more tells whether there is a next page
-	list, err := s.List(ctx, by, q)
+	// One more tells whether there is a next page; the store is asked
+	// directly, since List would cut a limit over MaxList (a page of
+	// MaxList) back to 100.
+	reach(by, &q)
+	q.Limit = size + 1
+	list, err := s.store.Events(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +100,6 @@ func (s *Service) ListPage(ctx context.Context, by *identity.Caller, q Query, si
 		last := p.Events[size-1]
 		p.Next = Cursor{Deadline: last.Deadline, CreatedAt: last.CreatedAt, ID: last.ID}.String()
 	}
-	// The count with the same reach as List: List fills q's reach fields.
 	cq := q
 	cq.After = nil
 	if p.Total, err = s.count(ctx, by, cq); err != nil {
