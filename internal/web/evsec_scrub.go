@@ -91,3 +91,11 @@ func scrubIncident(inc *emergency.Incident) {
 	inc.Summary = identity.ScrubText(inc.Summary)
 	inc.Report = identity.ScrubText(inc.Report)
 }
+
+// scrubOrgTask masks a department's task and its incident's free text in
+// place (read for this request alone).
+func scrubOrgTask(t *emergency.OrgTask) {
+	t.Title, t.Note = identity.ScrubText(t.Title), identity.ScrubText(t.Note)
+	i := &t.Incident
+	i.Title, i.Address, i.Summary = identity.ScrubText(i.Title), identity.ScrubText(i.Address), identity.ScrubText(i.Summary)
+}

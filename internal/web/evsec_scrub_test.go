@@ -10,6 +10,7 @@ import (
 	"github.com/digigov/digigov/internal/app"
 	"github.com/digigov/digigov/internal/app/apptest"
 	"github.com/digigov/digigov/internal/audit"
+	"github.com/digigov/digigov/internal/emergency"
 	"github.com/digigov/digigov/internal/governance"
 	"github.com/digigov/digigov/internal/identity"
 	"github.com/digigov/digigov/internal/platform/ids"
@@ -167,6 +168,42 @@ func TestIncidentTextsMasked(t *testing.T) {
 			b, err := n.App.Emergency.Board(ctx, n.Caller(t, "duty"), ids.ID(id))
 			if err != nil || !strings.Contains(b.Incident.Summary, typedMobile) {
 				t.Errorf("stored summary: %v %q", err, b.Incident.Summary)
+			}
+		})
+	}
+}
+
+// TestDepartmentTaskTextsMasked: a department's emergency task pages and
+// API mask the numbers typed into the task's title and its incident's
+// title, address and summary, as the command board does.
+func TestDepartmentTaskTextsMasked(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			n := apptest.Start(t, e)
+			ctx := context.Background()
+			duty := n.Caller(t, "duty")
+			inc, err := n.App.Emergency.Declare(ctx, duty, emergency.DeclareInput{Title: "天河路内涝 报警人 " + typedMobile, Type: emergency.NaturalDisaster,
+				Grade: 3, Region: "440106", Address: "天河路", Summary: "报警人身份证 " + typedID, Lat: 23.13, Lon: 113.32})
+			if err != nil {
+				t.Fatal(err)
+			}
+			task, err := n.App.Emergency.AddTask(ctx, duty, inc.ID, emergency.TaskInput{
+				OrgID: orgID(t, n, "广州市天河区城市管理和综合执法局"), Title: "联系现场 " + typedOther + " 清理排水口", Hours: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cg := signedIn(t, n, "cg_officer")
+			tok := n.Token(t, "cg_officer")
+			for what, body := range map[string]string{
+				"the list page": cg.Get("/workbench/emergency-tasks").Body,
+				"the task page": cg.Get("/workbench/emergency-tasks/" + string(task.ID)).Body,
+				"the list API":  apiGet(t, n, tok, "/api/v1/emergency/org-tasks").Body,
+				"the task API":  apiGet(t, n, tok, "/api/v1/emergency/org-tasks/"+string(task.ID)).Body,
+			} {
+				if !strings.Contains(body, "清理排水口") {
+					t.Errorf("%s does not show the task: %.300s", what, body)
+				}
+				noClear(t, what, body, typedMobile, typedID, typedOther)
 			}
 		})
 	}

@@ -63,6 +63,7 @@ func (s *Server) handleOrgTasks(w http.ResponseWriter, r *http.Request) error {
 	now := s.emergency.Now()
 	for i := range list {
 		d.Overdue[list[i].ID] = list[i].Overdue(now)
+		scrubOrgTask(&list[i])
 	}
 	return s.rd.render(w, r, "emtask_list", &page{Title: "emtask.list_title", Face: identity.FaceWorkbench, Data: d})
 }
@@ -84,6 +85,7 @@ func (s *Server) renderOrgTask(w http.ResponseWriter, r *http.Request, id ids.ID
 	}
 	d := &orgTaskPage{Task: t, Overdue: t.Overdue(s.emergency.Now()),
 		Open: t.State == emergency.TaskOpen && t.Incident.State != emergency.Closed}
+	scrubOrgTask(t)
 	p := &page{Title: "emtask.title", Face: identity.FaceWorkbench, Data: d}
 	if refused != nil {
 		p.Status, p.Errors, p.Args, p.Form = status(refused), errorsOf(refused), refused.Args, r.PostForm
@@ -140,8 +142,8 @@ type EmergencyIncidentBasics struct {
 func emergencyOrgTaskOf(t *emergency.OrgTask, now time.Time) EmergencyOrgTask {
 	i := t.Incident
 	return EmergencyOrgTask{EmergencyTask: emergencyTaskOf(&t.Task, now), Incident: EmergencyIncidentBasics{ID: string(i.ID),
-		Title: i.Title, Type: string(i.Type), Grade: int(i.Grade), Region: string(i.Region), Address: i.Address,
-		Summary: i.Summary, Drill: i.Drill, State: string(i.State)}}
+		Title: identity.ScrubText(i.Title), Type: string(i.Type), Grade: int(i.Grade), Region: string(i.Region),
+		Address: identity.ScrubText(i.Address), Summary: identity.ScrubText(i.Summary), Drill: i.Drill, State: string(i.State)}}
 }
 
 func (s *Server) registerOrgTaskAPI(api huma.API) {

@@ -33,6 +33,9 @@ func (s *Server) eventIncidentsOf(r *http.Request, e *governance.Event) (*eventI
 	if err != nil {
 		return nil, err
 	}
+	for i := range links {
+		links[i].IncidentTitle = identity.ScrubText(links[i].IncidentTitle)
+	}
 	d := &eventIncidents{Links: links}
 	if identity.Authorize(by, identity.PermEventCommand, "") == nil {
 		list, err := s.emergency.Incidents(r.Context(), by, []emergency.State{emergency.Declared, emergency.Responding}, 100)
@@ -45,6 +48,7 @@ func (s *Server) eventIncidentsOf(r *http.Request, e *governance.Event) (*eventI
 		}
 		for _, inc := range list {
 			if emergency.CanCommand(by, &inc) && !linked[inc.ID] {
+				scrubIncident(&inc)
 				d.Active = append(d.Active, inc)
 			}
 		}
